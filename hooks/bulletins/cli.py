@@ -1,0 +1,108 @@
+"""The `bulletins` command. Each subcommand is glue over a module that knows nothing of click."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from . import project
+from .problems import errors
+
+
+def _root() -> Path:
+    try:
+        return project.find_root()
+    except project.NoArchive as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+def _report(problems: list) -> int:
+    for p in sorted(problems):
+        click.echo(str(p), err=True)
+    n_err = len(errors(problems))
+    n_warn = len(problems) - n_err
+    click.echo(f"{n_err} 个错误，{n_warn} 个警告", err=True)
+    return 1 if n_err else 0
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main() -> None:
+    """专报归档：导入、检查、格式化和比较通报数据。"""
+
+
+@main.command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def validate_cmd(paths: tuple[Path, ...]) -> None:
+    """检查数据（不写 PATH 时检查整个归档）。有错误时退出码为 1。"""
+    from .load import load_archive
+
+    root = _root()
+    only = None
+    if paths:
+        only = []
+        for p in paths:
+            p = p.resolve()
+            only.append(p if p.is_dir() else p.parent)
+    archive, problems = load_archive(root, only)
+    if archive is not None and not problems:
+        click.echo(f"通过：{len(archive.issues)} 期，{sum(len(i.findings) for i in archive.issues)} 条问题", err=True)
+    sys.exit(_report(problems))
+
+
+@main.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="覆盖已存在的同一期")
+def import_cmd(file: Path, force: bool) -> None:
+    """把一期通报（.txt/.md/.docx）导入为 issues/<年>-<期号>/。"""
+    from . import importer, source, writer
+    from .registry import load_registry
+
+    root = _root()
+    registry, problems = load_registry(root)
+    if registry is None:
+        sys.exit(_report(problems))
+    try:
+        parsed = importer.parse(source.read_source(file), registry)
+    except (source.SourceError, importer.ImportFailure) as exc:
+        raise click.ClickException(f"导入失败：{exc}\n未写入任何文件。") from None
+    folder = f"{parsed.issue['date'].year}-{parsed.issue['number']:03d}"
+    target = root / "issues" / folder
+    files = writer.issue_files(parsed.issue, parsed.districts, registry)
+    try:
+        writer.write_issue_folder(target, files, force)
+    except FileExistsError:
+        raise click.ClickException(f"issues/{folder}/ 已存在 — 如要覆盖，请加 --force。未写入任何文件。") from None
+    for warning in parsed.warnings:
+        click.echo(f"警告：{warning}", err=True)
+    n = sum(len(d["findings"]) for d in parsed.districts.values())
+    click.echo(f"已写入 issues/{folder}/：{len(files)} 个文件，{len(parsed.districts)} 个区县，{n} 条问题")
+    for name in files:
+        click.echo(f"  issues/{folder}/{name}")
+
+
+@main.command("new")
+def new_cmd() -> None:
+    """按最新一期生成下一期的空白文件。"""
+    from . import scaffold, writer
+    from .load import load_archive
+
+    root = _root()
+    archive, problems = load_archive(root)
+    if archive is None:
+        sys.exit(_report(problems))
+    try:
+        folder, issue, districts = scaffold.next_issue(archive)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from None
+    files = writer.issue_files(issue, districts, archive.registry)
+    try:
+        writer.write_issue_folder(root / "issues" / folder, files)
+    except FileExistsError:
+        raise click.ClickException(f"issues/{folder}/ 已存在 — 未写入任何文件") from None
+    click.echo(f"已生成 issues/{folder}/：{len(districts)} 个区县文件，请填写各区县的问题")
+
+
+if __name__ == "__main__":
+    main()

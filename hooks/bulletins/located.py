@@ -1,0 +1,37 @@
+"""Problems found at a path inside a data file, turned into file:line:col only when needed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import yamlio
+from .problems import ERROR, WARNING, Problem
+
+
+@dataclass
+class FileProblems:
+    """Collects problems for one file by data path; lines are looked up once, at the end."""
+
+    path: Path
+    relpath: str
+    pending: list[tuple[tuple, str, str]] = field(default_factory=list)
+
+    def error(self, keypath: tuple, message: str) -> None:
+        self.pending.append((keypath, message, ERROR))
+
+    def warn(self, keypath: tuple, message: str) -> None:
+        self.pending.append((keypath, message, WARNING))
+
+    def resolve(self) -> list[Problem]:
+        if not self.pending:
+            return []
+        try:
+            text, _ = yamlio.decode(self.path.read_bytes(), self.relpath)
+        except OSError:
+            text = None
+        out = []
+        for keypath, message, severity in self.pending:
+            line, col = yamlio.locate(text, keypath) if text else (1, 1)
+            out.append(Problem(self.relpath, line, col, message, severity))
+        return out

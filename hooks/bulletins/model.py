@@ -1,0 +1,154 @@
+"""The archive as immutable data: what every later stage (pages, search, export) reads."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class District:
+    name: str
+    slug: str
+    pinyin: str
+    kind: str
+    order: int
+    aliases: tuple[str, ...] = ()
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    predecessors: tuple[str, ...] = ()
+    successors: tuple[str, ...] = ()
+    note: str = ""
+
+    def valid_on(self, day: dt.date) -> bool:
+        if self.valid_from and day < self.valid_from:
+            return False
+        return not (self.valid_to and day > self.valid_to)
+
+
+@dataclass(frozen=True)
+class ProblemType:
+    name: str
+    slug: str
+    description: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Metric:
+    name: str
+    slug: str
+    unit: str
+    kind: str  # "count" or "percent"
+    description: str = ""
+    patterns: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Department:
+    name: str
+    slug: str
+    keywords: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Finding:
+    district: str  # district slug, so a finding knows its own anchor
+    number: int  # 1-based, as ①②③ in the bulletin
+    text: str
+    types: tuple[str, ...] = ()
+    departments: tuple[str, ...] = ()
+    place: str = ""
+    observed: str = ""  # "2018-09-18" or "2018-09-18 14:43"
+    action: str = ""
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.district}-{self.number}"
+
+
+@dataclass(frozen=True)
+class DistrictReport:
+    district: District
+    source: str  # path relative to the archive root, for messages
+    findings: tuple[Finding, ...]
+    metrics: tuple[tuple[str, float | int], ...] = ()  # in registry order
+    summary: str = ""
+
+    @property
+    def metric_map(self) -> dict[str, float | int]:
+        return dict(self.metrics)
+
+
+@dataclass(frozen=True)
+class Issue:
+    id: str  # "2018-033", the folder name
+    number: int
+    date: dt.date
+    series: str
+    publisher: str
+    report_title: str
+    report_sequence: str
+    period_start: dt.date | None
+    period_end: dt.date | None
+    intro: str
+    report_to: str
+    send_to: str
+    districts: tuple[DistrictReport, ...]
+    unplaced: tuple[str, ...] = ()
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        return tuple(f for d in self.districts for f in d.findings)
+
+
+@dataclass(frozen=True)
+class Registry:
+    districts: tuple[District, ...]
+    types: tuple[ProblemType, ...]
+    metrics: tuple[Metric, ...]
+    departments: tuple[Department, ...]
+    _by_name: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        index = self._by_name
+        for kind, items in (("district", self.districts), ("type", self.types),
+                            ("metric", self.metrics), ("department", self.departments)):
+            for item in items:
+                index[(kind, item.name)] = item
+                index[(kind + "-slug", item.slug)] = item
+        for d in self.districts:
+            for alias in d.aliases:
+                index.setdefault(("district-alias", alias), d)
+
+    def district(self, name: str) -> District | None:
+        return self._by_name.get(("district", name))
+
+    def district_by_slug(self, slug: str) -> District | None:
+        return self._by_name.get(("district-slug", slug))
+
+    def district_by_any_name(self, name: str) -> District | None:
+        return self.district(name) or self._by_name.get(("district-alias", name))
+
+    def type(self, name: str) -> ProblemType | None:
+        return self._by_name.get(("type", name))
+
+    def metric(self, name: str) -> Metric | None:
+        return self._by_name.get(("metric", name))
+
+    def department(self, name: str) -> Department | None:
+        return self._by_name.get(("department", name))
+
+
+@dataclass(frozen=True)
+class Archive:
+    registry: Registry
+    issues: tuple[Issue, ...]  # newest first
+
+    @property
+    def latest(self) -> Issue | None:
+        return self.issues[0] if self.issues else None

@@ -1,0 +1,78 @@
+"""Registries (districts, problem types, metrics, departments) are data in issues/registry/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from . import schema, yamlio
+from .located import FileProblems
+from .model import Department, District, Metric, ProblemType, Registry
+from .problems import Problem
+from .textutil import toneless
+
+REGISTRY_DIR = "issues/registry"
+FILES = ("districts", "problem_types", "metrics", "departments")
+
+
+def _load_one(root: Path, name: str) -> tuple[Any, FileProblems, list[Problem]]:
+    rel = f"{REGISTRY_DIR}/{name}.yaml"
+    fp = FileProblems(root / rel, rel)
+    data, problems = yamlio.load_file(root / rel, rel)
+    if data is not None:
+        for keypath, message in schema.check(data, schema.REGISTRIES[name]):
+            fp.error(keypath, message)
+    return data, fp, problems
+
+
+def _check_slugs(items: list[dict], key: str, fp: FileProblems) -> None:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(items):
+        for field in ("slug", "name"):
+            value = item.get(field)
+            if value in seen.setdefault(field, {}):  # type: ignore[operator]
+                fp.error((key, i, field), f"“{value}”重复登记 — 每个{field}只能用一次")
+            seen[field][value] = i  # type: ignore[index]
+
+
+def _districts(items: list[dict], fp: FileProblems) -> tuple[District, ...]:
+    slugs = {d["slug"] for d in items}
+    out = []
+    for i, d in enumerate(items):
+        if toneless(d["pinyin"]) != d["slug"].replace("-", ""):
+            fp.error(("districts", i, "slug"),
+                     f"slug“{d['slug']}”与读音“{d['pinyin']}”不一致 — slug 应为去掉声调和空格的拼音")
+        for rel in ("predecessors", "successors"):
+            for other in d.get(rel, []):
+                if other not in slugs:
+                    fp.error(("districts", i, rel), f"“{other}”不是已登记的 slug — 可用：{'、'.join(sorted(slugs))}")
+        if d.get("valid_to") and d.get("valid_from") and d["valid_to"] < d["valid_from"]:
+            fp.error(("districts", i, "valid_to"), "valid_to 早于 valid_from — 请检查日期")
+        out.append(District(
+            name=d["name"], slug=d["slug"], pinyin=d["pinyin"], kind=d["kind"], order=d["order"],
+            aliases=tuple(d.get("aliases", ())), valid_from=d.get("valid_from"),
+            valid_to=d.get("valid_to"), predecessors=tuple(d.get("predecessors", ())),
+            successors=tuple(d.get("successors", ())), note=d.get("note", "")))
+    return tuple(sorted(out, key=lambda d: d.order))
+
+
+def load_registry(root: Path) -> tuple[Registry | None, list[Problem]]:
+    loaded = {name: _load_one(root, name) for name in FILES}
+    problems = [p for _, _, ps in loaded.values() for p in ps]
+    if problems or any(fp.pending for _, fp, _ in loaded.values()):
+        return None, problems + [p for _, fp, _ in loaded.values() for p in fp.resolve()]
+    (dd, dfp, _), (td, tfp, _), (md, mfp, _), (pd, pfp, _) = (loaded[n] for n in FILES)
+    for items, key, fp in ((dd["districts"], "districts", dfp), (td["types"], "types", tfp),
+                           (md["metrics"], "metrics", mfp), (pd["departments"], "departments", pfp)):
+        _check_slugs(items, key, fp)
+    districts = _districts(dd["districts"], dfp)
+    types = tuple(ProblemType(t["name"], t["slug"], t["description"], tuple(t.get("keywords", ())))
+                  for t in td["types"])
+    metrics = tuple(Metric(m["name"], m["slug"], m["unit"], m["kind"], m.get("description", ""),
+                           tuple(m.get("patterns", ()))) for m in md["metrics"])
+    departments = tuple(Department(d["name"], d["slug"], tuple(d.get("keywords", ())))
+                        for d in pd["departments"])
+    problems = [p for fp in (dfp, tfp, mfp, pfp) for p in fp.resolve()]
+    if problems:
+        return None, problems
+    return Registry(districts, types, metrics, departments), []

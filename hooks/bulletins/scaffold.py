@@ -1,0 +1,33 @@
+"""`bulletins new`: the next issue's folder, ready to fill in."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .model import Archive
+
+
+def next_issue(archive: Archive, today: dt.date | None = None) -> tuple[str, dict, dict[str, dict]]:
+    """(folder name, issue data, district files) for the issue after the latest one."""
+    last = archive.latest
+    if last is None:
+        raise ValueError("归档中还没有任何一期 — 请先用 bulletins import 导入一期通报")
+    date = last.date + dt.timedelta(days=7)
+    number = last.number + 1 if date.year == last.year else 1
+    start = (last.period_end or last.date) + dt.timedelta(days=1)
+    end = start + dt.timedelta(days=6)
+    seq = re.search(r"\d+", last.report_sequence or "")
+    issue: dict = {
+        "number": number, "date": date, "series": last.series, "publisher": last.publisher,
+        "report": {"title": last.report_title},
+        "period": {"start": start, "end": end},
+        "intro": f"{start.month} 月 {start.day} 日—{end.month} 月 {end.day} 日，各区、县（市）和管委会整体自查情况如下：",
+    }
+    if seq:
+        issue["report"]["sequence"] = f"第 {int(seq.group(0)) + 1} 期"
+    if last.report_to or last.send_to:
+        issue["distribution"] = {"report_to": last.report_to, "send_to": last.send_to}
+    districts = {d.slug: {"district": d.name, "findings": []}
+                 for d in archive.registry.districts if d.valid_on(date)}
+    return f"{date.year}-{number:03d}", issue, districts

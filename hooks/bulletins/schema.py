@@ -1,0 +1,179 @@
+"""The shape of every data file, checked with jsonschema; errors come back in Chinese.
+
+jsonschema collects every structural error at once; we translate each into a message a clerk
+can act on and leave the line lookup to the caller (the path in the data is kept).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from typing import Any, Iterator
+
+from jsonschema import Draft202012Validator, validators
+
+_STR = {"type": "string"}
+_STR_LIST = {"type": "array", "items": {"type": "string", "minLength": 1}, "uniqueItems": True}
+_DATE = {"type": "date"}
+
+ISSUE = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["number", "date", "series", "publisher", "report"],
+    "properties": {
+        "number": {"type": "integer", "minimum": 1, "maximum": 999},
+        "date": _DATE,
+        "series": {"type": "string", "minLength": 1},
+        "publisher": _STR,
+        "report": {
+            "type": "object", "additionalProperties": False, "required": ["title"],
+            "properties": {"title": {"type": "string", "minLength": 1}, "sequence": _STR},
+        },
+        "period": {
+            "type": "object", "additionalProperties": False, "required": ["start", "end"],
+            "properties": {"start": _DATE, "end": _DATE},
+        },
+        "intro": _STR,
+        "distribution": {
+            "type": "object", "additionalProperties": False,
+            "properties": {"report_to": _STR, "send_to": _STR},
+        },
+        "unplaced": {"type": "array", "items": _STR},
+    },
+}
+
+FINDING = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["text"],
+    "properties": {
+        "text": {"type": "string", "minLength": 1},
+        "types": _STR_LIST,
+        "departments": _STR_LIST,
+        "place": _STR,
+        "observed": {"type": ["string", "date"]},
+        "action": _STR,
+    },
+}
+
+DISTRICT = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["district", "findings"],
+    "properties": {
+        "district": {"type": "string", "minLength": 1},
+        "summary": _STR,
+        "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
+        "findings": {"type": "array", "items": FINDING},
+    },
+}
+
+_REG_ITEM = {"name": {"type": "string", "minLength": 1},
+             "slug": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}}
+REGISTRIES = {
+    "districts": {"type": "object", "additionalProperties": False, "required": ["districts"],
+                  "properties": {"districts": {"type": "array", "items": {
+                      "type": "object", "additionalProperties": False,
+                      "required": ["name", "slug", "pinyin", "kind", "order"],
+                      "properties": {**_REG_ITEM, "pinyin": _STR, "kind": {"enum": ["区", "县", "县级市", "管委会"]},
+                                     "order": {"type": "integer"}, "aliases": _STR_LIST,
+                                     "valid_from": _DATE, "valid_to": _DATE, "predecessors": _STR_LIST,
+                                     "successors": _STR_LIST, "note": _STR}}}}},
+    "problem_types": {"type": "object", "additionalProperties": False, "required": ["types"],
+                      "properties": {"types": {"type": "array", "items": {
+                          "type": "object", "additionalProperties": False,
+                          "required": ["name", "slug", "description"],
+                          "properties": {**_REG_ITEM, "description": _STR, "keywords": _STR_LIST}}}}},
+    "metrics": {"type": "object", "additionalProperties": False, "required": ["metrics"],
+                "properties": {"metrics": {"type": "array", "items": {
+                    "type": "object", "additionalProperties": False,
+                    "required": ["name", "slug", "unit", "kind"],
+                    "properties": {**_REG_ITEM, "unit": _STR, "kind": {"enum": ["count", "percent"]},
+                                   "description": _STR, "patterns": _STR_LIST}}}}},
+    "departments": {"type": "object", "additionalProperties": False, "required": ["departments"],
+                    "properties": {"departments": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False, "required": ["name", "slug"],
+                        "properties": {**_REG_ITEM, "keywords": _STR_LIST}}}}},
+}
+
+FIELD_NAMES = {
+    "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位", "report": "通报",
+    "title": "标题", "sequence": "通报期次", "period": "通报时段", "start": "开始日期",
+    "end": "结束日期", "intro": "导语", "distribution": "报送范围", "report_to": "报", "send_to": "发",
+    "unplaced": "未归类文字", "district": "区县", "summary": "概述", "metrics": "指标",
+    "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
+    "observed": "发现时间", "action": "处理情况",
+}
+_TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
+               "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "是/否", "null": "空"}
+
+
+def _is_date(_checker: Any, value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+_Validator = validators.extend(
+    Draft202012Validator,
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("date", _is_date),
+)
+_VALIDATORS: dict[int, Any] = {}
+
+
+def _describe(value: Any) -> str:
+    for py, name in ((bool, "是/否"), (int, "整数"), (float, "数字"), (str, "文字"),
+                     (list, "列表"), (dict, "键值表"), (dt.date, "日期"), (type(None), "空值")):
+        if isinstance(value, py):
+            return name
+    return type(value).__name__
+
+
+def _field(path: tuple) -> str:
+    for key in reversed(path):
+        if isinstance(key, str):
+            return f"“{FIELD_NAMES.get(key, key)}”（{key}）" if key in FIELD_NAMES else f"“{key}”"
+    return "文件"
+
+
+def closest(word: str, options: list[str], n: int = 3) -> list[str]:
+    return difflib.get_close_matches(word, options, n=n, cutoff=0.3)
+
+
+def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
+    kind, where = err.validator, _field(path)
+    if kind == "type":
+        wanted = err.validator_value if isinstance(err.validator_value, list) else [err.validator_value]
+        names = "或".join(_TYPE_NAMES.get(w, w) for w in wanted)
+        yield path, f"{where}应为{names}，这里是{_describe(err.instance)} — 请改成{names}"
+    elif kind == "required":
+        for key in err.validator_value:
+            if isinstance(err.instance, dict) and key not in err.instance:
+                yield path, f"缺少{_field((key,))} — 请补上这一项"
+    elif kind == "additionalProperties":
+        known = sorted(err.schema.get("properties", {}))
+        for key in sorted(set(err.instance) - set(known), key=str):
+            near = closest(str(key), known, 1)
+            hint = f"是否应为“{near[0]}”？" if near else ""
+            yield path + (key,), f"未知的键“{key}” — {hint}可用的键：{'、'.join(known)}"
+    elif kind == "minLength":
+        yield path, f"{where}不能为空 — 请填写内容"
+    elif kind == "uniqueItems":
+        yield path, f"{where}中有重复的项 — 每项只写一次"
+    elif kind == "enum":
+        yield path, f"{where}的值“{err.instance}”无效 — 可选：{'、'.join(map(str, err.validator_value))}"
+    elif kind in ("minimum", "maximum"):
+        yield path, f"{where}的值 {err.instance} 超出范围 — 应{'不小于' if kind == 'minimum' else '不大于'} {err.validator_value}"
+    elif kind == "pattern":
+        yield path, f"{where}的值“{err.instance}”格式不对 — 只能用小写拼音字母、数字和连字符，如 gongshu"
+    else:
+        yield path, f"{where}不符合要求（{kind}） — 请对照编辑指南修改"
+
+
+def check(data: Any, schema: dict) -> list[tuple[tuple, str]]:
+    """Every structural error as (path in the data, Chinese message), in document order."""
+    validator = _VALIDATORS.get(id(schema))
+    if validator is None:
+        validator = _VALIDATORS[id(schema)] = _Validator(schema)
+    found = []
+    for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
+        found.extend(_message(err, tuple(err.absolute_path)))
+    return found

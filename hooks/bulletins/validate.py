@@ -1,0 +1,122 @@
+"""Rules beyond the file's shape: registry names, dates, arithmetic. Each adds to a FileProblems."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from .located import FileProblems
+from .model import District, Registry
+from .schema import closest
+
+_OBSERVED = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$")
+REGISTRY_HINT = "如确为新的{what}，请先在 issues/registry/{file}.yaml 中登记"
+
+
+def _suggest(word: str, names: list[str]) -> str:
+    near = closest(word, names)
+    return f"最接近的是：{'、'.join(near)}" if near else "登记表中没有相近的名称"
+
+
+def district_name(data: dict, registry: Registry, fp: FileProblems, slug: str) -> District | None:
+    name = data["district"]
+    district = registry.district_by_any_name(name)
+    if district is None:
+        names = [d.name for d in registry.districts] + [a for d in registry.districts for a in d.aliases]
+        fp.error(("district",), f"未知的区县“{name}” — {_suggest(name, names)}。"
+                 + REGISTRY_HINT.format(what="区县", file="districts"))
+        return None
+    if district.name != name:
+        fp.warn(("district",), f"“{name}”是别名 — 请写登记表中的规范名称“{district.name}”")
+    if district.slug != slug:
+        fp.error(("district",), f"{district.name} 的文件应命名为 {district.slug}.yaml，而不是 {slug}.yaml — 请改文件名")
+    return district
+
+
+def _names(values: list[str], lookup: Any, names: list[str], keypath: tuple, what: str,
+           file: str, fp: FileProblems) -> None:
+    for j, value in enumerate(values):
+        if lookup(value) is None:
+            fp.error(keypath + (j,), f"未知的{what}“{value}” — {_suggest(value, names)}。"
+                     + REGISTRY_HINT.format(what=what, file=file))
+
+
+def finding(item: dict, i: int, registry: Registry, fp: FileProblems, issue_date: dt.date | None) -> None:
+    types, depts = [t.name for t in registry.types], [d.name for d in registry.departments]
+    _names(item.get("types", []), registry.type, types, ("findings", i, "types"), "问题类型",
+           "problem_types", fp)
+    _names(item.get("departments", []), registry.department, depts, ("findings", i, "departments"),
+           "部门", "departments", fp)
+    observed = item.get("observed")
+    if isinstance(observed, dt.date):
+        observed = observed.isoformat()
+    if isinstance(observed, str) and observed:
+        m = _OBSERVED.match(observed)
+        day = None
+        if m:
+            try:
+                y, mo, d, hh, mm = (int(g) if g else 0 for g in m.groups())
+                day = dt.date(y, mo, d)
+                dt.time(hh, mm)
+            except ValueError:
+                m = None
+        if not m:
+            fp.error(("findings", i, "observed"),
+                     f"发现时间“{observed}”不是真实的日期时间 — 应写成 2018-09-18 或 2018-09-18 14:43")
+        elif issue_date and day and day > issue_date:
+            fp.warn(("findings", i, "observed"), f"发现时间 {observed} 晚于本期日期 {issue_date} — 请核对")
+
+
+def metrics(values: dict, registry: Registry, fp: FileProblems) -> None:
+    names = [m.name for m in registry.metrics]
+    for key, value in values.items():
+        metric = registry.metric(key)
+        if metric is None:
+            fp.error(("metrics", key), f"未知的指标“{key}” — {_suggest(str(key), names)}。"
+                     + REGISTRY_HINT.format(what="指标", file="metrics"))
+        elif value < 0:
+            fp.error(("metrics", key), f"指标“{key}”为负数 {value} — 应为不小于 0 的数")
+        elif metric.kind == "percent" and value > 100:
+            fp.error(("metrics", key), f"百分比“{key}”为 {value} — 应在 0 到 100 之间")
+        elif metric.kind == "count" and value != int(value):
+            fp.error(("metrics", key), f"计数“{key}”为小数 {value} — 应为整数")
+    _arithmetic(values, fp)
+
+
+_SUMS = (
+    (("满意", "基本满意", "不满意"), ("回访量", "未接通"), "满意 + 基本满意 + 不满意", "回访量 − 未接通"),
+    (("好评", "有疑问", "不甚满意"), ("回复", None), "好评 + 有疑问 + 不甚满意", "回复"),
+    (("回复",), ("短信发送", None), "回复", "短信发送"),
+    (("接通",), ("呼出", None), "接通", "呼出"),
+)
+
+
+def _arithmetic(values: dict, fp: FileProblems) -> None:
+    """Bulletins are never corrected by the archive: numbers that do not add up are warnings."""
+    for parts, (total, minus), left, right in _SUMS:
+        if total not in values or not all(p in values for p in parts):
+            continue
+        try:
+            have = sum(values[p] for p in parts)
+            limit = values[total] - (values.get(minus, 0) if minus else 0)
+        except TypeError:
+            continue
+        if have > limit:
+            fp.warn(("metrics", parts[0]), f"{left} = {have}，超过 {right} = {limit} — "
+                    "数字照通报原文保留，请核对原文是否如此")
+
+
+def issue_dates(data: dict, folder: str, fp: FileProblems) -> None:
+    date = data.get("date")
+    if isinstance(date, dt.date) and isinstance(data.get("number"), int):
+        expected = f"{date.year}-{data['number']:03d}"
+        if expected != folder:
+            fp.error(("number",), f"文件夹 {folder} 与期号 {data['number']}、日期 {date} 不符 — 文件夹应为 {expected}")
+    period = data.get("period") or {}
+    start, end = period.get("start"), period.get("end")
+    if isinstance(start, dt.date) and isinstance(end, dt.date):
+        if end < start:
+            fp.error(("period", "end"), f"通报时段结束日期 {end} 早于开始日期 {start} — 请检查两个日期")
+        if isinstance(date, dt.date) and end > date:
+            fp.warn(("period", "end"), f"通报时段结束于 {end}，晚于发文日期 {date} — 请核对")
