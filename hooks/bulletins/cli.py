@@ -104,5 +104,48 @@ def new_cmd() -> None:
     click.echo(f"已生成 issues/{folder}/：{len(districts)} 个区县文件，请填写各区县的问题")
 
 
+@main.command("fmt")
+@click.option("--check", is_flag=True, help="只列出需要格式化的文件，不写入；有则退出码为 1")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def fmt_cmd(check: bool, paths: tuple[Path, ...]) -> None:
+    """把数据文件整理成统一格式（保留注释，不改动内容）。"""
+    from . import fmt
+    from .registry import load_registry
+
+    root = _root()
+    registry, problems = load_registry(root)
+    order = tuple(m.name for m in registry.metrics) if registry else ()
+    changed, problems = fmt.run(root, list(paths) or None, check, order)
+    for rel in changed:
+        click.echo(f"{'需要格式化' if check else '已格式化'}：{rel}")
+    for p in problems:
+        click.echo(str(p), err=True)
+    if problems or (check and changed):
+        sys.exit(1)
+    if not changed:
+        click.echo("所有数据文件格式正确", err=True)
+
+
+@main.command("synth")
+@click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, help="生成多少期")
+@click.option("--seed", type=int, default=1, show_default=True, help="随机种子：同一种子生成同样的数据")
+def synth_cmd(count: int, seed: int) -> None:
+    """在最新一期之后生成 N 期模拟通报（用于测试、演示和性能测试），不覆盖已有的期。"""
+    from . import synth, writer
+    from .load import load_archive
+
+    root = _root()
+    archive, problems = load_archive(root)
+    if archive is None:
+        sys.exit(_report(problems))
+    made = synth.generate(archive, count, seed)
+    for folder, issue, districts in made:
+        target = root / "issues" / folder
+        if target.exists():
+            raise click.ClickException(f"issues/{folder}/ 已存在 — 模拟数据不会覆盖已有的期")
+        writer.write_issue_folder(target, writer.issue_files(issue, districts, archive.registry))
+    click.echo(f"已生成 {len(made)} 期：issues/{made[0][0]}/ 至 issues/{made[-1][0]}/")
+
+
 if __name__ == "__main__":
     main()

@@ -1,0 +1,85 @@
+"""Exports in every build: data/archive.json (a public contract), data/findings.csv, feed.xml."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from email.utils import format_datetime
+import datetime as dt
+from xml.sax.saxutils import escape
+
+from . import urls
+from .model import Archive, DistrictReport, Issue
+
+ARCHIVE_JSON = "data/archive.json"
+FINDINGS_CSV = "data/findings.csv"
+FEED = "feed.xml"
+
+
+def _district(issue: Issue, r: DistrictReport) -> dict:
+    return {
+        "name": r.district.name, "slug": r.district.slug, "summary": r.summary or None,
+        "metrics": dict(r.metrics),
+        "findings": [{
+            "id": f"{issue.id}-{f.anchor}", "number": f.number, "text": f.text,
+            "types": list(f.types), "departments": list(f.departments),
+            "place": f.place or None, "observed": f.observed or None, "action": f.action or None,
+            "url": urls.finding(issue.id, f.anchor)} for f in r.findings],
+    }
+
+
+def _issue(i: Issue) -> dict:
+    return {
+        "id": i.id, "number": i.number, "date": i.date.isoformat(),
+        "period": {"start": i.period_start.isoformat() if i.period_start else None,
+                   "end": i.period_end.isoformat() if i.period_end else None},
+        "series": i.series, "publisher": i.publisher,
+        "report": {"title": i.report_title, "sequence": i.report_sequence or None},
+        "intro": i.intro or None,
+        "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None},
+        "url": urls.issue(i.id),
+        "districts": [_district(i, r) for r in i.districts],
+        "unplaced": list(i.unplaced),
+    }
+
+
+def archive_json(archive: Archive) -> bytes:
+    data = {"version": 1, "issues": [_issue(i) for i in archive.issues]}
+    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8") + b"\n"
+
+
+CSV_COLUMNS = ("期", "日期", "区县", "序号", "原文", "问题类型", "部门", "地点", "发现时间", "处理情况", "链接")
+
+
+def findings_csv(archive: Archive) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for i in archive.issues:
+        for r in i.districts:
+            for f in r.findings:
+                writer.writerow((i.id, i.date.isoformat(), r.district.name, f.number, f.text,
+                                 "、".join(f.types), "、".join(f.departments), f.place,
+                                 f.observed, f.action, urls.finding(i.id, f.anchor)))
+    return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
+
+
+def feed_xml(archive: Archive, site_url: str, title: str, limit: int = 30) -> bytes:
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    items = []
+    for i in archive.issues[:limit]:
+        when = format_datetime(dt.datetime(i.date.year, i.date.month, i.date.day, tzinfo=dt.timezone.utc))
+        link = base + urls.issue(i.id)
+        summary = f"{i.report_title}：{len(i.districts)} 个区县，{len(i.findings)} 条问题。"
+        items.append(f"<item><title>{escape(f'第 {i.number} 期（{i.date.isoformat()}）')}</title>"
+                     f"<link>{escape(link)}</link><guid isPermaLink=\"true\">{escape(link)}</guid>"
+                     f"<pubDate>{when}</pubDate><description>{escape(summary)}</description></item>")
+    latest = archive.latest
+    last = format_datetime(dt.datetime(latest.date.year, latest.date.month, latest.date.day,
+                                       tzinfo=dt.timezone.utc)) if latest else ""
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
+            f"<title>{escape(title)}</title><link>{escape(base)}</link>"
+            f"<description>{escape(title)}：新一期通报</description><language>zh-CN</language>"
+            f"{f'<lastBuildDate>{last}</lastBuildDate>' if last else ''}{''.join(items)}"
+            "</channel></rss>\n").encode("utf-8")

@@ -1,0 +1,97 @@
+"""The archive regrouped: by district, problem type, department and year; metric trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from . import rates
+from .model import Archive, DistrictReport, Finding, Issue
+
+
+@dataclass(frozen=True)
+class Entry:
+    issue: Issue
+    report: DistrictReport
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class Point:
+    date: dt.date
+    value: float
+    issue_id: str
+
+
+@dataclass(frozen=True)
+class Indexes:
+    entries: tuple[Entry, ...]  # newest issue first, bulletin order within an issue
+    by_district: dict[str, tuple[Entry, ...]]
+    by_type: dict[str, tuple[Entry, ...]]
+    by_department: dict[str, tuple[Entry, ...]]
+    by_year: dict[int, tuple[Issue, ...]]
+    reports_by_district: dict[str, tuple[tuple[Issue, DistrictReport], ...]]
+    trends: dict[str, dict[str, tuple[Point, ...]]]  # district slug → series name → points
+
+
+def build_indexes(archive: Archive) -> Indexes:
+    entries = tuple(Entry(i, r, f) for i in archive.issues for r in i.districts for f in r.findings)
+    by_district, by_type, by_dept = defaultdict(list), defaultdict(list), defaultdict(list)
+    for e in entries:
+        by_district[e.report.district.slug].append(e)
+        for t in e.finding.types:
+            by_type[t].append(e)
+        for d in e.finding.departments:
+            by_dept[d].append(e)
+    by_year: dict[int, list[Issue]] = defaultdict(list)
+    reports: dict[str, list] = defaultdict(list)
+    for issue in archive.issues:
+        by_year[issue.year].append(issue)
+        for r in issue.districts:
+            reports[r.district.slug].append((issue, r))
+    return Indexes(
+        entries=entries,
+        by_district={k: tuple(v) for k, v in by_district.items()},
+        by_type={k: tuple(v) for k, v in by_type.items()},
+        by_department={k: tuple(v) for k, v in by_dept.items()},
+        by_year={k: tuple(v) for k, v in sorted(by_year.items(), reverse=True)},
+        reports_by_district={k: tuple(v) for k, v in reports.items()},
+        trends={slug: _trends(rs) for slug, rs in reports.items()},
+    )
+
+
+def _trends(reports: list[tuple[Issue, DistrictReport]]) -> dict[str, tuple[Point, ...]]:
+    series: dict[str, list[Point]] = defaultdict(list)
+    for issue, report in sorted(reports, key=lambda ir: ir[0].date):
+        m = report.metric_map
+        sat = rates.satisfaction(m)
+        if sat is not None:
+            series["满意率（%）"].append(Point(issue.date, sat, issue.id))
+        for key in ("回访量", "短信发送", "呼出"):
+            if key in m:
+                series[key].append(Point(issue.date, float(m[key]), issue.id))
+    return dict(series)
+
+
+def count_by(entries: tuple[Entry, ...], key) -> Counter:
+    counter: Counter = Counter()
+    for e in entries:
+        values = key(e)
+        counter.update(values if isinstance(values, (list, tuple)) else [values])
+    return counter
+
+
+def group_by_issue(entries: tuple[Entry, ...]) -> list[tuple[Issue, list[Entry]]]:
+    groups: list[tuple[Issue, list[Entry]]] = []
+    for e in entries:
+        if groups and groups[-1][0].id == e.issue.id:
+            groups[-1][1].append(e)
+        else:
+            groups.append((e.issue, [e]))
+    return groups
+
+
+def recent(entries: tuple[Entry, ...], latest: dt.date, weeks: int = 12) -> tuple[Entry, ...]:
+    since = latest - dt.timedelta(weeks=weeks)
+    return tuple(e for e in entries if e.issue.date > since)

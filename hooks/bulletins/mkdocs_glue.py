@@ -1,0 +1,58 @@
+"""The only module that speaks MkDocs: turns a Site into generated files and page bodies."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from mkdocs.exceptions import PluginError
+from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import get_toc
+
+from . import urls
+from .build import Site, build_site
+from .problems import ArchiveError
+
+log = logging.getLogger("mkdocs.plugins.bulletins")
+
+
+class Glue:
+    """Per-build state: created in on_pre_build, dropped when the next build starts."""
+
+    def __init__(self) -> None:
+        self.site: Site | None = None
+
+    def files(self, files: Files, config) -> Files:
+        root = Path(config.config_file_path).parent
+        try:
+            self.site = build_site(root, config.site_url or "", config.site_name)
+        except ArchiveError as exc:
+            raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
+        for problem in self.site.problems:
+            log.info(str(problem))
+        for url, spec in self.site.pages.items():
+            src = urls.src_of(url)
+            if spec.block:
+                continue
+            if files.get_file_from_path(src) is not None:
+                raise PluginError(f"docs/{src} 与生成的页面地址冲突 — 请改名或删除该文件")
+            front = f"---\ntitle: \"{spec.title}\"\n---\n"
+            files.append(File.generated(config, src, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
+        for path, content in self.site.assets.items():
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        return files
+
+    def page_content(self, html: str, page: Page) -> str:
+        if self.site is None:
+            return html
+        url = page.file.src_uri[: -len("index.md")] if page.file.src_uri.endswith("index.md") else None
+        spec = self.site.pages.get(url) if url is not None else None
+        if spec is None:
+            return html
+        body = self.site.render(url)
+        if spec.block:
+            return html + body
+        if spec.toc:
+            page.toc = get_toc([{"level": 2, "id": a, "name": n, "children": []} for a, n in spec.toc])
+        return body

@@ -1,0 +1,152 @@
+"""Every kind of page, one function each, registered in PAGE_KINDS: (site data) → page specs.
+
+A spec names its URL, title, template and context; rendering happens later, one page at a time.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Callable
+
+from . import charts, indexes as ix, rates, urls
+from .model import Archive
+from .textutil import pinyin_sort_key
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    url: str
+    title: str
+    template: str
+    context: dict = field(default_factory=dict, compare=False)
+    toc: tuple[tuple[str, str], ...] = ()  # (anchor, label) for the page's table of contents
+    block: bool = False  # appended to a hand-written page in docs/ instead of replacing it
+
+
+@dataclass(frozen=True)
+class SiteData:
+    archive: Archive
+    indexes: ix.Indexes
+
+
+def issue_pages(s: SiteData) -> list[PageSpec]:
+    return [PageSpec(urls.issue(i.id), f"第 {i.number} 期（{i.date.isoformat()}）", "issue.html",
+                     {"issue": i, "rates": rates.derived, "registry": s.archive.registry},
+                     toc=tuple((r.district.slug, r.district.name) for r in i.districts))
+            for i in s.archive.issues]
+
+
+def archive_pages(s: SiteData) -> list[PageSpec]:
+    years = s.indexes.by_year
+    out = [PageSpec(urls.ARCHIVE, "往期通报", "archive.html", {"years": years},
+                    toc=tuple((f"y{y}", f"{y} 年") for y in years))]
+    for year, issues in years.items():
+        entries = tuple(e for e in s.indexes.entries if e.issue.year == year)
+        out.append(PageSpec(urls.year(year), f"{year} 年", "year.html", {
+            "year": year, "issues": issues,
+            "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
+            "by_district": _district_counts(s, entries),
+            "registry": s.archive.registry}))
+    return out
+
+
+def _ranked(counter: Counter) -> list[tuple[str, int]]:
+    return sorted(counter.items(), key=lambda kv: (-kv[1], pinyin_sort_key(kv[0])))
+
+
+def _district_counts(s: SiteData, entries: tuple[ix.Entry, ...]) -> list[tuple[object, int]]:
+    counts = ix.count_by(entries, lambda e: e.report.district.slug)
+    return [(d, counts[d.slug]) for d in s.archive.registry.districts if counts[d.slug]]
+
+
+def _months(entries: tuple[ix.Entry, ...]) -> list[tuple[str, float]]:
+    counts = Counter(e.issue.date.strftime("%Y-%m") for e in entries)
+    return sorted(counts.items())
+
+
+def district_pages(s: SiteData) -> list[PageSpec]:
+    reg, out = s.archive.registry, []
+    for d in reg.districts:
+        entries = s.indexes.by_district.get(d.slug, ())
+        trends = s.indexes.trends.get(d.slug, {})
+        out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
+            "district": d, "groups": ix.group_by_issue(entries), "count": len(entries),
+            "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
+            "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date.isoformat(), p.value) for p in pts]), pts)
+                       for name, pts in trends.items()],
+            "month_chart": charts.bar_chart(f"{d.name} 每月问题数", _months(entries)),
+            "predecessors": [reg.district_by_slug(x) for x in d.predecessors],
+            "successors": [reg.district_by_slug(x) for x in d.successors]}))
+    out.append(PageSpec(urls.DISTRICTS, "区县", "districts.html", {
+        "districts": [(d, len(s.indexes.by_district.get(d.slug, ()))) for d in reg.districts]}))
+    return out
+
+
+def type_pages(s: SiteData) -> list[PageSpec]:
+    reg, out = s.archive.registry, []
+    for t in sorted(reg.types, key=lambda t: pinyin_sort_key(t.name)):
+        entries = s.indexes.by_type.get(t.name, ())
+        by_d = _district_counts(s, entries)
+        out.append(PageSpec(urls.problem_type(t.slug), t.name, "topic.html", {
+            "kind": "问题类型", "item": t, "groups": ix.group_by_issue(entries), "count": len(entries),
+            "by_district": by_d,
+            "district_chart": charts.bar_chart(f"{t.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
+            "month_chart": charts.bar_chart(f"{t.name}：每月问题数", _months(entries)),
+            "months": _months(entries)}))
+    out.append(PageSpec(urls.TYPES, "问题类型", "topics.html", {
+        "kind": "问题类型", "url": urls.problem_type,
+        "items": [(t, len(s.indexes.by_type.get(t.name, ())))
+                  for t in sorted(reg.types, key=lambda t: pinyin_sort_key(t.name))]}))
+    return out
+
+
+def department_pages(s: SiteData) -> list[PageSpec]:
+    reg, out = s.archive.registry, []
+    for d in sorted(reg.departments, key=lambda d: pinyin_sort_key(d.name)):
+        entries = s.indexes.by_department.get(d.name, ())
+        by_d = _district_counts(s, entries)
+        out.append(PageSpec(urls.department(d.slug), d.name, "topic.html", {
+            "kind": "部门", "item": d, "groups": ix.group_by_issue(entries), "count": len(entries),
+            "by_district": by_d,
+            "district_chart": charts.bar_chart(f"{d.name}：各区县问题数", [(x.name, n) for x, n in by_d]),
+            "month_chart": charts.bar_chart(f"{d.name}：每月问题数", _months(entries)),
+            "months": _months(entries)}))
+    out.append(PageSpec(urls.DEPARTMENTS, "部门", "topics.html", {
+        "kind": "部门", "url": urls.department,
+        "items": [(d, len(s.indexes.by_department.get(d.name, ())))
+                  for d in sorted(reg.departments, key=lambda d: pinyin_sort_key(d.name))]}))
+    return out
+
+
+def home_block(s: SiteData) -> list[PageSpec]:
+    latest = s.archive.latest
+    if latest is None:
+        return [PageSpec(urls.HOME, "首页", "home.html", {"latest": None}, block=True)]
+    recent = ix.recent(s.indexes.entries, latest.date)
+    this_year = tuple(e for e in s.indexes.entries if e.issue.year == latest.year)
+    return [PageSpec(urls.HOME, "首页", "home.html", {
+        "latest": latest, "year": latest.year, "year_issues": len(s.indexes.by_year.get(latest.year, ())),
+        "year_findings": len(this_year),
+        "top_types": _ranked(ix.count_by(recent, lambda e: e.finding.types))[:8],
+        "top_districts": sorted(_district_counts(s, recent), key=lambda dn: (-dn[1], dn[0].order))[:8],
+        "newest": s.indexes.entries[:10], "registry": s.archive.registry}, block=True)]
+
+
+PAGE_KINDS: tuple[Callable[[SiteData], list[PageSpec]], ...] = (
+    home_block, issue_pages, archive_pages, district_pages, type_pages, department_pages,
+)
+
+
+class DuplicatePage(Exception):
+    pass
+
+
+def all_pages(site: SiteData, kinds=PAGE_KINDS) -> dict[str, PageSpec]:
+    pages: dict[str, PageSpec] = {}
+    for kind in kinds:
+        for spec in kind(site):
+            if spec.url in pages:
+                raise DuplicatePage(f"两个页面使用了同一个地址 {spec.url or '/'} — 检查 slug 是否重复")
+            pages[spec.url] = spec
+    return pages

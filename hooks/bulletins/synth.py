@@ -1,0 +1,112 @@
+"""Synthetic archives for tests, demos and benchmarks: realistic, valid and reproducible by seed.
+
+Issues continue weekly after the latest one (numbering restarts each year), so the 2021
+reorganisation of districts is crossed as in the real series.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+
+from . import annotate
+from .model import Archive, District
+
+PLACES = ("区行政服务中心", "区市民之家", "不动产登记服务中心", "办税服务厅", "车管所办事大厅",
+          "社保办事大厅", "街道便民服务中心", "公积金分中心", "出入境办证大厅")
+# (problem type, department or "", sentence with {place} {when} {n} {dept} fill-ins)
+FINDINGS = (
+    ("排队等候", "人社局", "{place}{dept}窗口数量少、办理人多，群众排队等候时间长，高峰时段等候超过 {n} 分钟。"),
+    ("排队等候", "交警", "有群众反映{place}{dept}违章处理窗口周末只开设一个窗口，导致等候时间过长。"),
+    ("窗口纪律", "税务", "{when}巡察{place}，发现{dept}窗口人员在工作时段玩手机。"),
+    ("窗口纪律", "公安", "{when}检查{place}，{dept}窗口 {n} 号工作人员离岗未放置去向牌。"),
+    ("窗口纪律", "市场监管局", "{place}{dept}窗口个别工作人员未规范着装，仪容仪表不到位。"),
+    ("自助设备", "", "{place}两台自助服务机故障，无法满足 24 小时自助服务需求。"),
+    ("自助设备", "公积金", "{place}{dept}自助机使用说明已过期，群众不会操作。"),
+    ("办事指南", "住建局", "抽查{dept}纸质办事指南与浙江政务服务网对应事项，发现 {n} 个事项办理时限不一致。"),
+    ("办事指南", "人社局", "对办事指南同源发布情况进行抽查，{dept} {n} 个事项的“网上办业务模式”信息为空。"),
+    ("引导服务", "", "多名办事群众反映{place}引导标识不清晰，电梯到达楼层以后没有明确的指引牌。"),
+    ("引导服务", "交警", "{place}{dept}导服人员全程无接待、无指引。"),
+    ("设施环境", "", "{place}缺乏母婴设施，便民服务箱物品不齐全。"),
+    ("系统故障", "不动产登记", "有群众反映，{dept}综合窗口每天下午出现系统故障，导致无法正常办理业务。"),
+    ("咨询热线", "", "对咨询投诉热线抽查，拨打咨询 {n} 次，有 1 次未接通。"),
+    ("业务能力", "市民卡", "{dept}窗口工作人员业务不够熟练，办事效率有待提高。"),
+)
+ACTIONS = ("已责令整改。", "已进行通报并责令整改。", "已督促相关单位完成整改。", "已整改到位。",
+           "已要求部门进行整改。", "")
+
+
+class _Trend:
+    """Per-district satisfaction that drifts slowly, so charts show plausible trends."""
+
+    def __init__(self, rng: random.Random) -> None:
+        self.rng, self.level = rng, rng.uniform(95.0, 99.5)
+
+    def next(self) -> float:
+        self.level = min(99.9, max(90.0, self.level + self.rng.uniform(-0.4, 0.4)))
+        return round(self.level, 2)
+
+
+def _finding(rng: random.Random, day: dt.date, registry) -> dict:
+    kind, dept, template = rng.choice(FINDINGS)
+    when = f"{day.month} 月 {day.day} 日 {rng.randint(8, 16)} 时 {rng.randint(0, 59):02d} 分"
+    text = template.format(place=rng.choice(PLACES), when=when, n=rng.randint(2, 40), dept=dept)
+    text += rng.choice(ACTIONS)
+    out: dict = {"text": text, "types": [kind]}
+    if dept:
+        out["departments"] = [dept]
+    extra = annotate.observed_of(text, day)
+    if extra:
+        out["observed"] = extra
+    act = annotate.action_of(text)
+    if act:
+        out["action"] = act
+    return out
+
+
+def _callbacks(rng: random.Random, trend: _Trend, d: District) -> tuple[str, dict]:
+    calls = rng.randint(800, 20000)
+    missed = int(calls * rng.uniform(0.05, 0.25))
+    answered = calls - missed
+    rate = trend.next()
+    unhappy = max(0, int(answered * (100 - rate) / 100))
+    basic = int((answered - unhappy) * rng.uniform(0.0, 0.05))
+    happy = answered - unhappy - basic
+    text = (f"本周电话回访办件 {calls} 件，其中未接通 {missed} 件，满意 {happy} 件，基本满意 {basic} 件，"
+            f"不满意 {unhappy} 件。已对不满意件逐件核实。")
+    return text, {"回访量": calls, "未接通": missed, "满意": happy, "基本满意": basic, "不满意": unhappy}
+
+
+def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, dict[str, dict]]]:
+    """`count` issues after the archive's latest: (folder, issue data, district files)."""
+    rng = random.Random(seed)
+    last = archive.latest
+    day = last.date if last else dt.date(2018, 1, 5)
+    number = last.number if last else 0
+    series = last.series if last else "“最多跑一次”改革专报"
+    publisher = last.publisher if last else "杭州市“最多跑一次”改革专题组办公室"
+    title = last.report_title if last else "“最多跑一次”改革各区、县（市）和管委会自查情况通报"
+    trends = {d.slug: _Trend(rng) for d in archive.registry.districts}
+    out = []
+    for _ in range(count):
+        prev, day = day, day + dt.timedelta(days=7)
+        number = number + 1 if day.year == prev.year else 1
+        start, end = day - dt.timedelta(days=7), day - dt.timedelta(days=1)
+        issue = {"number": number, "date": day, "series": series, "publisher": publisher,
+                 "report": {"title": title}, "period": {"start": start, "end": end},
+                 "intro": f"{start.month} 月 {start.day} 日—{end.month} 月 {end.day} 日，各区、县（市）和管委会整体自查情况如下："}
+        districts = {}
+        for d in archive.registry.districts:
+            if not d.valid_on(day):
+                continue
+            findings = [_finding(rng, start + dt.timedelta(days=rng.randint(0, 6)), archive.registry)
+                        for _ in range(rng.choice((1, 1, 2, 2, 3, 3, 4, 5)))]
+            data: dict = {"district": d.name}
+            if rng.random() < 0.5:
+                text, metrics = _callbacks(rng, trends[d.slug], d)
+                data["metrics"] = metrics
+                findings.insert(0, {"text": text, "types": ["满意度回访"], "action": "已对不满意件逐件核实。"})
+            data["findings"] = findings
+            districts[d.slug] = data
+        out.append((f"{day.year}-{number:03d}", issue, districts))
+    return out
