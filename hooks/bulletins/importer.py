@@ -49,14 +49,29 @@ def paragraphs(text: str) -> list[str]:
     """Blocks separated by blank lines; a block that stops mid-sentence is joined to the next."""
     out: list[str] = []
     for block in re.split(r"\n\s*\n", text):
-        joined = "".join(line.strip() for line in block.split("\n"))
-        if not joined:
-            continue
-        if out and _continues(out[-1], joined):
-            out[-1] += joined
-        else:
-            out.append(joined)
+        for piece in _own_lines(block):
+            joined = "".join(line.strip() for line in piece)
+            if not joined:
+                continue
+            if out and _continues(out[-1], joined):
+                out[-1] += joined
+            else:
+                out.append(joined)
     return out
+
+
+def _own_lines(block: str) -> list[list[str]]:
+    """Masthead lines (date, 第 N 期, （第 N 期）) stand alone even without a blank line around them."""
+    pieces: list[list[str]] = [[]]
+    for line in block.split("\n"):
+        alone = bool(_SEQUENCE.match(line.strip()) or _DATE.fullmatch(_strip_markup(line))
+                     or _NUMBER.fullmatch(_strip_markup(line)))
+        if alone or (pieces[-1] and pieces[-1][-1] is None):
+            pieces.append([])
+        pieces[-1].append(line)
+        if alone:
+            pieces[-1].append(None)  # type: ignore[arg-type]
+    return [[x for x in p if x is not None] for p in pieces if any(x for x in p if x)]
 
 
 def _structural(p: str) -> bool:
@@ -181,7 +196,7 @@ def _entries(paras: list[str], registry: Registry) -> tuple[list, dict, list[str
         m = _ENTRY.match(p)
         name = m.group("name").strip() if m else ""
         if m and not footer and (not entries or name.endswith(("区", "县", "市", "）", ")"))
-                                 or _resolves(name, registry)):
+                                 or _looks_like_district(name, registry)):
             district = _district(name, registry)
             if any(d.slug == district.slug for d, _ in entries):
                 raise ImportFailure(f"{district.name} 在这期通报中出现了两次 — 请核对原文，每个区县只应有一个条目")
@@ -191,6 +206,12 @@ def _entries(paras: list[str], registry: Registry) -> tuple[list, dict, list[str
         else:
             unplaced.append(p)
     return entries, footer, unplaced
+
+
+def _looks_like_district(name: str, registry: Registry) -> bool:
+    """A registry name, or close enough to one that a typo should be reported, not skipped."""
+    names = [d.name for d in registry.districts] + [a for d in registry.districts for a in d.aliases]
+    return _resolves(name, registry) or bool(closest(name, names, 1, cutoff=0.6))
 
 
 def _resolves(name: str, registry: Registry) -> bool:
@@ -222,7 +243,7 @@ def _district_data(district, body: str, registry: Registry, date: dt.date, warni
 
 def parse(text: str, registry: Registry) -> Parsed:
     paras = paragraphs(text)
-    first = next((i for i, p in enumerate(paras) if _ENTRY.match(p) and _resolves(
+    first = next((i for i, p in enumerate(paras) if _ENTRY.match(p) and _looks_like_district(
         _ENTRY.match(p).group("name").strip(), registry)), None)
     if first is None:
         raise ImportFailure("没有找到任何区县条目（如“1. 上城区：”或“一、上城区：”） — 这份文件不完整，或不是区县自查情况通报")

@@ -134,8 +134,8 @@ def _field(path: tuple) -> str:
     return "文件"
 
 
-def closest(word: str, options: list[str], n: int = 3) -> list[str]:
-    return difflib.get_close_matches(word, options, n=n, cutoff=0.3)
+def closest(word: str, options: list[str], n: int = 3, cutoff: float = 0.3) -> list[str]:
+    return difflib.get_close_matches(word, options, n=n, cutoff=cutoff)
 
 
 def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:

@@ -136,6 +136,8 @@ def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:
         data = None
         if text is not None:
             data, problems = parse_text(text, relpath)
+            if data is None and not problems:
+                problems = [Problem(relpath, 1, 1, "文件是空的 — 请写入内容，或删除这个文件")]
         hit = _CACHE[key] = (data, tuple(problems))
     return hit[0], list(hit[1])
 

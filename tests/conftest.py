@@ -1,0 +1,80 @@
+"""Scratch archives built from the real project files, and helpers to run the CLI and MkDocs."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from bs4 import BeautifulSoup
+from click.testing import CliRunner
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "issues" / "2018-033"
+SAMPLE_TXT = REPO.parent / "shared" / "samples" / "2018-033.txt"
+FIXTURES = Path(__file__).parent / "fixtures"
+BIN = Path(sys.executable).parent
+
+
+def make_archive(dest: Path, with_sample: bool = True) -> Path:
+    for name in ("mkdocs.yml",):
+        shutil.copy(REPO / name, dest / name)
+    for name in ("docs", "theme_overrides", "hooks"):
+        shutil.copytree(REPO / name, dest / name, ignore=shutil.ignore_patterns("__pycache__"))
+    (dest / "issues").mkdir()
+    shutil.copytree(REPO / "issues" / "registry", dest / "issues" / "registry")
+    if with_sample:
+        shutil.copytree(SAMPLE, dest / "issues" / "2018-033")
+    return dest
+
+
+@pytest.fixture
+def archive(tmp_path: Path) -> Path:
+    return make_archive(tmp_path)
+
+
+@pytest.fixture
+def empty_archive(tmp_path: Path) -> Path:
+    return make_archive(tmp_path, with_sample=False)
+
+
+def cli(root: Path, *args: str) -> subprocess.CompletedProcess:
+    """Run the installed `bulletins` command in `root`, as an editor would."""
+    return subprocess.run([str(BIN / "bulletins"), *args], cwd=root, capture_output=True,
+                          text=True, timeout=120)
+
+
+def mkdocs_build(root: Path, *extra: str) -> subprocess.CompletedProcess:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    return subprocess.run([str(BIN / "mkdocs"), "build", "--strict", *extra], cwd=root,
+                          capture_output=True, text=True, timeout=600, env=env)
+
+
+def built(root: Path) -> Path:
+    result = mkdocs_build(root)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return root / "site"
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+@pytest.fixture(scope="session")
+def sample_site(tmp_path_factory) -> Path:
+    root = make_archive(tmp_path_factory.mktemp("sample"))
+    return built(root)
+
+
+@pytest.fixture(scope="session")
+def synth_site(tmp_path_factory) -> Path:
+    root = make_archive(tmp_path_factory.mktemp("synth"))
+    result = cli(root, "synth", "--issues", "40", "--seed", "7")
+    assert result.returncode == 0, result.stderr
+    return built(root)
+
+
+__all__ = ["cli", "mkdocs_build", "built", "soup", "make_archive", "CliRunner"]
