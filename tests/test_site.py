@@ -1,0 +1,117 @@
+"""The built sample: a faithful bulletin page, the archive page, and the export contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+from conftest import soup
+from test_importer import COUNTS, ORDER
+
+
+def test_issue_page_reads_like_the_bulletin(sample_site):
+    page = soup(sample_site / "issues" / "2018-033" / "index.html")
+    article = page.select_one("article.zb-bulletin")
+    assert article.select_one(".zb-series").get_text() == "“最多跑一次”改革专报"
+    assert article.select_one(".zb-number").get_text() == "第 33 期"
+    assert article.select_one(".zb-issued").get_text() == "2018 年 9 月 21 日"
+    assert article.select_one(".zb-publisher").get_text() == "杭州市“最多跑一次”改革专题组办公室"
+    assert "自查情况通报" in article.select_one("h1.zb-report-title").get_text()
+    assert article.select_one(".zb-sequence").get_text() == "（第 2 期）"
+    assert article.select_one(".zb-intro").get_text().startswith("9 月 14 日—9 月 20 日")
+    headings = article.select("h2.zb-district-title")
+    assert [h["id"] for h in headings] == ORDER
+    assert [len(h.find_parent("section").select("li.zb-finding")) for h in headings] == COUNTS
+    footer = article.select_one("footer.zb-distribution").get_text()
+    assert "报：省“最多跑一次”改革办公室" in footer and "发：市直各单位" in footer
+
+
+def test_findings_have_stable_anchors_markers_and_chips(sample_site):
+    page = soup(sample_site / "issues" / "2018-033" / "index.html")
+    second = page.find(id="gongshu-2")
+    assert second.select_one(".zb-marker").get_text() == "②"
+    assert "祥园路 101 号" in second.get_text()
+    chips = [a.get_text() for a in second.select("a.zb-chip-type")]
+    assert "自助设备" in chips
+    href = second.select_one("a.zb-chip-type")["href"]
+    assert href.startswith("../../types/") and href.endswith("/")
+    assert page.find(id="jianggan-2") and "母婴室" in page.find(id="jianggan-2").get_text()
+    single = page.find(id="shangcheng-1")
+    assert single.select_one(".zb-marker") is None  # an unnumbered entry stays unnumbered
+
+
+def test_metrics_table_with_derived_rates(sample_site):
+    page = soup(sample_site / "issues" / "2018-033" / "index.html")
+    table = page.find(id="shangcheng").find_parent("section").select_one("table.zb-metrics")
+    heads = [th.get_text() for th in table.select("th")]
+    cells = [td.get_text() for td in table.select("td")]
+    assert heads[:5] == ["回访量", "未接通", "满意", "基本满意", "不满意"]
+    assert cells[:5] == ["15,729件", "3,858件", "15,604件", "278件", "66件"]
+    assert any("接通率" in h for h in heads) and "75.47%" in cells
+
+
+def test_issue_page_toc_lists_districts_and_is_out_of_the_nav(sample_site):
+    page = soup(sample_site / "issues" / "2018-033" / "index.html")
+    toc = [a.get_text(strip=True) for a in page.select("nav.md-nav--secondary a.md-nav__link")]
+    assert toc[:3] == ["上城区", "下城区", "江干区"]
+    home = soup(sample_site / "index.html")
+    nav = " ".join(a.get_text(" ", strip=True) for a in home.select("nav.md-nav--primary a"))
+    assert "第 33 期" not in nav and "往期" in nav
+
+
+def test_archive_page_lists_issues_by_year(sample_site):
+    page = soup(sample_site / "archive" / "index.html")
+    year = page.find(id="y2018")
+    assert year is not None
+    link = page.select_one("ul.zb-issue-list a")
+    assert link.get_text() == "第 33 期" and link["href"] == "../issues/2018-033/"
+
+
+def test_archive_json_contract(sample_site):
+    data = json.loads((sample_site / "data" / "archive.json").read_text(encoding="utf-8"))
+    issue = data["issues"][0]
+    assert (issue["id"], issue["number"], issue["date"]) == ("2018-033", 33, "2018-09-21")
+    assert issue["period"] == {"start": "2018-09-14", "end": "2018-09-20"}
+    assert issue["url"] == "issues/2018-033/"
+    assert [d["slug"] for d in issue["districts"]] == ORDER
+    assert [len(d["findings"]) for d in issue["districts"]] == COUNTS
+    sc = issue["districts"][0]
+    assert sc["name"] == "上城区"
+    assert sc["metrics"] == {"回访量": 15729, "未接通": 3858, "满意": 15604, "基本满意": 278, "不满意": 66}
+    f = issue["districts"][3]["findings"][1]
+    assert f["url"] == "issues/2018-033/#gongshu-2" and f["id"] == "2018-033-gongshu-2"
+    assert isinstance(f["types"], list) and isinstance(f["departments"], list)
+
+
+def test_findings_csv_opens_in_excel(sample_site):
+    raw = (sample_site / "data" / "findings.csv").read_bytes()
+    assert raw.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(raw.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["期", "日期", "区县"] and len(rows) == 45
+
+
+def test_feed_and_print_stylesheet(sample_site):
+    page = soup(sample_site / "issues" / "2018-033" / "index.html")
+    feed = page.find("link", rel="alternate", type="application/rss+xml")
+    assert feed and feed["href"].endswith("feed.xml")
+    assert "第 33 期" in (sample_site / "feed.xml").read_text(encoding="utf-8")
+    css = (sample_site / "assets" / "zb" / "zb.css").read_text(encoding="utf-8")
+    assert "@media print" in css and "size: A4" in css
+
+
+def test_no_resource_from_another_host(sample_site):
+    offenders = []
+    for path in sample_site.rglob("*"):
+        if path.suffix not in (".html", ".css", ".js") or not path.is_file():
+            continue
+        text = path.read_text(encoding="utf-8", errors="replace")
+        for m in re.finditer(r'(?:src|href)=["\'](https?:)?//([^"\'/]+)|@import\s+url\(["\']?https?://|url\(["\']?https?://', text):
+            host = m.group(2) or ""
+            tag_start = text.rfind("<", 0, m.start())
+            tag = text[tag_start:m.start()]
+            if host in ("127.0.0.1:8000",) or tag.startswith("<a "):
+                continue
+            offenders.append((path.name, m.group(0)))
+    assert not offenders, offenders[:10]
