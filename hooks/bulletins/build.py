@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import export, render
+from . import export, gitdata, render
 from .indexes import Indexes, build_indexes
 from .load import load_archive
 from .model import Archive
@@ -23,6 +23,13 @@ class Site:
     assets: dict[str, bytes]  # path in the site → content
     problems: list[Problem]
     env: Environment
+    changed: dict
+
+    def update_date(self, url: str) -> str | None:
+        """The sitemap date of a page: when its issue's data last changed in git."""
+        issue = self.pages[url].context.get("issue") if url in self.pages else None
+        when = self.changed.get(issue.id) if issue is not None else None
+        return when.isoformat() if when else None
 
     def render(self, url: str) -> str:
         spec = self.pages[url]
@@ -34,7 +41,8 @@ def build_site(root: Path, site_url: str, site_name: str) -> Site:
     if archive is None or errors(problems):
         raise ArchiveError(problems)
     indexes = build_indexes(archive)
-    pages = all_pages(SiteData(archive, indexes))
+    changed = gitdata.issue_changes(root)
+    pages = all_pages(SiteData(archive, indexes, changed))
     env = render.environment(root)
     env.globals["registry"] = archive.registry
     assets = {
@@ -42,4 +50,4 @@ def build_site(root: Path, site_url: str, site_name: str) -> Site:
         export.FINDINGS_CSV: export.findings_csv(archive),
         export.FEED: export.feed_xml(archive, site_url, site_name),
     }
-    return Site(archive, indexes, pages, assets, problems, env)
+    return Site(archive, indexes, pages, assets, problems, env, changed)

@@ -147,5 +147,30 @@ def synth_cmd(count: int, seed: int) -> None:
     click.echo(f"已生成 {len(made)} 期：issues/{made[0][0]}/ 至 issues/{made[-1][0]}/")
 
 
+@main.command("diff")
+@click.argument("rev_a", required=False, default="HEAD")
+@click.argument("rev_b", required=False)
+def diff_cmd(rev_a: str, rev_b: str | None) -> None:
+    """按期、按区县列出数据的改动（默认：HEAD 与工作区比较）。只改格式时不列出任何改动。"""
+    from . import gitdata, semdiff
+
+    root = _root()
+    old = gitdata.files_at(root, rev_a)
+    new = gitdata.files_at(root, rev_b) if rev_b else gitdata.files_in_tree(root)
+    if old is None or new is None:
+        raise click.ClickException(f"git 中找不到版本 {rev_a if old is None else rev_b} — 请检查版本名（如 HEAD~1）")
+    lines = semdiff.diff(old, new)
+    click.echo("\n".join(lines) if lines else "数据没有改动")
+
+
+@main.command("textconv", hidden=True)
+@click.argument("file", type=click.Path(exists=True, path_type=Path))
+def textconv_cmd(file: Path) -> None:
+    """git 的 textconv 驱动：把数据文件显示为一行一项事实。"""
+    from . import semdiff
+
+    click.echo(semdiff.textconv(file.read_text(encoding="utf-8", errors="replace")), nl=False)
+
+
 if __name__ == "__main__":
     main()

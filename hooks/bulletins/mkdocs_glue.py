@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -10,7 +11,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import urls
+from . import gitdata, urls
 from .build import Site, build_site
 from .problems import ArchiveError
 
@@ -25,6 +26,8 @@ class Glue:
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
+        if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates from git, never the clock
+            os.environ["SOURCE_DATE_EPOCH"] = str(gitdata.last_commit_time(root) or 0)
         try:
             self.site = build_site(root, config.site_url or "", config.site_name)
         except ArchiveError as exc:
@@ -51,6 +54,9 @@ class Glue:
         if spec is None:
             return html
         body = self.site.render(url)
+        when = self.site.update_date(url)
+        if when:
+            page.update_date = when
         if spec.block:
             return html + body
         if spec.toc:

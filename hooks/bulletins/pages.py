@@ -28,11 +28,13 @@ class PageSpec:
 class SiteData:
     archive: Archive
     indexes: ix.Indexes
+    changed: dict = field(default_factory=dict)  # issue id → date its data last changed (git)
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
     return [PageSpec(urls.issue(i.id), f"第 {i.number} 期（{i.date.isoformat()}）", "issue.html",
-                     {"issue": i, "rates": rates.derived, "registry": s.archive.registry},
+                     {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
+                      "changed": s.changed.get(i.id)},
                      toc=tuple((r.district.slug, r.district.name) for r in i.districts))
             for i in s.archive.issues]
 

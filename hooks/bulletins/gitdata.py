@@ -1,0 +1,57 @@
+"""What git knows about the data: file contents at a revision, and when each issue last changed.
+
+Dates come from commits, never the clock, so two builds of one commit are byte-identical.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+from pathlib import Path
+
+
+def _git(root: Path, *args: str) -> str | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    return out.stdout.decode("utf-8", "replace") if out.returncode == 0 else None
+
+
+def last_commit_time(root: Path) -> int | None:
+    out = _git(root, "log", "-1", "--format=%ct")
+    return int(out.strip()) if out and out.strip().isdigit() else None
+
+
+def issue_changes(root: Path) -> dict[str, dt.date]:
+    """Issue folder → date of the last commit that touched it (one git call for the archive)."""
+    out = _git(root, "log", "--format=@%cs", "--name-only", "--", "issues")
+    changes: dict[str, dt.date] = {}
+    when = None
+    for line in (out or "").splitlines():
+        if line.startswith("@"):
+            when = dt.date.fromisoformat(line[1:])
+        elif line.startswith("issues/") and when:
+            parts = line.split("/")
+            if len(parts) >= 3:
+                changes.setdefault(parts[1], when)
+    return changes
+
+
+def files_at(root: Path, rev: str) -> dict[str, str] | None:
+    """Every data file under issues/ at a revision: path → text. None if the revision is unknown."""
+    names = _git(root, "ls-tree", "-r", "--name-only", rev, "--", "issues")
+    if names is None:
+        return None
+    out = {}
+    for name in names.splitlines():
+        if name.endswith(".yaml"):
+            text = _git(root, "show", f"{rev}:{name}")
+            if text is not None:
+                out[name] = text
+    return out
+
+
+def files_in_tree(root: Path) -> dict[str, str]:
+    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
+            for p in sorted((root / "issues").rglob("*.yaml")) if not p.name.startswith(".")}

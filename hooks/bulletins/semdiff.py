@@ -1,0 +1,158 @@
+"""A data change in words: what a reviewer needs instead of forty lines of YAML.
+
+Compares two snapshots of issues/ (path → text) at the data level, so a layout-only change
+reports nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from typing import Any
+
+from . import yamlio
+from .load import as_plain
+from .textutil import circled
+
+FIELD = {"types": "问题类型", "departments": "部门", "place": "地点", "observed": "发现时间", "action": "处理情况"}
+ISSUE_FIELDS = {"number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位", "report": "通报",
+                "period": "时段", "intro": "导语", "distribution": "报送范围", "unplaced": "未归类文字"}
+
+
+def _parse(text: str | None) -> Any:
+    if text is None:
+        return None
+    data, _ = yamlio.parse_text(text, "")
+    return as_plain(data)
+
+
+def char_diff(old: str, new: str) -> str:
+    """'…母[-婴-]{+哺乳+}室…': only the changed characters, with a little context."""
+    out = []
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+        if op == "equal":
+            seg = old[a1:a2]
+            out.append(seg if len(seg) <= 12 else f"{seg[:6]}…{seg[-6:]}" if out else f"…{seg[-8:]}")
+        else:
+            if a2 > a1:
+                out.append(f"[-{old[a1:a2]}-]")
+            if b2 > b1:
+                out.append(f"{{+{new[b1:b2]}+}}")
+    text = "".join(out)
+    return text if len(text) < 400 else text[:400] + "…"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, list):
+        return "、".join(map(str, value)) or "（空）"
+    return "（空）" if value in (None, "") else str(value)
+
+
+def _findings(name: str, old: list, new: list) -> list[str]:
+    out = []
+    old_t, new_t = [f.get("text", "") for f in old], [f.get("text", "") for f in new]
+    matcher = difflib.SequenceMatcher(None, old_t, new_t, autojunk=False)
+    pairs, deleted, inserted = [], [], []
+    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+        if op == "equal" or (op == "replace" and a2 - a1 == b2 - b1):
+            pairs += list(zip(range(a1, a2), range(b1, b2)))
+        else:
+            deleted += range(a1, a2)
+            inserted += range(b1, b2)
+    for i in deleted:  # a finding that left one place and arrived at another has moved
+        j = next((j for j in inserted if new_t[j] == old_t[i]), None)
+        if j is None:
+            out.append(f"  {name} 删除第 {i + 1} 条：{old_t[i][:40]}")
+        else:
+            inserted.remove(j)
+            pairs.append((i, j))
+            out.append(f"  {name} 第 {i + 1} 条移到第 {j + 1} 条")
+    out += [f"  {name} 新增第 {j + 1} 条：{new_t[j][:40]}" for j in inserted]
+    for i, j in pairs:
+        label = f"  {name} {circled(j + 1)}"
+        if old_t[i] != new_t[j]:
+            out.append(f"{label} 原文改动：{char_diff(old_t[i], new_t[j])}")
+        for key, cn in FIELD.items():
+            a, b = old[i].get(key), new[j].get(key)
+            if (a or None) != (b or None):
+                out.append(f"{label} {cn}：{_show(a)} → {_show(b)}")
+    return out
+
+
+def district_changes(old: dict, new: dict) -> list[str]:
+    name = new.get("district") or old.get("district") or "?"
+    out = []
+    if old.get("district") != new.get("district"):
+        out.append(f"  区县名称：{_show(old.get('district'))} → {_show(new.get('district'))}")
+    om, nm = old.get("metrics") or {}, new.get("metrics") or {}
+    for key in list(om) + [k for k in nm if k not in om]:
+        if om.get(key) != nm.get(key):
+            out.append(f"  {name} {key} {_show(om.get(key))} → {_show(nm.get(key))}")
+    if (old.get("summary") or "") != (new.get("summary") or ""):
+        out.append(f"  {name} 概述：{char_diff(old.get('summary') or '', new.get('summary') or '')}")
+    return out + _findings(name, old.get("findings") or [], new.get("findings") or [])
+
+
+def issue_changes(old: dict, new: dict) -> list[str]:
+    return [f"  {cn}：{_show(old.get(k))} → {_show(new.get(k))}" for k, cn in ISSUE_FIELDS.items()
+            if old.get(k) != new.get(k)]
+
+
+def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
+    """Lines in Chinese, grouped by issue; empty when the data is the same."""
+    lines: list[str] = []
+    paths = sorted(set(old_files) | set(new_files))
+    folders = sorted({p.split("/")[1] for p in paths if p.count("/") == 2})
+    for folder in folders:
+        mine = [p for p in paths if p.split("/")[1] == folder]
+        old_has = any(p in old_files for p in mine)
+        new_has = any(p in new_files for p in mine)
+        if folder == "registry":
+            changed = [p for p in mine if _parse(old_files.get(p)) != _parse(new_files.get(p))]
+            if changed:
+                lines.append("登记表：" + "、".join(p.split("/")[-1] for p in changed) + " 有改动")
+            continue
+        if not old_has:
+            lines.append(f"{folder}：新增一期（{len(mine) - 1} 个区县）")
+            continue
+        if not new_has:
+            lines.append(f"{folder}：删除这一期")
+            continue
+        body = []
+        for p in mine:
+            a, b = _parse(old_files.get(p)), _parse(new_files.get(p))
+            if a == b:
+                continue
+            if p.endswith("/issue.yaml"):
+                body += issue_changes(a or {}, b or {})
+            elif a is None:
+                body.append(f"  新增区县：{(b or {}).get('district', p)}")
+            elif b is None:
+                body.append(f"  删除区县：{(a or {}).get('district', p)}")
+            elif isinstance(a, dict) and isinstance(b, dict):
+                body += district_changes(a, b)
+        if body:
+            lines.append(f"{folder}：")
+            lines += body
+    return lines
+
+
+def textconv(text: str) -> str:
+    """One data fact per line, for `git diff` through a textconv driver."""
+    data = _parse(text)
+    if not isinstance(data, dict):
+        return text
+    out = []
+    if "district" in data:
+        name = data["district"]
+        out.append(f"区县：{name}")
+        for k, v in (data.get("metrics") or {}).items():
+            out.append(f"{name} {k}：{v}")
+        if data.get("summary"):
+            out.append(f"{name} 概述：{data['summary']}")
+        for n, f in enumerate(data.get("findings") or [], 1):
+            out.append(f"{name} {circled(n)} 原文：{f.get('text', '')}")
+            for key, cn in FIELD.items():
+                if f.get(key):
+                    out.append(f"{name} {circled(n)} {cn}：{_show(f[key])}")
+        return "\n".join(out) + "\n"
+    return "\n".join(f"{ISSUE_FIELDS.get(k, k)}：{_show(v)}" for k, v in data.items()) + "\n"
