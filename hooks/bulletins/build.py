@@ -7,7 +7,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import export, gitdata, render
+from . import export, gitdata, history, render
 from .indexes import Indexes, build_indexes
 from .load import load_archive
 from .model import Archive
@@ -42,7 +42,8 @@ def build_site(root: Path, site_url: str, site_name: str) -> Site:
         raise ArchiveError(problems)
     indexes = build_indexes(archive)
     changed = gitdata.issue_changes(root)
-    pages = all_pages(SiteData(archive, indexes, changed))
+    fixes = history.corrections(root, {i.id for i in archive.issues})
+    pages = all_pages(SiteData(archive, indexes, changed, fixes))
     env = render.environment(root)
     env.globals["registry"] = archive.registry
     assets = {

@@ -55,3 +55,25 @@ def files_at(root: Path, rev: str) -> dict[str, str] | None:
 def files_in_tree(root: Path) -> dict[str, str]:
     return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
             for p in sorted((root / "issues").rglob("*.yaml")) if not p.name.startswith(".")}
+
+
+def commits_by_issue(root: Path) -> dict[str, list[tuple[str, dt.date, str, list[str]]]]:
+    """Issue folder → commits that touched it, oldest first: (sha, date, subject, paths)."""
+    out = _git(root, "log", "--reverse", "--format=@%H %cs %s", "--name-only", "--", "issues")
+    found: dict[str, list] = {}
+    current = None
+    for line in (out or "").splitlines():
+        if line.startswith("@"):
+            sha, day, *subject = line[1:].split(" ", 2)
+            current = (sha, dt.date.fromisoformat(day), subject[0] if subject else "")
+        elif line.startswith("issues/") and current and line.count("/") == 2:
+            folder = line.split("/")[1]
+            commits = found.setdefault(folder, [])
+            if not commits or commits[-1][0] != current[0]:
+                commits.append((*current, []))
+            commits[-1][3].append(line)
+    return found
+
+
+def show(root: Path, rev: str, path: str) -> str | None:
+    return _git(root, "show", f"{rev}:{path}")

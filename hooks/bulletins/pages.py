@@ -29,12 +29,13 @@ class SiteData:
     archive: Archive
     indexes: ix.Indexes
     changed: dict = field(default_factory=dict)  # issue id → date its data last changed (git)
+    corrections: dict = field(default_factory=dict)  # issue id → Corrections, newest first
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
     return [PageSpec(urls.issue(i.id), f"第 {i.number} 期（{i.date.isoformat()}）", "issue.html",
                      {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
-                      "changed": s.changed.get(i.id)},
+                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ())},
                      toc=tuple((r.district.slug, r.district.name) for r in i.districts))
             for i in s.archive.issues]
 
@@ -135,8 +136,16 @@ def home_block(s: SiteData) -> list[PageSpec]:
         "newest": s.indexes.entries[:10], "registry": s.archive.registry}, block=True)]
 
 
+def corrections_page(s: SiteData) -> list[PageSpec]:
+    by_id = {i.id: i for i in s.archive.issues}
+    items = sorted(((c, by_id[c.issue_id]) for cs in s.corrections.values() for c in cs),
+                   key=lambda ci: (ci[0].date, ci[1].date), reverse=True)
+    return [PageSpec(urls.CORRECTIONS, "更正记录", "corrections.html", {"items": items})]
+
+
 PAGE_KINDS: tuple[Callable[[SiteData], list[PageSpec]], ...] = (
     home_block, issue_pages, archive_pages, district_pages, type_pages, department_pages,
+    corrections_page,
 )
 
 
