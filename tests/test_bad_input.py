@@ -88,3 +88,29 @@ def test_any_finding_text_survives_write_fmt_and_load(texts):
     out = canonical.render(data, "district")
     back, problems = yamlio.parse_text(out, "x.yaml")
     assert not problems and [f["text"] for f in back["findings"]] == texts
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(
+    st.text(max_size=200),
+    st.builds(lambda name, text, n: f"district: {name}\nmetrics:\n  满意: {n}\nfindings:\n  - text: {text}\n",
+              st.sampled_from(["拱墅区", "拱墅去", "", "[1]", "{a: 1}"]), st.text(max_size=40), st.text(max_size=8))))
+def test_validator_gives_an_archive_or_messages_for_any_district_file(archive, body):
+    from bulletins.load import load_archive
+    (archive / "issues/2018-033/gongshu.yaml").write_text(body, encoding="utf-8")
+    result, problems = load_archive(archive)
+    assert result is not None or any(p.is_error for p in problems)
+    for p in problems:
+        assert p.path.startswith("issues/") and p.line >= 1 and re.search(r"[\u4e00-\u9fff]", p.message)
+
+
+def test_slugs_and_folders_cannot_point_outside_the_archive(archive):
+    reg = archive / "issues/registry/districts.yaml"
+    reg.write_text(reg.read_text(encoding="utf-8").replace("slug: gongshu", "slug: ../../gongshu"), encoding="utf-8")
+    result = cli(archive, "validate")
+    assert result.returncode == 1 and "districts.yaml" in result.stderr and "只能用小写拼音字母" in result.stderr
+    reg.write_text(reg.read_text(encoding="utf-8").replace("slug: ../../gongshu", "slug: gongshu"), encoding="utf-8")
+    (archive / "issues" / "2018-033x").mkdir()
+    (archive / "issues/2018-033/..%2Fevil.yaml").write_text("district: 拱墅区\nfindings: []\n", encoding="utf-8")
+    result = cli(archive, "validate")
+    assert "文件名应为区县的拼音 slug" in result.stderr and "不符合“年-期号”格式" in result.stderr
