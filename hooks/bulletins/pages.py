@@ -86,40 +86,33 @@ def district_pages(s: SiteData) -> list[PageSpec]:
     return out
 
 
-def type_pages(s: SiteData) -> list[PageSpec]:
-    reg, out = s.archive.registry, []
-    for t in sorted(reg.types, key=lambda t: pinyin_sort_key(t.name)):
-        entries = s.indexes.by_type.get(t.name, ())
+def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callable[[str], str],
+                 index_url: str) -> list[PageSpec]:
+    """A page per problem type or department, and their index: the logic is the same for both."""
+    ordered = sorted(items, key=lambda x: pinyin_sort_key(x.name))
+    out = []
+    for item in ordered:
+        entries = index.get(item.name, ())
         by_d = _district_counts(s, entries)
-        out.append(PageSpec(urls.problem_type(t.slug), t.name, "topic.html", {
-            "kind": "问题类型", "item": t, "groups": ix.group_by_issue(entries), "count": len(entries),
+        out.append(PageSpec(url(item.slug), item.name, "topic.html", {
+            "kind": kind, "item": item, "groups": ix.group_by_issue(entries), "count": len(entries),
             "by_district": by_d,
-            "district_chart": charts.bar_chart(f"{t.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
-            "month_chart": charts.bar_chart(f"{t.name}：每月问题数", _months(entries)),
+            "district_chart": charts.bar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
+            "month_chart": charts.bar_chart(f"{item.name}：每月问题数", _months(entries)),
             "months": _months(entries)}))
-    out.append(PageSpec(urls.TYPES, "问题类型", "topics.html", {
-        "kind": "问题类型", "url": urls.problem_type,
-        "items": [(t, len(s.indexes.by_type.get(t.name, ())))
-                  for t in sorted(reg.types, key=lambda t: pinyin_sort_key(t.name))]}))
+    out.append(PageSpec(index_url, kind, "topics.html", {
+        "kind": kind, "url": url, "items": [(x, len(index.get(x.name, ()))) for x in ordered]}))
     return out
+
+
+def type_pages(s: SiteData) -> list[PageSpec]:
+    return _topic_pages(s, s.archive.registry.types, s.indexes.by_type, "问题类型",
+                        urls.problem_type, urls.TYPES)
 
 
 def department_pages(s: SiteData) -> list[PageSpec]:
-    reg, out = s.archive.registry, []
-    for d in sorted(reg.departments, key=lambda d: pinyin_sort_key(d.name)):
-        entries = s.indexes.by_department.get(d.name, ())
-        by_d = _district_counts(s, entries)
-        out.append(PageSpec(urls.department(d.slug), d.name, "topic.html", {
-            "kind": "部门", "item": d, "groups": ix.group_by_issue(entries), "count": len(entries),
-            "by_district": by_d,
-            "district_chart": charts.bar_chart(f"{d.name}：各区县问题数", [(x.name, n) for x, n in by_d]),
-            "month_chart": charts.bar_chart(f"{d.name}：每月问题数", _months(entries)),
-            "months": _months(entries)}))
-    out.append(PageSpec(urls.DEPARTMENTS, "部门", "topics.html", {
-        "kind": "部门", "url": urls.department,
-        "items": [(d, len(s.indexes.by_department.get(d.name, ())))
-                  for d in sorted(reg.departments, key=lambda d: pinyin_sort_key(d.name))]}))
-    return out
+    return _topic_pages(s, s.archive.registry.departments, s.indexes.by_department, "部门",
+                        urls.department, urls.DEPARTMENTS)
 
 
 def home_block(s: SiteData) -> list[PageSpec]:
