@@ -41,8 +41,9 @@ def build_site(root: Path, site_url: str, site_name: str) -> Site:
     if archive is None or errors(problems):
         raise ArchiveError(problems)
     indexes = build_indexes(archive)
-    changed = gitdata.issue_changes(root)
-    fixes = history.corrections(root, {i.id for i in archive.issues})
+    commits = gitdata.commits_by_issue(root)
+    changed = history.last_changed(commits)
+    fixes = history.corrections(root, commits, {i.id for i in archive.issues})
     pages = all_pages(SiteData(archive, indexes, changed, fixes))
     env = render.environment(root)
     env.globals["registry"] = archive.registry

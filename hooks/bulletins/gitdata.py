@@ -1,4 +1,4 @@
-"""What git knows about the data: file contents at a revision, and when each issue last changed.
+"""What git knows about the data: file contents at a revision, and the commits of each issue.
 
 Dates come from commits, never the clock, so two builds of one commit are byte-identical.
 """
@@ -21,21 +21,6 @@ def _git(root: Path, *args: str) -> str | None:
 def last_commit_time(root: Path) -> int | None:
     out = _git(root, "log", "-1", "--format=%ct")
     return int(out.strip()) if out and out.strip().isdigit() else None
-
-
-def issue_changes(root: Path) -> dict[str, dt.date]:
-    """Issue folder → date of the last commit that touched it (one git call for the archive)."""
-    out = _git(root, "log", "--format=@%cs", "--name-only", "--", "issues")
-    changes: dict[str, dt.date] = {}
-    when = None
-    for line in (out or "").splitlines():
-        if line.startswith("@"):
-            when = dt.date.fromisoformat(line[1:])
-        elif line.startswith("issues/") and when:
-            parts = line.split("/")
-            if len(parts) >= 3:
-                changes.setdefault(parts[1], when)
-    return changes
 
 
 def files_at(root: Path, rev: str) -> dict[str, str] | None:

@@ -17,14 +17,22 @@ class Correction:
     changes: tuple[str, ...]  # what, in words (semdiff lines)
 
 
-def corrections(root: Path, issue_ids: set[str]) -> dict[str, tuple[Correction, ...]]:
-    """Every commit after an issue's first one that changed its data; layout-only commits are skipped."""
+def last_changed(commits: dict[str, list]) -> dict[str, dt.date]:
+    """Issue folder → date of the last commit that touched it."""
+    return {folder: found[-1][1] for folder, found in commits.items() if found}
+
+
+def corrections(root: Path, commits: dict[str, list], issue_ids: set[str]) -> dict[str, tuple[Correction, ...]]:
+    """Every commit after an issue's first one that changed its data; layout-only commits are skipped.
+
+    `commits` is `gitdata.commits_by_issue(root)`, read once per build for both uses.
+    """
     out: dict[str, tuple[Correction, ...]] = {}
-    for folder, commits in gitdata.commits_by_issue(root).items():
+    for folder, commits_of in commits.items():
         if folder not in issue_ids:
             continue
         found = []
-        for sha, day, subject, paths in commits[1:]:
+        for sha, day, subject, paths in commits_of[1:]:
             old = {p: t for p in paths if (t := gitdata.show(root, f"{sha}^", p)) is not None}
             new = {p: t for p in paths if (t := gitdata.show(root, sha, p)) is not None}
             lines = [line.strip() for line in semdiff.diff(old, new)[1:]]

@@ -30,8 +30,9 @@ class FileProblems:
             text, _ = yamlio.decode(self.path.read_bytes(), self.relpath)
         except OSError:
             text = None
+        tree = yamlio.positions(text) if text else None
         out = []
         for keypath, message, severity in self.pending:
-            line, col = yamlio.locate(text, keypath) if text else (1, 1)
+            line, col = yamlio.locate(tree, keypath)
             out.append(Problem(self.relpath, line, col, message, severity))
         return out

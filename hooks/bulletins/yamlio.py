@@ -151,12 +151,16 @@ def _roundtrip() -> YAML:
     return y
 
 
-def locate(text: str, keypath: tuple) -> tuple[int, int]:
-    """Line and column (1-based) of the value at keypath, or of its nearest existing parent."""
+def positions(text: str) -> Any:
+    """The round-trip tree of a file, parsed once to locate all of its problems (None if it does not parse)."""
     try:
-        node = _roundtrip().load(text)
+        return _roundtrip().load(text)
     except Exception:  # a file that does not parse has no positions to give
-        return 1, 1
+        return None
+
+
+def locate(node: Any, keypath: tuple) -> tuple[int, int]:
+    """Line and column (1-based) of the value at keypath in a `positions` tree, or of its nearest parent."""
     best = (1, 1)
     for key in keypath:
         try:
