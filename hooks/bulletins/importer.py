@@ -96,20 +96,16 @@ def _is_masthead_line(p: str) -> bool:
 def split_findings(body: str) -> tuple[str, list[str]]:
     """(preamble, findings) for one district entry; no markers means one finding."""
     marks = [m.start() for m in re.finditer(f"[{CIRCLED}]", body)]
-    width = 1
-    if not marks:
-        expected, found = 1, []
-        for m in _PAREN_MARK.finditer(body):
-            if int(m.group(1)) == expected:
-                found.append(m)
-                expected += 1
-        if len(found) >= 2 or (found and found[0].start() == 0):
-            marks = [m.start() for m in found]
-            cuts = [(m.start(), m.end()) for m in found]
-            return _cut(body, cuts)
-    if not marks:
-        return "", [body.strip()]
-    return _cut(body, [(s, s + width) for s in marks])
+    if marks:
+        return _cut(body, [(s, s + 1) for s in marks])
+    expected, found = 1, []
+    for m in _PAREN_MARK.finditer(body):  # (1)(2)… count only when they run in order
+        if int(m.group(1)) == expected:
+            found.append(m)
+            expected += 1
+    if len(found) >= 2 or (found and found[0].start() == 0):
+        return _cut(body, [(m.start(), m.end()) for m in found])
+    return "", [body.strip()]
 
 
 def _cut(body: str, cuts: list[tuple[int, int]]) -> tuple[str, list[str]]:

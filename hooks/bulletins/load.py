@@ -138,10 +138,6 @@ def load_archive(root: Path, only: list[Path] | None = None) -> tuple[Archive | 
     return Archive(registry, tuple(issues)), problems
 
 
-def registry_only(root: Path) -> tuple[Registry | None, list[Problem]]:
-    return load_registry(root)
-
-
 def as_plain(data: Any) -> Any:
     """Round-trip containers → plain dicts/lists, for comparing data regardless of layout."""
     if isinstance(data, dict):

@@ -24,7 +24,7 @@ def _rel(ctx: Any, target: str) -> str:
 def _num(value: float | int) -> str:
     if isinstance(value, float) and value != int(value):
         return f"{value:g}"
-    return f"{int(value):,}".replace(",", ",")
+    return f"{int(value):,}"
 
 
 def environment(root: Path) -> Environment:
