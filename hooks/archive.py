@@ -20,3 +20,7 @@ def on_files(files, config):
 
 def on_page_content(html, page, config, files):
     return _glue.page_content(html, page)
+
+
+def on_post_build(config):
+    _glue.post_build(config)

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import json
 import os
 import shutil
 import subprocess
 import sys
+import threading
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -77,4 +82,83 @@ def synth_site(tmp_path_factory) -> Path:
     return built(root)
 
 
-__all__ = ["cli", "mkdocs_build", "built", "soup", "make_archive", "CliRunner"]
+class _Server(ThreadingHTTPServer):
+    request_queue_size = 128
+    daemon_threads = True
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    prefix = "/"
+
+    def log_message(self, *args) -> None:
+        pass
+
+    def translate_path(self, path: str) -> str:
+        """Serve the site under `prefix` only, as nginx would under a subpath; 404 elsewhere."""
+        if not path.startswith(self.prefix):
+            return str(Path(self.directory) / "__outside_the_prefix__")
+        return super().translate_path("/" + path[len(self.prefix):])
+
+
+@contextlib.contextmanager
+def serve(site: Path, prefix: str = "/"):
+    """The built site over HTTP on 127.0.0.1 (a free port); yields the site's URL."""
+    handler = type("Handler", (_Quiet,), {"prefix": prefix})
+    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_site):
+    with serve(sample_site) as url:
+        yield url
+
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright (no browser download)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
+                                     args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh tab that fails the test on any script error."""
+    context = browser.new_context(locale="zh-CN")
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.errors = errors
+    yield tab
+    context.close()
+    assert not errors, errors
+
+
+NODE_SEARCH = Path(__file__).parent / "js" / "search.mjs"
+
+
+def node_search(site: Path, base: str, queries: list[dict]) -> list[list[dict]]:
+    """Runs the site's own search/search.js under Node against the served site."""
+    job = {"module": str(site / "search" / "search.js"), "base": base, "queries": queries}
+    done = subprocess.run(["node", str(NODE_SEARCH)], input=json.dumps(job), capture_output=True,
+                          text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+__all__ = ["cli", "mkdocs_build", "built", "soup", "make_archive", "CliRunner", "serve",
+           "node_search"]

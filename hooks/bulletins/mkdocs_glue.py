@@ -11,7 +11,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import gitdata, urls
+from . import gitdata, searchindex, urls
 from .build import Site, build_site
 from .problems import ArchiveError
 
@@ -45,6 +45,16 @@ class Glue:
         for path, content in self.site.assets.items():
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
+
+    def post_build(self, config) -> None:
+        """Pagefind reads the finished archive, so it runs last, into site/pagefind/."""
+        if self.site is None:
+            return
+        try:
+            n = searchindex.build_index(self.site.env, self.site.archive, Path(config.site_dir))
+        except searchindex.SearchIndexError as exc:
+            raise PluginError(str(exc)) from None
+        log.info(f"搜索索引：{n} 条记录")
 
     def page_content(self, html: str, page: Page) -> str:
         if self.site is None:

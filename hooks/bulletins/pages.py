@@ -136,9 +136,24 @@ def corrections_page(s: SiteData) -> list[PageSpec]:
     return [PageSpec(urls.CORRECTIONS, "更正记录", "corrections.html", {"items": items})]
 
 
+def search_page(s: SiteData) -> list[PageSpec]:
+    """The full search view; its filter pane lists every value with its count of findings."""
+    reg, idx = s.archive.registry, s.indexes
+    by_year = Counter(e.issue.year for e in idx.entries)
+    facets = [
+        ("区县", [(d.name, len(idx.by_district[d.slug]), d.aliases) for d in reg.districts
+                 if idx.by_district.get(d.slug)]),
+        ("问题类型", [(t.name, len(idx.by_type[t.name]), ()) for t in reg.types if idx.by_type.get(t.name)]),
+        ("部门", [(x.name, len(idx.by_department[x.name]), ()) for x in reg.departments
+                if idx.by_department.get(x.name)]),
+        ("年份", [(str(y), n, ()) for y, n in sorted(by_year.items(), reverse=True)]),
+    ]
+    return [PageSpec(urls.SEARCH, "搜索", "search.html", {"facets": facets})]
+
+
 PAGE_KINDS: tuple[Callable[[SiteData], list[PageSpec]], ...] = (
     home_block, issue_pages, archive_pages, district_pages, type_pages, department_pages,
-    corrections_page,
+    corrections_page, search_page,
 )
 
 

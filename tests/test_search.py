@@ -1,0 +1,187 @@
+"""Search: exact find-in-page over every finding, filters, pinyin; run through the site's own search.js."""
+
+from __future__ import annotations
+
+import json
+import random
+import re
+from pathlib import Path
+
+import pytest
+
+from bulletins import searchindex
+from bulletins.load import load_archive
+from conftest import FIXTURES, built, cli, make_archive, node_search, serve, soup
+
+
+def keys_of(r: dict) -> tuple[str, str, str]:
+    return (r["issue"], r["district"], r["anchor"])
+
+
+def run(site: Path, url: str, queries: list[dict]) -> list[list[dict]]:
+    return node_search(site, url, queries)
+
+
+# --- the acceptance checks of the issue, on the sample ---------------------------------------
+
+def test_acceptance_queries_on_the_sample(sample_site, sample_url):
+    cases = [
+        {"q": "母婴"}, {"q": "看与工作无关书籍"}, {"q": "gongshu"}, {"q": "gs"},
+        {"q": "自助机", "filters": {"区县": "萧山区"}}, {"q": "", "filters": {"问题类型": "自助设备"}},
+        {"q": "", "filters": {"年份": "2018"}}, {"q": "", "filters": {"年份": "2017"}},
+    ]
+    mother, books, pinyin, initials, machine, selfservice, y2018, y2017 = run(sample_site, sample_url, cases)
+    assert [keys_of(r) for r in mother] == [("2018-033", "江干区", "jianggan-2")]
+    assert [keys_of(r) for r in books] == [("2018-033", "拱墅区", "gongshu-1")]
+    assert {r["district"] for r in pinyin} == {"拱墅区"} and len(pinyin) == 3
+    assert initials == pinyin
+    assert [r["district"] for r in machine] == ["萧山区"]
+    archive = json.loads((sample_site / "data" / "archive.json").read_text(encoding="utf-8"))
+    findings = [f for i in archive["issues"] for d in i["districts"] for f in d["findings"]]
+    assert {r["anchor"] for r in selfservice} == {f["id"].split("-", 2)[2] for f in findings if "自助设备" in f["types"]}
+    assert len(y2018) == len(findings) == 44 and y2017 == []
+
+
+def test_a_result_names_issue_date_district_types_and_links_the_finding(sample_site, sample_url):
+    [[r]] = run(sample_site, sample_url, [{"q": "母婴室"}])
+    assert r["url"] == sample_url + "issues/2018-033/#jianggan-2"
+    assert (r["issue"], r["number"], r["date"], r["district"]) == ("2018-033", 33, "2018-09-21", "江干区")
+    assert "母婴室" in r["text"] and r["types"] and isinstance(r["departments"], list)
+    page = soup(sample_site / "issues" / "2018-033" / "index.html")
+    assert page.find(id="jianggan-2") is not None, "the anchor a result links to exists"
+
+
+def test_several_terms_mean_and_and_empty_means_nothing(sample_site, sample_url):
+    both, one, none, nothing = run(sample_site, sample_url, [
+        {"q": "窗口 税务"}, {"q": "窗口"}, {"q": "窗口 没有这个词语"}, {"q": "   "}])
+    assert both and all("窗口" in r["text"] and "税务" in r["text"] for r in both)
+    assert len(both) < len(one)
+    assert none == [] and nothing == []
+
+
+def test_filters_combine_any_within_and_across(sample_site, sample_url):
+    two, crossed = run(sample_site, sample_url, [
+        {"q": "", "filters": {"区县": ["萧山区", "拱墅区"]}},
+        {"q": "", "filters": {"区县": ["萧山区", "拱墅区"], "问题类型": "自助设备"}}])
+    assert {r["district"] for r in two} == {"萧山区", "拱墅区"} and len(two) == 7
+    assert crossed and all("自助设备" in r["types"] for r in crossed)
+    assert {r["district"] for r in crossed} <= {"萧山区", "拱墅区"}
+
+
+def test_results_are_newest_first_in_bulletin_order(synth_site):
+    with serve(synth_site) as url:
+        [results] = run(synth_site, url, [{"q": "", "filters": {"区县": "上城区"}}])
+    dates = [r["date"] for r in results]
+    assert dates == sorted(dates, reverse=True) and len(set(dates)) > 10
+
+
+def test_normalize_is_the_same_in_python_and_javascript(sample_site, sample_url):
+    samples = ["９月１８日", "Ａｂｃ  ABC", "（祥园路 101 号）", "\u3000全角空格\u00a0", "㎡ ①②", "ﾊﾝｶｸ", "a\tb\nc",
+               "𠀀字", "İstanbul", "e\u0301"]
+    got = run(sample_site, sample_url, [{"normalize": s} for s in samples])
+    assert got == [searchindex.normalize(s) for s in samples]
+
+
+# --- quality: finding-level recall and precision of 1.0 on sampled strings ---------------------
+
+def _truth(root: Path) -> list[dict]:
+    archive, _ = load_archive(root)
+    out = []
+    for rec in searchindex.records(archive):
+        for f in json.loads(rec.meta["findings"]):
+            out.append({"key": (rec.meta["issue"], rec.meta["district"], f["a"]),
+                        "norm": searchindex.normalize(f["text"]), "text": f["text"], "keys": f["keys"]})
+    return out
+
+
+def _matches(f: dict, query: str) -> bool:
+    """The documented rule: every space-separated term is in the text, or is a pinyin key prefix."""
+    terms = [searchindex.normalize(t) for t in query.split()]
+    return all(t in f["norm"] or (re.fullmatch("[a-z]{2,}", t) and any(k.startswith(t) for k in f["keys"]))
+               for t in terms if t)
+
+
+def _sample(truth: list[dict], seed: int) -> list[str]:
+    rng = random.Random(seed)
+    texts = [f["text"] for f in truth]
+    words = set()
+    for t in texts:  # whole words: clauses between punctuation, and the registry keywords in use
+        words.update(w for w in re.split(r"[，,。；;：:、（）()“”\s]+", t) if 2 <= len(w) <= 8)
+    archive_words = sorted(words)
+    queries = rng.sample(archive_words, min(70, len(archive_words)))
+    for _ in range(110):  # arbitrary pieces of 2–4 characters, across word boundaries
+        t = rng.choice(texts)
+        n = rng.randint(2, 4)
+        if len(t) > n:
+            start = rng.randrange(len(t) - n)
+            piece = t[start:start + n]
+            if piece.strip() and not re.search(r"\s", piece):
+                queries.append(piece)
+    queries += [rng.choice(rng.choice(texts)) for _ in range(15)]  # single characters
+    for _ in range(20):  # two pieces of one finding: AND
+        t = rng.choice(texts)
+        a, b = rng.randrange(max(1, len(t) - 3)), rng.randrange(max(1, len(t) - 3))
+        queries.append(f"{t[a:a + 2]} {t[b:b + 3]}")
+    queries += ["gongshu", "gs", "xiaoshan", "xs", "zzsb", "zizhu", "chuangkou", "fuy"]
+    queries += ["母婴室拱墅", "自助机故障了吗", "最多跑两次", "zzzq"]  # absent
+    return [q for q in queries if q.strip()]
+
+
+def _quality(site: Path, root: Path, seed: int, minimum: int) -> None:
+    truth = _truth(root)
+    queries = _sample(truth, seed)
+    assert len(queries) >= minimum
+    with serve(site) as url:
+        answers = run(site, url, [{"q": q} for q in queries])
+    wrong = []
+    for q, got in zip(queries, answers):
+        expected = [f["key"] for f in truth if _matches(f, q)]
+        found = [keys_of(r) for r in got]
+        if sorted(found) != sorted(expected) or len(found) != len(set(found)):
+            missing = set(expected) - set(found)
+            extra = set(found) - set(expected)
+            wrong.append(f"{q!r}: missing {sorted(missing)[:3]} extra {sorted(extra)[:3]}")
+    assert not wrong, f"{len(wrong)} of {len(queries)} queries wrong:\n" + "\n".join(wrong[:20])
+
+
+def test_quality_recall_and_precision_are_one_on_synthetic_archive(synth_site):
+    _quality(synth_site, synth_site.parent, seed=11, minimum=200)
+
+
+def test_quality_on_bulletins_the_project_has_never_seen(tmp_path):
+    root = make_archive(tmp_path, with_sample=False)
+    for name in ("2019-010-yi.txt", "2020-021-paren.md"):
+        result = cli(root, "import", str(FIXTURES / name))
+        assert result.returncode == 0, result.stderr
+    assert cli(root, "import", str(Path(__file__).resolve().parents[2] / "shared/samples/2018-033.txt")).returncode == 0
+    _quality(built(root), root, seed=5, minimum=200)
+
+
+# --- the index itself -------------------------------------------------------------------------
+
+def test_index_is_pagefind_with_our_facets_and_no_material_search(sample_site):
+    pf = sample_site / "pagefind"
+    assert (pf / "pagefind.js").is_file() and (pf / "pagefind-entry.json").is_file()
+    entry = json.loads((pf / "pagefind-entry.json").read_text())
+    assert list(entry["languages"]) == ["zh"]
+    assert {p.name for p in (pf / "filter").iterdir()}, "filters were indexed"
+    assert not (sample_site / "search" / "search_index.json").exists()
+    assert not (pf / "pagefind-ui.js").exists(), "Pagefind's own UI is not shipped"
+    assert not list(sample_site.rglob("search_record*")), "records are never part of the site"
+    page = soup(sample_site / "search" / "index.html")
+    assert [lg.get_text() for lg in page.select(".zb-facet legend")] == list(searchindex.FACETS)
+    js = (sample_site / "search" / "search.js").read_text(encoding="utf-8")
+    assert 'export const FACETS = ["区县", "问题类型", "部门", "年份"]' in js
+
+
+def test_grams_are_letters_only_words(sample_site):
+    words = searchindex.grams(searchindex.normalize("窗口 2.3.4 A"))
+    assert all(re.fullmatch("[q-r][a-p]+", w) for w in words)
+    chars, pairs = set("窗口2.3.4a"), {"窗口2.3.4a"[i:i + 2] for i in range(7)}
+    assert len(words) == len(chars) + len(pairs) == 14
+
+
+@pytest.mark.parametrize("query", ["<img src=x onerror=alert(1)>", "\"'&;", "../../etc/passwd", "%00", "a" * 300])
+def test_hostile_queries_just_find_nothing(sample_site, sample_url, query):
+    [got] = run(sample_site, sample_url, [{"q": query}])
+    assert got == []

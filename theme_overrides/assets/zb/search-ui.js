@@ -1,0 +1,272 @@
+// The search box in the header (a combobox) and the full view on the 搜索 page.
+// All logic is in search/search.js; this file only draws. Bulletin text is set with textContent,
+// never as HTML.
+import { FACETS, highlight, open } from "../../search/search.js";
+
+const BASE = new URL("../../", import.meta.url).href;
+const SEARCH_PAGE = new URL("search/", BASE).href;
+const SUGGESTIONS = 8;
+const PAGE_SIZE = 20;
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key === "text") node.textContent = value;
+    else node.setAttribute(key, value);
+  }
+  for (const child of children) node.append(child);
+  return node;
+}
+
+function dateCn(iso) {
+  const [y, m, d] = iso.split("-").map(Number);
+  return `${y} 年 ${m} 月 ${d} 日`;
+}
+
+const CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
+
+function place(r) {
+  const n = Number(r.anchor.split("-").pop());
+  const marker = n >= 1 && n <= CIRCLED.length ? CIRCLED[n - 1] : `(${n})`;
+  return `第 ${r.number} 期 · ${dateCn(r.date)} · ${r.district} ${marker}`;
+}
+
+function marked(text, terms) {
+  const frag = document.createDocumentFragment();
+  for (const piece of highlight(text, terms)) {
+    frag.append(piece.hit ? el("mark", { text: piece.text }) : document.createTextNode(piece.text));
+  }
+  return frag;
+}
+
+/** Up to `width` characters of the text around its first match, so a suggestion shows why. */
+function excerpt(text, terms, width = 60) {
+  const pieces = highlight(text, terms);
+  let before = 0;
+  for (const p of pieces) {
+    if (p.hit) break;
+    before += [...p.text].length;
+  }
+  const chars = [...text];
+  const start = Math.max(0, Math.min(before - 15, chars.length - width));
+  const cut = chars.slice(start, start + width).join("");
+  return (start > 0 ? "…" : "") + cut + (start + width < chars.length ? "…" : "");
+}
+
+function searchUrl(query, filters = {}) {
+  const url = new URL(SEARCH_PAGE);
+  if (query) url.searchParams.set("q", query);
+  for (const [key, values] of Object.entries(filters)) for (const v of values) url.searchParams.append(key, v);
+  return url.href;
+}
+
+/* ---------- header combobox ---------- */
+
+function setupHeader(form) {
+  const input = form.querySelector("input[type=search]");
+  const box = form.querySelector(".zb-suggest");
+  const list = box.querySelector("[role=listbox]");
+  const status = box.querySelector(".zb-suggest__status");
+  let active = -1;
+  let generation = 0;
+  let timer = 0;
+
+  const options = () => [...list.querySelectorAll("[role=option]")];
+  function show(on) {
+    box.hidden = !on;
+    input.setAttribute("aria-expanded", String(on));
+    if (!on) setActive(-1);
+  }
+  function setActive(i) {
+    const opts = options();
+    active = opts.length ? Math.max(-1, Math.min(i, opts.length - 1)) : -1;
+    opts.forEach((o, k) => o.setAttribute("aria-selected", String(k === active)));
+    if (active >= 0) {
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    } else input.removeAttribute("aria-activedescendant");
+  }
+  function option(i, href, ...content) {
+    const li = el("li", { id: `zb-opt-${i}`, role: "option", "aria-selected": "false", class: "zb-option" });
+    const a = el("a", { href, tabindex: "-1" }, ...content);
+    li.append(a);
+    li.addEventListener("mousedown", (e) => e.preventDefault()); // keep focus in the box
+    return li;
+  }
+
+  async function update() {
+    const query = input.value.trim();
+    const mine = ++generation;
+    if (!query) {
+      list.replaceChildren();
+      show(false);
+      return;
+    }
+    status.textContent = "正在查找…";
+    show(true);
+    try {
+      const cursor = await open(query, { base: BASE });
+      const results = await cursor.next(SUGGESTIONS);
+      if (mine !== generation) return;
+      const items = results.map((r, i) =>
+        option(i, r.url, el("span", { class: "zb-option__place", text: place(r) }),
+          el("span", { class: "zb-option__text" }, marked(excerpt(r.text, cursor.terms), cursor.terms))),
+      );
+      items.push(option(items.length, searchUrl(query),
+        el("span", { class: "zb-option__all", text: "查看全部结果，并按区县、问题类型、部门、年份筛选 →" })));
+      list.replaceChildren(...items);
+      status.textContent = results.length ? "" : `没有找到包含“${query}”的问题。`;
+      setActive(-1);
+    } catch (err) {
+      if (mine === generation) status.textContent = `搜索出错：${err.message}`;
+    }
+  }
+
+  input.addEventListener("input", () => {
+    clearTimeout(timer);
+    timer = setTimeout(update, 120);
+  });
+  input.addEventListener("focus", () => {
+    if (input.value.trim() && list.children.length) show(true);
+  });
+  input.addEventListener("keydown", (e) => {
+    const opts = options();
+    if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+      if (box.hidden && input.value.trim()) show(true);
+      e.preventDefault();
+      setActive(active + (e.key === "ArrowDown" ? 1 : -1));
+    } else if (e.key === "Enter" && active >= 0 && opts[active]) {
+      e.preventDefault();
+      location.href = opts[active].querySelector("a").href;
+    } else if (e.key === "Escape" && !box.hidden) {
+      e.preventDefault(); // close the list, keep the words (a second Esc clears them, as usual)
+      show(false);
+    }
+  });
+  form.addEventListener("focusout", (e) => {
+    if (!form.contains(e.relatedTarget)) show(false);
+  });
+  document.addEventListener("keydown", (e) => {
+    const typing = e.target.closest?.("input, textarea, select, [contenteditable]");
+    if (e.key === "/" && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      input.focus();
+    }
+  });
+}
+
+/* ---------- the 搜索 page ---------- */
+
+function setupPage(root) {
+  const form = root.querySelector("form");
+  const input = form.querySelector("input[type=search]");
+  const status = root.querySelector(".zb-status");
+  const hints = root.querySelector(".zb-hints");
+  const list = root.querySelector(".zb-results");
+  const more = root.querySelector(".zb-more");
+  let cursor = null;
+  let shown = 0;
+  let generation = 0;
+
+  function chosen() {
+    const out = {};
+    for (const name of FACETS) {
+      const values = [...form.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((c) => c.value);
+      if (values.length) out[name] = values;
+    }
+    return out;
+  }
+
+  function readUrl() {
+    const params = new URLSearchParams(location.search);
+    input.value = params.get("q") ?? "";
+    for (const box of form.querySelectorAll("input[type=checkbox]")) {
+      box.checked = params.getAll(box.name).includes(box.value);
+    }
+  }
+
+  /** A query word that is a district's name: offer the 区县 filter (text search stays exact). */
+  function districtHints(terms) {
+    hints.replaceChildren();
+    for (const box of form.querySelectorAll('input[name="区县"]')) {
+      const names = [box.value, ...(box.dataset.aliases ?? "").split(" ").filter(Boolean)];
+      if (box.checked || !terms.some((t) => names.includes(t))) continue;
+      const button = el("button", { type: "button", class: "md-button zb-hint", text: `只看 ${box.value} 的问题` });
+      button.addEventListener("click", () => {
+        box.checked = true;
+        run(true);
+      });
+      hints.append(button);
+    }
+  }
+
+  function item(r, terms) {
+    const chips = el("p", { class: "zb-chips" });
+    for (const t of r.types) chips.append(el("span", { class: "zb-chip zb-chip-type", text: t }));
+    for (const d of r.departments) chips.append(el("span", { class: "zb-chip zb-chip-dept", text: d }));
+    return el("li", { class: "zb-result" },
+      el("a", { class: "zb-result__place", href: r.url, text: place(r) }),
+      el("p", { class: "zb-result__text" }, marked(r.text, terms)),
+      chips);
+  }
+
+  async function page() {
+    const mine = generation;
+    more.disabled = true;
+    const results = await cursor.next(PAGE_SIZE);
+    if (mine !== generation) return;
+    list.append(...results.map((r) => item(r, cursor.terms)));
+    shown += results.length;
+    more.hidden = cursor.done;
+    more.disabled = false;
+    if (!shown) status.textContent = "没有找到符合条件的问题。";
+    else if (cursor.done) status.textContent = `共找到 ${shown} 条问题。`;
+    else status.textContent = `已显示 ${shown} 条问题，最新的在前；还有更多。`;
+  }
+
+  async function run(push) {
+    const query = input.value.trim();
+    const filters = chosen();
+    const mine = ++generation;
+    const target = searchUrl(query, filters);
+    if (push && target !== location.href) history.replaceState(null, "", target);
+    list.replaceChildren();
+    shown = 0;
+    more.hidden = true;
+    if (!query && !Object.keys(filters).length) {
+      status.textContent = "输入要找的文字，或选择筛选条件。";
+      hints.replaceChildren();
+      return;
+    }
+    status.textContent = "正在查找…";
+    try {
+      const c = await open(query, { filters, base: BASE });
+      if (mine !== generation) return;
+      cursor = c;
+      districtHints(c.terms);
+      await page();
+    } catch (err) {
+      if (mine === generation) status.textContent = `搜索出错：${err.message}`;
+    }
+  }
+
+  form.addEventListener("submit", (e) => {
+    e.preventDefault();
+    run(true);
+  });
+  form.addEventListener("change", (e) => {
+    if (e.target.type === "checkbox") run(true);
+  });
+  more.addEventListener("click", () => page().catch((err) => (status.textContent = `搜索出错：${err.message}`)));
+  readUrl();
+  run(false);
+}
+
+const header = document.querySelector("[data-zb-search]");
+if (header) setupHeader(header);
+const full = document.querySelector("[data-zb-searchpage]");
+if (full) {
+  setupPage(full);
+  if (header) header.querySelector("input").value = new URLSearchParams(location.search).get("q") ?? "";
+}
