@@ -93,6 +93,24 @@ class _Quiet(SimpleHTTPRequestHandler):
     def log_message(self, *args) -> None:
         pass
 
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        """Like nginx's error_page 404: the site's own 404.html, with status 404."""
+        page = Path(self.directory) / "404.html"
+        if code != 404 or not page.is_file():
+            return super().send_error(code, message, explain)
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+    def list_directory(self, path):
+        """No directory listings (a static server publishing a site gives none): a missing page is 404."""
+        self.send_error(404)
+        return None
+
     def translate_path(self, path: str) -> str:
         """Serve the site under `prefix` only, as nginx would under a subpath; 404 elsewhere."""
         if not path.startswith(self.prefix):
