@@ -11,6 +11,7 @@ _glue = Glue()
 
 def on_pre_build(config):
     global _glue
+    _glue.cancel()
     _glue = Glue()
 
 
@@ -24,3 +25,7 @@ def on_page_content(html, page, config, files):
 
 def on_post_build(config):
     _glue.post_build(config)
+
+
+def on_build_error(error):
+    _glue.cancel()

@@ -174,11 +174,15 @@ def test_index_is_pagefind_with_our_facets_and_no_material_search(sample_site):
     assert 'export const FACETS = ["区县", "问题类型", "部门", "年份"]' in js
 
 
-def test_grams_are_letters_only_words(sample_site):
+def test_index_words_are_letters_only_pairs_with_an_end_mark():
     words = searchindex.grams(searchindex.normalize("窗口 2.3.4 A"))
-    assert all(re.fullmatch("[q-r][a-p]+", w) for w in words)
-    chars, pairs = set("窗口2.3.4a"), {"窗口2.3.4a"[i:i + 2] for i in range(7)}
-    assert len(words) == len(chars) + len(pairs) == 14
+    assert all(re.fullmatch("r[a-q]{10}", w) for w in words)
+    text = "窗口2.3.4a"
+    pairs = {text[i:i + 2] for i in range(len(text) - 1)}
+    assert len(words) == len(pairs) + 1, "every pair once, and the last character with the end mark"
+    assert "r" + searchindex._spell("a") + "qqqqq" in words
+    keys = searchindex.key_words(["gongshu"])
+    assert keys == {"s" + "".join(searchindex._spell(c) for c in "gongshu")}
 
 
 @pytest.mark.parametrize("query", ["<img src=x onerror=alert(1)>", "\"'&;", "../../etc/passwd", "%00", "a" * 300])

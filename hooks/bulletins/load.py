@@ -119,6 +119,14 @@ def issue_folders(root: Path) -> tuple[list[Path], list[Problem]]:
 
 def load_archive(root: Path, only: list[Path] | None = None) -> tuple[Archive | None, list[Problem]]:
     """The whole archive (or the issue folders in `only`) and every problem found."""
+    yamlio.cache_open(root)
+    try:
+        return _load_archive(root, only)
+    finally:
+        yamlio.cache_save(root)
+
+
+def _load_archive(root: Path, only: list[Path] | None) -> tuple[Archive | None, list[Problem]]:
     registry, problems = load_registry(root)
     if registry is None:
         return None, problems

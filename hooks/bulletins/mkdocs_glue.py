@@ -23,6 +23,7 @@ class Glue:
 
     def __init__(self) -> None:
         self.site: Site | None = None
+        self.search: searchindex.IndexJob | None = None
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
@@ -34,6 +35,8 @@ class Glue:
             raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
         for problem in self.site.problems:
             log.info(str(problem))
+        # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render.
+        self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir))
         for url, spec in self.site.pages.items():
             src = urls.src_of(url)
             if spec.block:
@@ -47,14 +50,21 @@ class Glue:
         return files
 
     def post_build(self, config) -> None:
-        """Pagefind reads the finished archive, so it runs last, into site/pagefind/."""
-        if self.site is None:
+        """Waits for Pagefind (started in `files`) and makes its output byte-stable."""
+        if self.search is None:
             return
+        job, self.search = self.search, None
         try:
-            n = searchindex.build_index(self.site.env, self.site.archive, Path(config.site_dir))
+            n = job.finish()
         except searchindex.SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         log.info(f"搜索索引：{n} 条记录")
+
+    def cancel(self) -> None:
+        """A failed build or a new one in `mkdocs serve`: stop a Pagefind still running."""
+        if self.search is not None:
+            self.search.cancel()
+            self.search = None
 
     def page_content(self, html: str, page: Page) -> str:
         if self.site is None:

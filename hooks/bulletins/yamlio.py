@@ -12,6 +12,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import pickle
 import re
 import tempfile
 from pathlib import Path
@@ -26,6 +27,9 @@ from .problems import Problem
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
 _CACHE: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
+_USED: set[str] = set()  # keys read since cache_open: what the next build will want
+_ON_DISK: set[str] = set()
+_DISK = Path(".cache") / "bulletins" / "parsed.pickle"
 _DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w:-])")
 
 
@@ -130,6 +134,7 @@ def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:
     if len(raw) > MAX_BYTES:
         return None, [Problem(relpath, 1, 1, f"文件过大（{len(raw) // 1024} KB） — 数据文件不应超过 {MAX_BYTES // 1024 // 1024} MB")]
     key = hashlib.sha1(raw).hexdigest() + relpath
+    _USED.add(key)
     hit = _CACHE.get(key)
     if hit is None:
         text, problems = decode(raw, relpath)
@@ -140,6 +145,41 @@ def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:
                 problems = [Problem(relpath, 1, 1, "文件是空的 — 请写入内容，或删除这个文件")]
         hit = _CACHE[key] = (data, tuple(problems))
     return hit[0], list(hit[1])
+
+
+def _cache_version() -> str:
+    """Parsed data is only reused by the same loader: this file's own bytes name the version."""
+    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
+
+
+def cache_open(root: Path) -> None:
+    """Reads the parsed files kept by the last build (safe to lose: it only saves time)."""
+    path = root / _DISK
+    _USED.clear()
+    _ON_DISK.clear()
+    try:
+        with path.open("rb") as f:
+            saved = pickle.load(f)
+        if saved.get("version") == _cache_version():
+            for key, value in saved["entries"].items():
+                _CACHE.setdefault(key, value)
+            _ON_DISK.update(saved["entries"])
+    except (OSError, EOFError, pickle.PickleError, AttributeError, KeyError, TypeError, ValueError):
+        pass
+
+
+def cache_save(root: Path) -> None:
+    """Keeps the files read by this run, for the next one; entries no longer used are dropped."""
+    entries = {k: _CACHE[k] for k in _USED if k in _CACHE}
+    if entries.keys() == _ON_DISK:
+        return
+    try:
+        write_atomic(root / _DISK, pickle.dumps({"version": _cache_version(), "entries": entries},
+                                        protocol=pickle.HIGHEST_PROTOCOL))
+    except OSError:
+        return  # a read-only checkout still builds, just without the cache
+    _ON_DISK.clear()
+    _ON_DISK.update(entries)
 
 
 def _roundtrip() -> YAML:
@@ -187,13 +227,17 @@ def dump_canonical(data: Any) -> str:
     return out if out.endswith("\n") else out + "\n"
 
 
-def write_atomic(path: Path, text: str) -> None:
+def write_atomic(path: Path, text: str | bytes) -> None:
     """Write through a temporary file and rename, so a crash never leaves half a file."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
+        if isinstance(text, bytes):
+            with os.fdopen(fd, "wb") as fb:
+                fb.write(text)
+        else:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

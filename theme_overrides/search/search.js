@@ -3,8 +3,8 @@
 // One ES module for the site's pages and for tests under Node 20:
 //   search(query, {filters, base, limit}) → Promise<[{url, issue, number, date, district, types,
 //                                                      departments, text, anchor}]>, newest first.
-// Each record in the Pagefind index is a district report whose words are every character and every
-// pair of neighbouring characters of its findings (hooks/bulletins/searchindex.py). A query asks for
+// Each record in the Pagefind index is a district report whose words are every pair of neighbouring
+// characters of its findings (hooks/bulletins/searchindex.py). A query asks for
 // records holding a few of each term's pairs, then keeps only findings whose text contains every
 // term, so what is listed is exactly what contains what was typed. `normalize` must match the
 // Python one character for character.
@@ -45,10 +45,14 @@ function spell(ch) {
   return ch.codePointAt(0).toString(16).padStart(5, "0").replace(/./g, (h) => HEX_AS_LETTERS[parseInt(h, 16)]);
 }
 
-/** The index words to ask Pagefind for: a few pairs spread over the term (any subset is safe). */
+/**
+ * The index words to ask Pagefind for: a few pairs spread over the term (any subset is safe). A single
+ * character is asked as a prefix: Pagefind then matches every pair it starts, and the index pairs a
+ * finding's last character with an end mark, so none is missed.
+ */
 function textProbes(term) {
   const chars = [...term];
-  if (chars.length === 1) return ["q" + spell(chars[0])];
+  if (chars.length === 1) return ["r" + spell(chars[0])];
   const pairs = [];
   for (let i = 0; i + 1 < chars.length; i++) pairs.push("r" + spell(chars[i]) + spell(chars[i + 1]));
   if (pairs.length <= PROBES_PER_TERM) return pairs;
@@ -59,7 +63,7 @@ function textProbes(term) {
 /** Ways a term can be found: in the text, or (pinyin) as the prefix of a district or type key. */
 function alternatives(term) {
   const ways = [textProbes(term)];
-  if (PINYIN.test(term)) ways.push(["s" + [...term].map(spell).join("")]);
+  if (PINYIN.test(term)) ways.push(["s" + [...term].map(spell).join("")]); // Pagefind matches it as a prefix
   return ways;
 }
 
