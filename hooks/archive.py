@@ -1,31 +1,32 @@
 """MkDocs hook named in mkdocs.yml. Glue only: the package does the work.
 
 This file's folder is on sys.path only while MkDocs loads it, so the package is imported here,
-at the top, and kept.
+at the top, and kept. `mkdocs serve` executes this file again for every rebuild, so no state is
+kept here: it lives in the package (bulletins.mkdocs_glue), which is imported once.
 """
 
-from bulletins.mkdocs_glue import Glue
+from bulletins import mkdocs_glue as glue
 
-_glue = Glue()
+
+def on_startup(command, dirty):
+    glue.startup(command)
 
 
 def on_pre_build(config):
-    global _glue
-    _glue.cancel()
-    _glue = Glue()
+    glue.new_build()
 
 
 def on_files(files, config):
-    return _glue.files(files, config)
+    return glue.current().files(files, config)
 
 
 def on_page_content(html, page, config, files):
-    return _glue.page_content(html, page)
+    return glue.current().page_content(html, page)
 
 
 def on_post_build(config):
-    _glue.post_build(config)
+    glue.current().post_build(config)
 
 
 def on_build_error(error):
-    _glue.cancel()
+    glue.current().cancel()

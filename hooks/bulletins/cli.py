@@ -163,6 +163,39 @@ def diff_cmd(rev_a: str, rev_b: str | None) -> None:
     click.echo("\n".join(lines) if lines else "数据没有改动")
 
 
+@main.command("bench")
+@click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, help="模拟归档的期数")
+@click.option("--seed", type=int, default=1, show_default=True, help="模拟数据的随机种子")
+@click.option("--runs", type=click.IntRange(3, 50), default=3, show_default=True, help="每种构建的次数（至少 3 次，取中位数）")
+@click.option("--json", "as_json", is_flag=True, help="只输出一行 JSON")
+@click.option("--keep", type=click.Path(path_type=Path, file_okay=False), help="保留临时归档到此文件夹（需不存在）")
+def bench_cmd(count: int, seed: int, runs: int, as_json: bool, keep: Path | None) -> None:
+    """性能基准：本项目的构建与“同样页面、无钩子”的基线构建交替运行，报告中位数之比等。"""
+    from . import bench
+
+    root = _root()
+    if keep is not None and keep.exists():
+        raise click.ClickException(f"{keep} 已存在 — --keep 需要一个新的文件夹")
+    try:
+        result = bench.run(root, count, seed, runs, quiet=as_json, keep=keep.resolve() if keep else None)
+    except RuntimeError as exc:
+        raise click.ClickException(str(exc)) from None
+    if as_json:
+        click.echo(result.line())
+        return
+    click.echo(f"期数            {result.issues}")
+    click.echo(f"本项目构建      {result.ours_s} 秒（各次：{result.ours_runs}）")
+    click.echo(f"基线构建        {result.baseline_s} 秒（各次：{result.baseline_runs}）")
+    click.echo(f"比值            {result.ratio}")
+    click.echo(f"内存峰值        {result.peak_rss_mb} MB（mkdocs 及 Pagefind 进程合计）")
+    click.echo(f"站点大小        {result.site_mb} MB")
+    click.echo(f"一次查询下载    {result.query_bytes} 字节（“{bench.QUERY}”，前 3 条结果）")
+    for name, size in sorted(result.query_files.items()):
+        click.echo(f"    {size:>8}  {name}")
+    click.echo(f"首条结果        {result.first_result_ms} 毫秒（无头 Chromium，按键到第一条结果）")
+    click.echo(f"serve 重建      {result.rebuild_s} 秒（改动一个区县文件后）")
+
+
 @main.command("textconv", hidden=True)
 @click.argument("file", type=click.Path(exists=True, path_type=Path))
 def textconv_cmd(file: Path) -> None:

@@ -28,11 +28,11 @@ def _finding(item: dict, slug: str, number: int) -> Finding:
 def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
               seen: dict[str, str]) -> tuple[DistrictReport | None, list[Problem]]:
     rel = path.relative_to(root).as_posix()
-    data, problems = yamlio.load_file(path, rel)
+    data, problems, shape = yamlio.load_checked(path, rel, "district", lambda d: schema.check(d, schema.DISTRICT))
     if data is None:
         return None, problems
     fp = FileProblems(path, rel)
-    for keypath, message in schema.check(data, schema.DISTRICT):
+    for keypath, message in shape:
         fp.error(keypath, message)
     if fp.pending:
         return None, fp.resolve()
@@ -60,11 +60,11 @@ def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]
     rel = path.relative_to(root).as_posix()
     if not path.exists():
         return None, [Problem(rel, 1, 1, "缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）")]
-    data, problems = yamlio.load_file(path, rel)
+    data, problems, shape = yamlio.load_checked(path, rel, "issue", lambda d: schema.check(d, schema.ISSUE))
     if data is None:
         return None, problems
     fp = FileProblems(path, rel)
-    for keypath, message in schema.check(data, schema.ISSUE):
+    for keypath, message in shape:
         fp.error(keypath, message)
     if not fp.pending:
         validate.issue_dates(data, folder.name, fp)

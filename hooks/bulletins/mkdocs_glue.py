@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import threading
 from pathlib import Path
 
 from mkdocs.exceptions import PluginError
@@ -21,9 +22,10 @@ log = logging.getLogger("mkdocs.plugins.bulletins")
 class Glue:
     """Per-build state: created in on_pre_build, dropped when the next build starts."""
 
-    def __init__(self) -> None:
+    def __init__(self, serving: bool = False) -> None:
         self.site: Site | None = None
         self.search: searchindex.IndexJob | None = None
+        self.serving = serving  # `mkdocs serve`: pages first, the search index follows
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
@@ -35,8 +37,10 @@ class Glue:
             raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
         for problem in self.site.problems:
             log.info(str(problem))
-        # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render.
-        self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir))
+        # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render
+        # (under `mkdocs serve` it starts after them, so that the preview is not slowed).
+        self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir),
+                                           keep_records=self.serving, start=not self.serving)
         for url, spec in self.site.pages.items():
             src = urls.src_of(url)
             if spec.block:
@@ -50,15 +54,32 @@ class Glue:
         return files
 
     def post_build(self, config) -> None:
-        """Waits for Pagefind (started in `files`) and makes its output byte-stable."""
+        """Waits for Pagefind (started in `files`) and makes its output byte-stable. Under
+        `mkdocs serve` it does not wait: the rebuilt pages are served at once and search catches
+        up a few seconds later (a newer rebuild cancels it)."""
         if self.search is None:
             return
         job, self.search = self.search, None
+        if self.serving:
+            self.search = job  # so the next rebuild can cancel it
+            job.start()
+            threading.Thread(target=self._finish_later, args=(job,), daemon=True).start()
+            return
         try:
             n = job.finish()
         except searchindex.SearchIndexError as exc:
             raise PluginError(str(exc)) from None
         log.info(f"搜索索引：{n} 条记录")
+
+    @staticmethod
+    def _finish_later(job: searchindex.IndexJob) -> None:
+        try:
+            n = job.finish()
+        except (searchindex.SearchIndexError, OSError, ValueError) as exc:
+            if not job.cancelled:
+                log.warning(f"搜索索引未能更新：{exc}")
+            return
+        log.info(f"搜索索引已更新：{n} 条记录")
 
     def cancel(self) -> None:
         """A failed build or a new one in `mkdocs serve`: stop a Pagefind still running."""
@@ -82,3 +103,26 @@ class Glue:
         if spec.toc:
             page.toc = get_toc([{"level": 2, "id": a, "name": n, "children": []} for a, n in spec.toc])
         return body
+
+
+# Process-wide state. `mkdocs serve` re-executes the hook file for each rebuild but keeps this
+# package imported, so the mode and the build in progress (and every cache) live here.
+_serving = False
+_current = Glue()
+
+
+def startup(command: str) -> None:
+    global _serving
+    _serving = command == "serve"
+
+
+def new_build() -> Glue:
+    """Cancels what the previous build still runs (Pagefind under serve) and starts afresh."""
+    global _current
+    _current.cancel()
+    _current = Glue(serving=_serving)
+    return _current
+
+
+def current() -> Glue:
+    return _current

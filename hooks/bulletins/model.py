@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
+
+
+def _cached_hash(obj) -> int:
+    """Issues and district reports are hashed often (keys of the page cache) and never change:
+    compute the hash of their fields once."""
+    h = obj.__dict__.get("_hash")
+    if h is None:
+        h = hash(tuple(getattr(obj, f.name) for f in fields(obj) if f.compare))
+        object.__setattr__(obj, "_hash", h)
+    return h
 
 
 @dataclass(frozen=True)
@@ -79,6 +89,8 @@ class DistrictReport:
     def metric_map(self) -> dict[str, float | int]:
         return dict(self.metrics)
 
+    __hash__ = _cached_hash
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -100,6 +112,8 @@ class Issue:
     @property
     def year(self) -> int:
         return self.date.year
+
+    __hash__ = _cached_hash
 
     @property
     def findings(self) -> tuple[Finding, ...]:

@@ -16,6 +16,7 @@ and keys, so results are findings, each linking to its anchor.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -135,19 +136,56 @@ def records(archive: Archive) -> list[Record]:
             for pos, r in enumerate(i.districts) if r.findings]
 
 
-def write_records(env: Environment, archive: Archive, folder: Path) -> int:
+_RENDERED: dict[tuple, tuple[str, str]] = {}  # lives as long as the process: `mkdocs serve`
+
+
+def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
+    """File name → HTML of every record. A district report that has not changed since the last
+    build in this process is not rendered again (an edit in `mkdocs serve` touches one or two)."""
     template = env.get_template("search_record.html")
-    count = 0
-    for rec in records(archive):
-        target = folder / rec.path
+    version = (hash(archive.registry), Path(template.filename or "").read_bytes() if template.filename else b"")
+    out: dict[str, str] = {}
+    used: dict[tuple, tuple[str, str]] = {}
+    for i in archive.issues:
+        head = (i.id, i.number, i.date)
+        for pos, report in enumerate(i.districts):
+            if not report.findings:
+                continue
+            key = (version, head, pos, report)
+            hit = _RENDERED.get(key)
+            if hit is None:
+                rec = _record(i, pos, report, archive)
+                hit = (rec.path, template.render(page_url="", record=rec))
+            used[key] = hit
+            out[hit[0]] = hit[1]
+    _RENDERED.clear()
+    _RENDERED.update(used)
+    return out
+
+
+def write_records(env: Environment, archive: Archive, folder: Path,
+                  on_disk: dict[str, str] | None = None) -> int:
+    """Writes the records; with `on_disk` (what the folder already holds) only what changed."""
+    files = rendered_records(env, archive)
+    for path, html in files.items():
+        if on_disk is not None and on_disk.get(path) == html:
+            continue
+        target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(template.render(page_url="", record=rec), encoding="utf-8")
-        count += 1
-    return count
+        target.write_text(html, encoding="utf-8")
+    if on_disk is not None:
+        for stale in on_disk.keys() - files.keys():
+            (folder / stale).unlink(missing_ok=True)
+        on_disk.clear()
+        on_disk.update(files)
+    return len(files)
 
 
 class SearchIndexError(Exception):
     pass
+
+
+_SERVE_RECORDS: tuple[tempfile.TemporaryDirectory, dict[str, str]] | None = None
 
 
 class IndexJob:
@@ -155,30 +193,56 @@ class IndexJob:
     the records are written and MkDocs renders pages meanwhile (2 cores: the build barely waits).
     The records go to a scratch folder, never into the site; the index goes to site/pagefind/."""
 
-    def __init__(self, env: Environment, archive: Archive, site_dir: Path) -> None:
-        self._tmp = tempfile.TemporaryDirectory(prefix="zb-search-")
-        self.count = write_records(env, archive, Path(self._tmp.name))
+    def __init__(self, env: Environment, archive: Archive, site_dir: Path, keep_records: bool = False,
+                 start: bool = True) -> None:
+        if keep_records:  # mkdocs serve: one records folder for the process, rewritten where changed
+            global _SERVE_RECORDS
+            if _SERVE_RECORDS is None:
+                _SERVE_RECORDS = (tempfile.TemporaryDirectory(prefix="zb-search-", dir=_scratch()), {})
+            self._tmp, on_disk = _SERVE_RECORDS[0], _SERVE_RECORDS[1]
+        else:
+            self._tmp, on_disk = tempfile.TemporaryDirectory(prefix="zb-search-", dir=_scratch()), None
+        self._keep = keep_records
+        self.cancelled = False
+        self.count = write_records(env, archive, Path(self._tmp.name), on_disk)
         self.out = site_dir / OUTPUT
-        cmd = [sys.executable, "-m", "pagefind", "--site", self._tmp.name, "--output-path", str(self.out),
-               "--force-language", "zh", "--silent"]
-        self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._proc: subprocess.Popen | None = None
+        if start:
+            self.start()
+
+    def start(self) -> None:
+        if self._proc is None:
+            cmd = [sys.executable, "-m", "pagefind", "--site", self._tmp.name, "--output-path", str(self.out),
+                   "--force-language", "zh", "--silent"]
+            self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
     def finish(self) -> int:
+        self.start()
         try:
             output, _ = self._proc.communicate()
             if self._proc.returncode != 0:
                 raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {self._proc.returncode}）：\n{output}".strip())
         finally:
-            self._tmp.cleanup()
+            if not self._keep:
+                self._tmp.cleanup()
         _drop_unused(self.out)
         pagefind_canon.canonicalize(self.out)
         return self.count
 
     def cancel(self) -> None:
-        if self._proc.poll() is None:
+        self.cancelled = True
+        if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
-        self._tmp.cleanup()
+        if not self._keep:
+            self._tmp.cleanup()
+
+
+def _scratch() -> str | None:
+    """Records are thousands of small files read once: memory-backed /dev/shm when there is one
+    (measured: 0.25 s instead of 5.5 s for 7,500 files on this machine's disk)."""
+    shm = "/dev/shm"
+    return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
 
 
 def build_index(env: Environment, archive: Archive, site_dir: Path) -> int:

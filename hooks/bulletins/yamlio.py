@@ -16,7 +16,7 @@ import pickle
 import re
 import tempfile
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -27,6 +27,7 @@ from .problems import Problem
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
 _CACHE: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
+_CHECKS: dict[tuple[str, str], Any] = {}  # (content key, check name) → result, this process only
 _USED: set[str] = set()  # keys read since cache_open: what the next build will want
 _ON_DISK: set[str] = set()
 _DISK = Path(".cache") / "bulletins" / "parsed.pickle"
@@ -127,12 +128,29 @@ def parse_text(text: str, relpath: str) -> tuple[Any, list[Problem]]:
 
 def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:
     """Parsed data and problems, cached by content so an unchanged file costs a hash."""
+    _, data, problems = _load(path, relpath)
+    return data, problems
+
+
+def load_checked(path: Path, relpath: str, name: str, check: Callable[[Any], Any]) -> tuple[Any, list[Problem], Any]:
+    """`load_file` plus `check(data)`, remembered per content and check name for this process:
+    the schema check of a district file costs more than parsing it."""
+    key, data, problems = _load(path, relpath)
+    if data is None or key is None:
+        return data, problems, None
+    memo = (key, name)
+    if memo not in _CHECKS:
+        _CHECKS[memo] = check(data)
+    return data, problems, _CHECKS[memo]
+
+
+def _load(path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        return None, [Problem(relpath, 1, 1, f"无法读取文件（{exc.strerror}） — 检查文件是否存在、是否可读")]
+        return None, None, [Problem(relpath, 1, 1, f"无法读取文件（{exc.strerror}） — 检查文件是否存在、是否可读")]
     if len(raw) > MAX_BYTES:
-        return None, [Problem(relpath, 1, 1, f"文件过大（{len(raw) // 1024} KB） — 数据文件不应超过 {MAX_BYTES // 1024 // 1024} MB")]
+        return None, None, [Problem(relpath, 1, 1, f"文件过大（{len(raw) // 1024} KB） — 数据文件不应超过 {MAX_BYTES // 1024 // 1024} MB")]
     key = hashlib.sha1(raw).hexdigest() + relpath
     _USED.add(key)
     hit = _CACHE.get(key)
@@ -144,7 +162,7 @@ def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:
             if data is None and not problems:
                 problems = [Problem(relpath, 1, 1, "文件是空的 — 请写入内容，或删除这个文件")]
         hit = _CACHE[key] = (data, tuple(problems))
-    return hit[0], list(hit[1])
+    return key, hit[0], list(hit[1])
 
 
 def _cache_version() -> str:

@@ -1,0 +1,59 @@
+"""The benchmark command and the build cache. No timing is asserted here: speed is reported by
+`bulletins bench` as a ratio against a baseline measured in the same run (see README)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from conftest import built, cli, soup
+
+KEYS = {"issues", "ours_s", "baseline_s", "ratio", "peak_rss_mb", "site_mb", "query_bytes", "rebuild_s",
+        "first_result_ms"}
+
+
+def test_bench_prints_one_json_line_and_builds_the_same_pages_both_ways(archive, tmp_path):
+    keep = tmp_path / "bench"
+    result = cli(archive, "bench", "--issues", "3", "--seed", "2", "--json", "--keep", str(keep))
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1
+    data = json.loads(lines[0])
+    assert set(data) == KEYS and data["issues"] == 3
+    assert data["ours_s"] > 0 and data["baseline_s"] > 0
+    assert abs(data["ratio"] - data["ours_s"] / data["baseline_s"]) < 0.01
+    assert data["peak_rss_mb"] > 50 and data["site_mb"] > 1
+    assert 10_000 < data["query_bytes"] < 1_000_000 and data["rebuild_s"] > 0
+    assert data["first_result_ms"] is None or data["first_result_ms"] > 0
+    ours, baseline = keep / "ours" / "site", keep / "baseline" / "site"
+    assert len(list((keep / "ours" / "issues").glob("2*"))) == 3
+    for page in ("issues/2018-033/index.html", "districts/gongshu/index.html", "types/zizhu-shebei/index.html"):
+        a, b = soup(ours / page).select_one("article.md-content__inner"), soup(baseline / page).select_one(
+            "article.md-content__inner")
+        assert a.get_text(" ", strip=True) == b.get_text(" ", strip=True), page
+    assert (baseline / "pagefind" / "pagefind-entry.json").is_file(), "the baseline runs the same Pagefind"
+    assert not (keep / "baseline" / "mkdocs.yml").read_text(encoding="utf-8").count("hooks:")
+
+
+def test_bench_refuses_an_existing_keep_folder(archive, tmp_path):
+    result = cli(archive, "bench", "--issues", "3", "--keep", str(tmp_path))
+    assert result.returncode != 0 and "已存在" in result.stderr
+
+
+def test_parse_cache_survives_builds_and_never_serves_stale_data(archive):
+    site = built(archive)
+    cache = archive / ".cache" / "bulletins" / "parsed.pickle"
+    assert cache.is_file()
+    path = archive / "issues" / "2018-033" / "jianggan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("母婴室", "哺乳室"), encoding="utf-8")
+    site = built(archive)
+    text = soup(site / "issues" / "2018-033" / "index.html").select_one("#jianggan-2").get_text()
+    assert "哺乳室" in text and "母婴室" not in text
+    cache.write_bytes(b"not a pickle")
+    site = built(archive)
+    assert "哺乳室" in soup(site / "issues" / "2018-033" / "index.html").select_one("#jianggan-2").get_text()
+
+
+def test_an_unwritable_cache_does_not_stop_the_build(archive):
+    (archive / ".cache").write_text("a file where the cache folder would go", encoding="utf-8")
+    assert (built(archive) / "index.html").is_file()

@@ -1,0 +1,74 @@
+"""`mkdocs serve` as an editor uses it: an edit shows on the page, then in search, rebuild after rebuild."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from pathlib import Path
+
+from conftest import BIN, node_search
+
+
+def _port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.read().decode("utf-8")
+    except OSError:
+        return ""
+
+
+def _until(check, timeout: float = 120) -> bool:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+def _finds(site: Path, url: str, query: str) -> list[str] | None:
+    """Anchors found, or None while the index is being rewritten (search catches up after pages)."""
+    try:
+        return [r["anchor"] for r in node_search(site, url, [{"q": query}])[0]]
+    except AssertionError:
+        return None
+
+
+def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_path):
+    port = _port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
+                                stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
+    try:
+        assert _until(lambda: "Serving on" in log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
+        module = tmp_path / "search.js"
+        assert _until(lambda: "export async function search" in _get(url + "search/search.js"))
+        module.write_text(_get(url + "search/search.js"), encoding="utf-8")
+        site = tmp_path / "js-site"
+        (site / "search").mkdir(parents=True)
+        (site / "search" / "search.js").write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+        data = archive / "issues" / "2018-033" / "jianggan.yaml"
+        for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室")):
+            data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+            assert _until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
+            assert old not in _get(url + "issues/2018-033/")
+            assert _until(lambda: _finds(site, url, new) == ["jianggan-2"]), f"search never found {new}"
+            assert node_search(site, url, [{"q": old}]) == [[]]
+        text = log.read_text(encoding="utf-8")
+        assert "Traceback" not in text and "未能更新" not in text
+        assert len(re.findall(r"Reloading browsers", text)) >= 2
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
