@@ -32,7 +32,13 @@ def test_bench_prints_one_json_line_and_builds_the_same_pages_both_ways(archive,
             "article.md-content__inner")
         assert a.get_text(" ", strip=True) == b.get_text(" ", strip=True), page
     assert (baseline / "pagefind" / "pagefind-entry.json").is_file(), "the baseline runs the same Pagefind"
-    assert not (keep / "baseline" / "mkdocs.yml").read_text(encoding="utf-8").count("hooks:")
+    ours_config = (keep / "ours" / "mkdocs.yml").read_text(encoding="utf-8")
+    base_config = (keep / "baseline" / "mkdocs.yml").read_text(encoding="utf-8")
+    assert "hooks:" not in base_config and "watch:" not in base_config
+    dropped = {"hooks:", "  - hooks/archive.py", "watch:", "  - issues", "  - theme_overrides"}
+    assert [x for x in ours_config.splitlines() if x not in dropped] == base_config.splitlines(), \
+        "the baseline keeps every other setting (plugins: [], theme, nav, extensions)"
+    assert not (baseline / "search" / "search_index.json").exists(), "Material's search stays off"
 
 
 def test_bench_refuses_an_existing_keep_folder(archive, tmp_path):

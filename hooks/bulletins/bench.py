@@ -117,8 +117,8 @@ def prepare_baseline(ours: Path, work: Path) -> tuple[Path, Path]:
     for path, content in site.assets.items():
         (docs / path).parent.mkdir(parents=True, exist_ok=True)
         (docs / path).write_bytes(content)
-    config = re.sub(r"(?ms)^hooks:\n(?:  - .*\n)+", "", config)
-    config = re.sub(r"(?ms)^watch:\n(?:  - .*\n)+", "", config)
+    config = re.sub(r"(?m)^hooks:\n(?:  - .*\n)+", "", config)  # `.` stops at line ends: only the list
+    config = re.sub(r"(?m)^watch:\n(?:  - .*\n)+", "", config)
     (base / "mkdocs.yml").write_text(config, encoding="utf-8")
     records = work / "records"
     searchindex.write_records(environment(ours), site.archive, records)
