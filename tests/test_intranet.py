@@ -157,6 +157,8 @@ def test_chinese_404_page_works_at_any_depth(subpath_url, page):
 def test_search_works_under_the_subpath(subpath_site, subpath_url, page):
     [results] = node_search(subpath_site, subpath_url, [{"q": "母婴"}])
     assert results and all(r["url"].startswith(subpath_url + "issues/") for r in results)
+    [again] = node_search(subpath_site, subpath_url.rstrip("/"), [{"q": "母婴"}])
+    assert again == results, "the site's URL works without its trailing slash too"
     page.goto(subpath_url + "search/?q=母婴")
     link = page.wait_for_selector(".zb-result__place")
     assert link.evaluate("a => a.href") == results[0]["url"]

@@ -100,7 +100,10 @@ function facetMatches(filters, record, finding) {
 }
 
 function siteBase(base) {
-  if (base) return new URL(base, typeof location !== "undefined" ? location.href : undefined).href.replace(/[^/]*$/, "");
+  if (base) {
+    const href = new URL(base, typeof location !== "undefined" ? location.href : undefined).href;
+    return href.endsWith("/") ? href : href + "/"; // "http://host/zhuanbao" is the folder zhuanbao/
+  }
   if (import.meta.url.startsWith("http")) return new URL("../", import.meta.url).href;
   throw new Error("search(): 请给出 base，即站点的地址，例如 http://127.0.0.1:8000/");
 }
