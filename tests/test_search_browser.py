@@ -65,6 +65,16 @@ def test_filters_alone_by_url_and_more_results(page, sample_url):
     assert page.is_hidden(".zb-more") and page.inner_text(".zb-status") == "共找到 44 条问题。"
 
 
+def test_a_pinyin_suggestion_shows_the_start_of_the_finding(page, sample_url):
+    page.goto(sample_url)
+    page.click("#zb-q")
+    page.keyboard.type("gongshu")
+    page.wait_for_selector("#zb-suggest [role=option]")
+    texts = [t.inner_text() for t in page.query_selector_all("#zb-suggest .zb-option__text")]
+    assert len(texts) == 3 and texts[0].startswith("9 月 18 日") and texts[1].startswith("9 月 17 日 10 时")
+    assert not any(t.startswith("…") for t in texts), texts
+
+
 def test_pinyin_and_a_district_name_offer_the_district(page, sample_url):
     page.goto(sample_url + "search/?q=gongshu")
     page.wait_for_selector(".zb-result")

@@ -44,10 +44,8 @@ function marked(text, terms) {
 function excerpt(text, terms, width = 60) {
   const pieces = highlight(text, terms);
   let before = 0;
-  for (const p of pieces) {
-    if (p.hit) break;
-    before += [...p.text].length;
-  }
+  const first = pieces.findIndex((p) => p.hit); // none when the match was by pinyin: show the start
+  for (const p of first < 0 ? [] : pieces.slice(0, first)) before += [...p.text].length;
   const chars = [...text];
   const start = Math.max(0, Math.min(before - 15, chars.length - width));
   const cut = chars.slice(start, start + width).join("");
