@@ -63,3 +63,23 @@ def test_parse_cache_survives_builds_and_never_serves_stale_data(archive):
 def test_an_unwritable_cache_does_not_stop_the_build(archive):
     (archive / ".cache").write_text("a file where the cache folder would go", encoding="utf-8")
     assert (built(archive) / "index.html").is_file()
+
+
+def test_the_in_process_caches_see_every_change(archive):
+    """What `mkdocs serve` relies on: an unchanged issue is reused, any change is read again."""
+    from bulletins.load import load_archive
+
+    first, _ = load_archive(archive)
+    again, _ = load_archive(archive)
+    assert again.issues[0] is first.issues[0], "nothing changed: the same issue, not re-read"
+    path = archive / "issues" / "2018-033" / "jianggan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("母婴室", "哺乳室"), encoding="utf-8")
+    edited, _ = load_archive(archive)
+    texts = [f.text for f in edited.issues[0].findings]
+    assert any("哺乳室" in t for t in texts) and not any("母婴室" in t for t in texts)
+    (archive / "issues" / "2018-033" / "xihu.yaml").unlink()
+    removed, _ = load_archive(archive)
+    assert "西湖区" not in [r.district.name for r in removed.issues[0].districts]
+    path.write_text(path.read_text(encoding="utf-8").replace("findings:", "findings: 1\nx:"), encoding="utf-8")
+    broken, problems = load_archive(archive)
+    assert broken is None and any(p.path.endswith("jianggan.yaml") for p in problems)

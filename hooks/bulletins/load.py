@@ -72,7 +72,29 @@ def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]
     return (None if errors(problems) else data), problems
 
 
+# folder → (what it held, issue, problems). Lives as long as the process: under `mkdocs serve`
+# an edit re-reads one issue, not 520 (measured: 1.3 s of each rebuild at 520 issues).
+_ISSUES: dict[str, tuple[tuple, Issue | None, tuple[Problem, ...]]] = {}
+
+
 def load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | None, list[Problem]]:
+    keys = []
+    for path in sorted(folder.glob("*.yaml")):
+        try:
+            keys.append(yamlio.content_key(path.read_bytes(), path.relative_to(root).as_posix()))
+        except OSError:
+            keys.append(path.name)  # unreadable: never matches a cached read
+    state = (hash(registry), tuple(keys))
+    hit = _ISSUES.get(str(folder))
+    if hit is not None and hit[0] == state:
+        yamlio.touch(keys)
+        return hit[1], list(hit[2])
+    issue, problems = _load_issue(root, folder, registry)
+    _ISSUES[str(folder)] = (state, issue, tuple(problems))
+    return issue, problems
+
+
+def _load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | None, list[Problem]]:
     header, problems = _issue_header(root, folder)
     reports, seen = [], {}
     for path in sorted(folder.glob("*.yaml")):

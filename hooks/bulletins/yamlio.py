@@ -144,6 +144,16 @@ def load_checked(path: Path, relpath: str, name: str, check: Callable[[Any], Any
     return data, problems, _CHECKS[memo]
 
 
+def content_key(raw: bytes, relpath: str) -> str:
+    """A file's identity for every cache: its bytes and its place (messages name the place)."""
+    return hashlib.sha1(raw).hexdigest() + relpath
+
+
+def touch(keys: list[str]) -> None:
+    """Files a caller took from its own cache: still in use, so the disk cache keeps them."""
+    _USED.update(keys)
+
+
 def _load(path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
     try:
         raw = path.read_bytes()
@@ -151,7 +161,7 @@ def _load(path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
         return None, None, [Problem(relpath, 1, 1, f"无法读取文件（{exc.strerror}） — 检查文件是否存在、是否可读")]
     if len(raw) > MAX_BYTES:
         return None, None, [Problem(relpath, 1, 1, f"文件过大（{len(raw) // 1024} KB） — 数据文件不应超过 {MAX_BYTES // 1024 // 1024} MB")]
-    key = hashlib.sha1(raw).hexdigest() + relpath
+    key = content_key(raw, relpath)
     _USED.add(key)
     hit = _CACHE.get(key)
     if hit is None:
