@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import os
 import shutil
 import subprocess
 import sys
-import threading
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
+
+from bulletins import localweb
+from bulletins.localweb import serve
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "issues" / "2018-033"
@@ -82,64 +81,10 @@ def synth_site(tmp_path_factory) -> Path:
     return built(root)
 
 
-class _Server(ThreadingHTTPServer):
-    request_queue_size = 128
-    daemon_threads = True
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    prefix = "/"
-
-    def log_message(self, *args) -> None:
-        pass
-
-    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
-        """Like nginx's error_page 404: the site's own 404.html, with status 404."""
-        page = Path(self.directory) / "404.html"
-        if code != 404 or not page.is_file():
-            return super().send_error(code, message, explain)
-        body = page.read_bytes()
-        self.send_response(404)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        if self.command != "HEAD":
-            self.wfile.write(body)
-
-    def list_directory(self, path):
-        """No directory listings (a static server publishing a site gives none): a missing page is 404."""
-        self.send_error(404)
-        return None
-
-    def translate_path(self, path: str) -> str:
-        """Serve the site under `prefix` only, as nginx would under a subpath; 404 elsewhere."""
-        if not path.startswith(self.prefix):
-            return str(Path(self.directory) / "__outside_the_prefix__")
-        return super().translate_path("/" + path[len(self.prefix):])
-
-
-@contextlib.contextmanager
-def serve(site: Path, prefix: str = "/"):
-    """The built site over HTTP on 127.0.0.1 (a free port); yields the site's URL."""
-    handler = type("Handler", (_Quiet,), {"prefix": prefix})
-    server = _Server(("127.0.0.1", 0), functools.partial(handler, directory=str(site)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}{prefix}"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 @pytest.fixture(scope="session")
 def sample_url(sample_site):
     with serve(sample_site) as url:
         yield url
-
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
 @pytest.fixture(scope="session")
@@ -147,8 +92,8 @@ def browser():
     """Debian's headless Chromium, driven by Playwright (no browser download)."""
     from playwright.sync_api import sync_playwright
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=shutil.which("chromium") or "/usr/bin/chromium",
-                                     args=CHROMIUM_ARGS)
+        chromium = p.chromium.launch(executable_path=localweb.chromium() or "/usr/bin/chromium",
+                                     args=localweb.CHROMIUM_ARGS)
         yield chromium
         chromium.close()
 

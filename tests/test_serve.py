@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import os
 import re
-import socket
 import subprocess
 import time
 import urllib.request
 from pathlib import Path
 
+from bulletins import localweb
 from conftest import BIN, node_search
-
-
-def _port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _get(url: str) -> str:
@@ -45,7 +39,7 @@ def _finds(site: Path, url: str, query: str) -> list[str] | None:
 
 
 def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_path):
-    port = _port()
+    port = localweb.free_port()
     url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
     with log.open("w") as out:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import re
 
 from conftest import soup
 from test_importer import COUNTS, ORDER

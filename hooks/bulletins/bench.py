@@ -9,8 +9,6 @@ Builds alternate (ours, baseline, baseline, ours, …) so drift on the machine h
 
 from __future__ import annotations
 
-import contextlib
-import functools
 import json
 import os
 import re
@@ -22,10 +20,9 @@ import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from . import searchindex, urls
+from . import localweb, searchindex, urls
 from .build import build_site
 from .load import issue_folders
 from .render import environment
@@ -174,23 +171,6 @@ def _size_mb(folder: Path) -> float:
     return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / MiB
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args) -> None:
-        pass
-
-
-@contextlib.contextmanager
-def served(site: Path):
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    server.daemon_threads = True
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-
-
 def query_bytes(site: Path, url: str) -> tuple[int | None, dict[str, int]]:
     """What a browser fetches for one query and its first three results, measured under Node."""
     node = shutil.which("node")
@@ -207,7 +187,7 @@ def query_bytes(site: Path, url: str) -> tuple[int | None, dict[str, int]]:
 
 def first_result_ms(url: str) -> float | None:
     """Keystroke to first result in the header box, in headless Chromium (if Playwright is here)."""
-    chromium = shutil.which("chromium")
+    chromium = localweb.chromium()
     try:
         from playwright.sync_api import sync_playwright
     except ImportError:
@@ -215,9 +195,7 @@ def first_result_ms(url: str) -> float | None:
     if not chromium:
         return None
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-            "--disable-background-networking", "--disable-component-update", "--disable-sync"])
+        browser = p.chromium.launch(executable_path=chromium, args=localweb.CHROMIUM_ARGS)
         page = browser.new_page()
         page.goto(url)
         page.focus("#zb-q")
@@ -236,7 +214,7 @@ def first_result_ms(url: str) -> float | None:
 
 def rebuild_s(ours: Path) -> float:
     """`mkdocs serve` running: change one district file, time until the rebuilt site is served."""
-    port = _free_port()
+    port = localweb.free_port()
     proc = subprocess.Popen([_bin("mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=ours,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=_env())
     lines: list[str] = []
@@ -282,13 +260,6 @@ def rebuild_s(ours: Path) -> float:
             proc.kill()
 
 
-def _free_port() -> int:
-    import socket
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def run(source: Path, issues: int, seed: int, runs: int, quiet: bool, keep: Path | None = None) -> Result:
     work = Path(tempfile.mkdtemp(prefix="zb-bench-")) if keep is None else keep
     try:
@@ -310,7 +281,7 @@ def run(source: Path, issues: int, seed: int, runs: int, quiet: bool, keep: Path
                     base_times.append(seconds)
                 _say(quiet, f"  第 {i + 1} 轮 {'本项目' if which == 'ours' else '基线'}：{seconds:.1f} 秒")
         site = ours / "site"
-        with served(site) as url:
+        with localweb.serve(site) as url:
             qb, files = query_bytes(site, url)
             first = first_result_ms(url)
         _say(quiet, "  测量 mkdocs serve 改动一个区县文件后的重建时间…")

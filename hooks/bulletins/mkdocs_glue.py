@@ -57,14 +57,14 @@ class Glue:
         """Waits for Pagefind (started in `files`) and makes its output byte-stable. Under
         `mkdocs serve` it does not wait: the rebuilt pages are served at once and search catches
         up a few seconds later (a newer rebuild cancels it)."""
-        if self.search is None:
+        job = self.search
+        if job is None:
             return
-        job, self.search = self.search, None
-        if self.serving:
-            self.search = job  # so the next rebuild can cancel it
+        if self.serving:  # self.search stays set, so that the next rebuild can cancel it
             job.start()
             threading.Thread(target=self._finish_later, args=(job,), daemon=True).start()
             return
+        self.search = None
         try:
             n = job.finish()
         except searchindex.SearchIndexError as exc:

@@ -3,8 +3,8 @@
 Pagefind finds whole words; a reader searching a government archive expects find-in-page: every
 finding that contains the typed string, and nothing else. So each record's indexed words are not the
 text but every pair of neighbouring characters of it (after `normalize`), spelled in letters
-Pagefind keeps as one word; pinyin keys of the finding's district and types are
-indexed apart, by prefix. `search/search.js` turns a query into the same
+Pagefind keeps as one word; the pinyin keys of the findings' districts and types are words of
+their own, found by Pagefind's prefix matching. `search/search.js` turns a query into the same
 pairs, asks Pagefind for records holding all of them, and keeps only findings whose text really
 contains every term. One record per district report keeps Pagefind's page table small (bytes per
 query); each finding has its own heading and anchor in the record and carries its own text, types
@@ -243,10 +243,6 @@ def _scratch() -> str | None:
     (measured: 0.25 s instead of 5.5 s for 7,500 files on this machine's disk)."""
     shm = "/dev/shm"
     return shm if os.path.isdir(shm) and os.access(shm, os.W_OK | os.X_OK) else None
-
-
-def build_index(env: Environment, archive: Archive, site_dir: Path) -> int:
-    return IndexJob(env, archive, site_dir).finish()
 
 
 _UNUSED = ("pagefind-ui.js", "pagefind-ui.css", "pagefind-modular-ui.js", "pagefind-modular-ui.css",
