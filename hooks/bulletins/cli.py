@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import os
 import sys
 from pathlib import Path
 
 import click
 
-from . import project
-from .problems import errors
+from . import clizh, project
+from .problems import Problem, errors
+
+clizh.install()
 
 
 def _root() -> Path:
@@ -27,33 +31,70 @@ def _report(problems: list) -> int:
     return 1 if n_err else 0
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def _writes(func):
+    """A command that writes: a full disk or a missing permission is a sentence, not a traceback."""
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        from .safefile import write_reason
+
+        try:
+            return func(*args, **kwargs)
+        except OSError as exc:
+            where = f"{exc.filename}：" if exc.filename else ""
+            raise click.ClickException(f"无法写入 {where}{write_reason(exc)} — 请检查磁盘空间和文件权限后重试。"
+                                       "已有的数据没有改动。") from None
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             options_metavar="[选项]", subcommand_metavar="命令 [参数]…")
 def main() -> None:
-    """专报归档：导入、检查、格式化和比较通报数据。"""
+    """专报归档：导入、检查、格式化和比较通报数据。
+
+    在归档文件夹（有 mkdocs.yml 处）或其子文件夹中运行。每个命令的用法：bulletins 命令 --help。
+    """
 
 
-@main.command("validate")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+def _command(name: str, **kwargs):
+    return main.command(name, options_metavar="[选项]", **kwargs)
+
+
+def _only(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path] | None, list[Problem]]:
+    """Issue folders named by PATHs (None: the whole archive), and a problem for each PATH that is
+    missing or not in this archive's issues/: never a silent pass over data that was not read."""
+    base, only, problems = root / "issues", [], []
+    for given in paths:
+        p = Path(os.path.abspath(given))
+        if not os.path.lexists(p):
+            problems.append(Problem(str(given), 1, 1, "找不到这个文件或文件夹 — 请检查路径"))
+        elif not p.is_relative_to(base):
+            problems.append(Problem(str(given), 1, 1, f"不在本归档的 issues/ 中 — 请给出 {base} 里的期文件夹或文件"))
+        elif p == base or p.relative_to(base).parts[0] == "registry":
+            return None, problems  # the registry concerns every issue
+        else:
+            only.append(base / p.relative_to(base).parts[0])
+    return only, problems
+
+
+@_command("validate")
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径…]")
 def validate_cmd(paths: tuple[Path, ...]) -> None:
-    """检查数据（不写 PATH 时检查整个归档）。有错误时退出码为 1。"""
+    """检查数据（不写路径时检查整个归档）。有错误时退出码为 1。"""
     from .load import load_archive
 
     root = _root()
-    only = None
-    if paths:
-        only = []
-        for p in paths:
-            p = p.resolve()
-            only.append(p if p.is_dir() else p.parent)
+    only, bad = _only(root, paths) if paths else (None, [])
     archive, problems = load_archive(root, only)
+    problems = bad + problems
     if archive is not None and not problems:
         click.echo(f"通过：{len(archive.issues)} 期，{sum(len(i.findings) for i in archive.issues)} 条问题", err=True)
     sys.exit(_report(problems))
 
 
-@main.command("import")
-@click.argument("file", type=click.Path(path_type=Path))
+@_command("import")
+@click.argument("file", type=click.Path(path_type=Path), metavar="文件")
 @click.option("--force", is_flag=True, help="覆盖已存在的同一期")
+@_writes
 def import_cmd(file: Path, force: bool) -> None:
     """把一期通报（.txt/.md/.docx）导入为 issues/<年>-<期号>/。"""
     from . import importer, source, writer
@@ -82,7 +123,8 @@ def import_cmd(file: Path, force: bool) -> None:
         click.echo(f"  issues/{folder}/{name}")
 
 
-@main.command("new")
+@_command("new")
+@_writes
 def new_cmd() -> None:
     """按最新一期生成下一期的空白文件。"""
     from . import scaffold, writer
@@ -104,9 +146,10 @@ def new_cmd() -> None:
     click.echo(f"已生成 issues/{folder}/：{len(districts)} 个区县文件，请填写各区县的问题")
 
 
-@main.command("fmt")
+@_command("fmt")
 @click.option("--check", is_flag=True, help="只列出需要格式化的文件，不写入；有则退出码为 1")
-@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径…]")
+@_writes
 def fmt_cmd(check: bool, paths: tuple[Path, ...]) -> None:
     """把数据文件整理成统一格式（保留注释，不改动内容）。"""
     from . import fmt
@@ -126,9 +169,10 @@ def fmt_cmd(check: bool, paths: tuple[Path, ...]) -> None:
         click.echo("所有数据文件格式正确", err=True)
 
 
-@main.command("synth")
-@click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, help="生成多少期")
-@click.option("--seed", type=int, default=1, show_default=True, help="随机种子：同一种子生成同样的数据")
+@_command("synth")
+@click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, metavar="期数", help="生成多少期")
+@click.option("--seed", type=int, default=1, show_default=True, metavar="整数", help="随机种子：同一种子生成同样的数据")
+@_writes
 def synth_cmd(count: int, seed: int) -> None:
     """在最新一期之后生成 N 期模拟通报（用于测试、演示和性能测试），不覆盖已有的期。"""
     from . import synth, writer
@@ -147,9 +191,9 @@ def synth_cmd(count: int, seed: int) -> None:
     click.echo(f"已生成 {len(made)} 期：issues/{made[0][0]}/ 至 issues/{made[-1][0]}/")
 
 
-@main.command("diff")
-@click.argument("rev_a", required=False, default="HEAD")
-@click.argument("rev_b", required=False)
+@_command("diff")
+@click.argument("rev_a", required=False, default="HEAD", metavar="[版本A")
+@click.argument("rev_b", required=False, metavar="[版本B]]")
 def diff_cmd(rev_a: str, rev_b: str | None) -> None:
     """按期、按区县列出数据的改动（默认：HEAD 与工作区比较）。只改格式时不列出任何改动。"""
     from . import gitdata, semdiff
@@ -163,12 +207,12 @@ def diff_cmd(rev_a: str, rev_b: str | None) -> None:
     click.echo("\n".join(lines) if lines else "数据没有改动")
 
 
-@main.command("bench")
-@click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, help="模拟归档的期数")
-@click.option("--seed", type=int, default=1, show_default=True, help="模拟数据的随机种子")
-@click.option("--runs", type=click.IntRange(3, 50), default=3, show_default=True, help="每种构建的次数（至少 3 次，取中位数）")
+@_command("bench")
+@click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, metavar="期数", help="模拟归档的期数")
+@click.option("--seed", type=int, default=1, show_default=True, metavar="整数", help="模拟数据的随机种子")
+@click.option("--runs", type=click.IntRange(3, 50), default=3, show_default=True, metavar="次数", help="每种构建的次数（至少 3 次，取中位数）")
 @click.option("--json", "as_json", is_flag=True, help="只输出一行 JSON")
-@click.option("--keep", type=click.Path(path_type=Path, file_okay=False), help="保留临时归档到此文件夹（需不存在）")
+@click.option("--keep", type=click.Path(path_type=Path, file_okay=False), metavar="文件夹", help="保留临时归档到此文件夹（需不存在）")
 def bench_cmd(count: int, seed: int, runs: int, as_json: bool, keep: Path | None) -> None:
     """性能基准：本项目的构建与“同样页面、无钩子”的基线构建交替运行，报告中位数之比等。"""
     from . import bench
@@ -196,8 +240,28 @@ def bench_cmd(count: int, seed: int, runs: int, as_json: bool, keep: Path | None
     click.echo(f"serve 重建      {result.rebuild_s} 秒（改动一个区县文件后）")
 
 
-@main.command("textconv", hidden=True)
-@click.argument("file", type=click.Path(exists=True, path_type=Path))
+@_command("build")
+@click.option("--site-dir", type=click.Path(path_type=Path, file_okay=False), metavar="文件夹",
+              help="站点写到这里（默认：site/）")
+def build_cmd(site_dir: Path | None) -> None:
+    """生成站点（mkdocs build --strict），输出为中文，不显示主题的英文提示。"""
+    from . import mkdocs_run
+
+    sys.exit(mkdocs_run.build(_root(), site_dir))
+
+
+@_command("serve")
+@click.option("-a", "--address", default="127.0.0.1:8000", show_default=True, metavar="地址:端口",
+              help="预览服务的地址")
+def serve_cmd(address: str) -> None:
+    """本机预览：生成站点并在浏览器中打开的地址上提供，保存数据文件后自动刷新。"""
+    from . import mkdocs_run
+
+    sys.exit(mkdocs_run.serve(_root(), address))
+
+
+@_command("textconv", hidden=True)
+@click.argument("file", type=click.Path(exists=True, path_type=Path), metavar="文件")
 def textconv_cmd(file: Path) -> None:
     """git 的 textconv 驱动：把数据文件显示为一行一项事实。"""
     from . import semdiff

@@ -2,31 +2,49 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
-from . import canonical, yamlio
+from . import canonical, safefile, yamlio
 from .load import as_plain
 from .problems import Problem
 
 
-def data_files(root: Path, paths: list[Path] | None = None) -> list[Path]:
+def data_files(root: Path, paths: list[Path] | None = None) -> tuple[list[Path], list[Problem]]:
+    """The data files to format, and a problem for each path that is not one: outside the
+    archive's issues/, missing, or reached through a link (fmt never follows one)."""
+    base = root / "issues"
     if not paths:
-        return sorted(p for p in (root / "issues").glob("*/*.yaml")
-                      if p.parent.name != "registry" and not p.name.startswith("."))
-    out = []
-    for p in paths:
-        p = p.resolve()
-        out += sorted(p.glob("*.yaml")) if p.is_dir() else [p]
-    return out
+        return sorted(p for p in base.glob("*/*.yaml") if p.parent.name != "registry"
+                      and not p.name.startswith(".") and not p.parent.is_symlink()), []
+    out, problems = [], []
+    for given in paths:
+        p = Path(os.path.abspath(given))  # not resolve(): a link must be seen, not followed
+        shown = str(given)
+        if not (p == base or p.is_relative_to(base)):
+            problems.append(Problem(shown, 1, 1, f"不在本归档的 issues/ 中 — fmt 只整理 {base} 里的数据文件"))
+        elif not os.path.lexists(p):
+            problems.append(Problem(shown, 1, 1, "找不到这个文件或文件夹 — 请检查路径"))
+        elif (link := safefile.link_inside(root, p)) is not None:
+            problems.append(Problem(shown, 1, 1, f"{link.relative_to(root).as_posix()} 是符号链接 — fmt 不跟随链接"))
+        elif p.is_dir():
+            found, _ = data_files(root) if p == base else ([q for q in sorted(p.glob("*.yaml"))
+                                                             if not q.is_symlink()], [])
+            out += found
+        else:
+            out.append(p)
+    return out, problems
 
 
-def formatted(path: Path, metric_order: tuple[str, ...]) -> str | None:
-    """The canonical text of a file, or None if it cannot be formatted safely (it does not parse)."""
-    text = path.read_text(encoding="utf-8-sig")
+def formatted(text: str, name: str, metric_order: tuple[str, ...]) -> str | None:
+    """The canonical text of a file, or None if it cannot be formatted safely (it does not parse).
+    A file with no data (empty, or only comments) is left as it is."""
     data, problems = yamlio.parse_text(text, "")
     if problems:
         return None
-    kind = "issue" if path.name == "issue.yaml" else "district"
+    if data is None:
+        return text
+    kind = "issue" if name == "issue.yaml" else "district"
     out = canonical.render(yamlio.load_roundtrip(text), kind, metric_order)
     after, _ = yamlio.parse_text(out, "")
     if as_plain(after) != as_plain(data):
@@ -36,17 +54,23 @@ def formatted(path: Path, metric_order: tuple[str, ...]) -> str | None:
 
 def run(root: Path, paths: list[Path] | None, check: bool, metric_order: tuple[str, ...]) -> tuple[list[str], list[Problem]]:
     """(files changed or to change, problems). With check, nothing is written."""
-    changed, problems = [], []
-    for path in data_files(root, paths):
-        rel = path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+    changed = []
+    files, problems = data_files(root, paths)
+    for path in files:
+        rel = path.relative_to(root).as_posix()
+        raw, refused = yamlio.read_data(path, rel)
+        if raw is None:
+            problems += refused
+            continue
         try:
-            new = formatted(path, metric_order)
-        except (OSError, UnicodeDecodeError):
-            new = None
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = None
+        new = formatted(text.removeprefix("\ufeff"), path.name, metric_order) if text is not None else None
         if new is None:
             problems.append(Problem(rel, 1, 1, "无法格式化：文件有语法错误或不是 UTF-8 — 先运行 bulletins validate 修正错误"))
             continue
-        if new != path.read_text(encoding="utf-8"):
+        if new != text:
             changed.append(rel)
             if not check:
                 yamlio.write_atomic(path, new)

@@ -38,8 +38,16 @@ def files_at(root: Path, rev: str) -> dict[str, str] | None:
 
 
 def files_in_tree(root: Path) -> dict[str, str]:
-    return {p.relative_to(root).as_posix(): p.read_text(encoding="utf-8", errors="replace")
-            for p in sorted((root / "issues").rglob("*.yaml")) if not p.name.startswith(".")}
+    """The working tree's data files as `files_at` gives a revision's (links and FIFOs skipped)."""
+    from .yamlio import read_data
+
+    out = {}
+    for p in sorted((root / "issues").glob("*/*.yaml")):
+        rel = p.relative_to(root).as_posix()
+        raw, _ = read_data(p, rel)
+        if raw is not None and not p.name.startswith(".") and not p.parent.is_symlink():
+            out[rel] = raw.decode("utf-8", errors="replace")
+    return out
 
 
 def commits_by_issue(root: Path) -> dict[str, list[tuple[str, dt.date, str, list[str]]]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -58,7 +59,7 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
 def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]:
     path = folder / "issue.yaml"
     rel = path.relative_to(root).as_posix()
-    if not path.exists():
+    if not os.path.lexists(path):
         return None, [Problem(rel, 1, 1, "缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）")]
     data, problems, shape = yamlio.load_checked(path, rel, "issue", lambda d: schema.check(d, schema.ISSUE))
     if data is None:
@@ -67,7 +68,7 @@ def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]
     for keypath, message in shape:
         fp.error(keypath, message)
     if not fp.pending:
-        validate.issue_dates(data, folder.name, fp)
+        validate.issue_header(data, folder.name, fp)
     problems = fp.resolve()
     return (None if errors(problems) else data), problems
 
@@ -77,13 +78,20 @@ def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]
 _ISSUES: dict[str, tuple[tuple, Issue | None, tuple[Problem, ...]]] = {}
 
 
+def _entries(folder: Path) -> list[str]:
+    try:
+        return sorted(os.listdir(folder))
+    except OSError:
+        return []
+
+
 def load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | None, list[Problem]]:
     keys = []
-    for path in sorted(folder.glob("*.yaml")):
-        try:
-            keys.append(yamlio.content_key(path.read_bytes(), path.relative_to(root).as_posix()))
-        except OSError:
-            keys.append(path.name)  # unreadable: never matches a cached read
+    for name in _entries(folder):
+        path = folder / name
+        raw, _ = yamlio.read_data(path, name) if name.endswith(".yaml") else (None, [])
+        # unreadable, refused or not data: the name alone, so a changed folder never hits the cache
+        keys.append(yamlio.content_key(raw, path.relative_to(root).as_posix()) if raw is not None else "?" + name)
     state = (hash(registry), tuple(keys))
     hit = _ISSUES.get(str(folder))
     if hit is not None and hit[0] == state:
@@ -94,15 +102,31 @@ def load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | No
     return issue, problems
 
 
+def _stray(rel: str, name: str) -> Problem:
+    """A file in an issue folder that the build would not read: never dropped in silence."""
+    stem, dot, ext = name.rpartition(".")
+    data_like = bool(dot) and ext.lower() in ("yaml", "yml")
+    if data_like and SLUG_FILE.match(stem.lower() + ".yaml"):
+        return Problem(rel, 1, 1, f"{name} 不会被读取 — 数据文件的扩展名必须是小写的 .yaml，"
+                       f"请改名为 {stem.lower()}.yaml")
+    if data_like:
+        return Problem(rel, 1, 1, "文件名应为区县的拼音 slug，如 gongshu.yaml — 请改文件名，否则这份数据不会发布")
+    if name.startswith("."):
+        return Problem(rel, 1, 1, f"隐藏文件 {name} 不会被读取，也不会发布", "warning")
+    return Problem(rel, 1, 1, f"期文件夹中只能有 issue.yaml 和区县的 .yaml 文件 — {name} 不会被读取，"
+                   "请把它移出 issues/ 或删除")
+
+
 def _load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | None, list[Problem]]:
     header, problems = _issue_header(root, folder)
     reports, seen = [], {}
-    for path in sorted(folder.glob("*.yaml")):
-        if path.name == "issue.yaml":
+    for name in _entries(folder):
+        path = folder / name
+        rel = path.relative_to(root).as_posix()
+        if name == "issue.yaml":
             continue
-        if not SLUG_FILE.match(path.name):
-            problems.append(Problem(path.relative_to(root).as_posix(), 1, 1,
-                                    "文件名应为区县的拼音 slug，如 gongshu.yaml — 请改文件名"))
+        if not SLUG_FILE.match(name):
+            problems.append(_stray(rel, name))
             continue
         report, found = _district(root, path, registry, header, seen)
         problems += found
@@ -125,18 +149,36 @@ def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
 
 
 def issue_folders(root: Path) -> tuple[list[Path], list[Problem]]:
+    """Every issue folder, and a problem for anything else in issues/: nothing there is skipped
+    in silence, and nothing behind a link is read."""
     base, folders, problems = root / "issues", [], []
-    if not base.is_dir():
-        return [], [Problem("issues", 1, 1, "找不到 issues/ 文件夹 — 请在归档根目录（有 mkdocs.yml 处）运行")]
-    for child in sorted(base.iterdir()):
-        if child.name == "registry" or child.name.startswith(".") or not child.is_dir():
+    if base.is_symlink() or not base.is_dir():
+        return [], [Problem("issues", 1, 1, "找不到 issues/ 文件夹（或它是链接） — 请在归档根目录（有 mkdocs.yml 处）运行")]
+    names = _entries(base)
+    for name in names:
+        child, rel = base / name, f"issues/{name}"
+        if name == "registry":
             continue
-        if ISSUE_DIR.match(child.name):
+        if name.startswith("."):
+            problems.append(_hidden(rel, name, names))
+        elif child.is_symlink():
+            problems.append(Problem(rel, 1, 1, "是符号链接 — 每期数据必须是 issues/ 中的普通文件夹，请用文件夹本身替换链接"))
+        elif not child.is_dir():
+            problems.append(Problem(rel, 1, 1, f"issues/ 中只能有每期的文件夹和 registry/ — {name} 不会被读取，请移走或删除"))
+        elif ISSUE_DIR.match(name):
             folders.append(child)
         else:
-            problems.append(Problem(f"issues/{child.name}", 1, 1,
-                                    f"文件夹名“{child.name}”不符合“年-期号”格式 — 应如 2018-033，已跳过", "warning"))
+            problems.append(Problem(rel, 1, 1, f"文件夹名“{name}”不符合“年-期号”格式，其中的数据不会发布 — "
+                                    "应为四位年份、连字符、三位期号，如 2018-033"))
     return folders, problems
+
+
+def _hidden(rel: str, name: str, names: list[str]) -> Problem:
+    m = re.match(r"^\.(\d{4}-\d{3})\.old$", name)
+    if m and m.group(1) not in names:
+        return Problem(rel, 1, 1, f"上次覆盖导入 {m.group(1)} 时被中断，原来的数据在 {rel} 中 — "
+                       f"请把它改名回 issues/{m.group(1)}，或重新导入这一期")
+    return Problem(rel, 1, 1, f"隐藏的 {name} 不会被读取，也不会发布 — 如是数据，请去掉名称前的点", "warning")
 
 
 def load_archive(root: Path, only: list[Path] | None = None) -> tuple[Archive | None, list[Problem]]:

@@ -26,10 +26,8 @@ class FileProblems:
     def resolve(self) -> list[Problem]:
         if not self.pending:
             return []
-        try:
-            text, _ = yamlio.decode(self.path.read_bytes(), self.relpath)
-        except OSError:
-            text = None
+        raw, _ = yamlio.read_data(self.path, self.relpath)
+        text = yamlio.decode(raw, self.relpath)[0] if raw is not None else None
         tree = yamlio.positions(text) if text else None
         out = []
         for keypath, message, severity in self.pending:

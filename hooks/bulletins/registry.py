@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from . import schema, yamlio
+from . import schema, validate, yamlio
 from .located import FileProblems
 from .model import Department, District, Metric, ProblemType, Registry
 from .problems import Problem
@@ -13,6 +13,7 @@ from .textutil import toneless
 
 REGISTRY_DIR = "issues/registry"
 FILES = ("districts", "problem_types", "metrics", "departments")
+_KEYS = {"districts": "districts", "problem_types": "types", "metrics": "metrics", "departments": "departments"}
 
 
 def _load_one(root: Path, name: str) -> tuple[Any, FileProblems, list[Problem]]:
@@ -22,7 +23,24 @@ def _load_one(root: Path, name: str) -> tuple[Any, FileProblems, list[Problem]]:
     if data is not None:
         for keypath, message in schema.check(data, schema.REGISTRIES[name]):
             fp.error(keypath, message)
+        key = _KEYS[name]
+        validate.names(data, ((key, None, "name"), (key, None, "slug"), (key, None, "aliases", None)), fp)
     return data, fp, problems
+
+
+def _strays(root: Path) -> list[Problem]:
+    """Files in the registry folder that nothing reads: an error, so no registry is lost."""
+    folder = root / REGISTRY_DIR
+    if folder.is_symlink() or not folder.is_dir():
+        return [Problem(REGISTRY_DIR, 1, 1, "找不到登记表文件夹（或它是链接） — 应有 issues/registry/ 文件夹，"
+                        f"内有 {'、'.join(f + '.yaml' for f in FILES)}")]
+    known = {f"{name}.yaml" for name in FILES}
+    out = []
+    for child in sorted(folder.iterdir()):
+        if child.name not in known and not child.name.startswith("."):
+            out.append(Problem(f"{REGISTRY_DIR}/{child.name}", 1, 1, f"登记表文件夹中只能有 {'、'.join(sorted(known))} — "
+                               f"{child.name} 不会被读取，请移走或删除"))
+    return out
 
 
 def _check_slugs(items: list[dict], key: str, fp: FileProblems) -> None:
@@ -57,8 +75,9 @@ def _districts(items: list[dict], fp: FileProblems) -> tuple[District, ...]:
 
 
 def load_registry(root: Path) -> tuple[Registry | None, list[Problem]]:
+    strays = _strays(root)
     loaded = {name: _load_one(root, name) for name in FILES}
-    problems = [p for _, _, ps in loaded.values() for p in ps]
+    problems = strays + [p for _, _, ps in loaded.values() for p in ps]
     if problems or any(fp.pending for _, fp, _ in loaded.values()):
         return None, problems + [p for _, fp, _ in loaded.values() for p in fp.resolve()]
     (dd, dfp, _), (td, tfp, _), (md, mfp, _), (pd, pfp, _) = (loaded[n] for n in FILES)

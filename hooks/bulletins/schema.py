@@ -112,9 +112,14 @@ def _is_date(_checker: Any, value: Any) -> bool:
     return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
 
 
+def _is_integer(_checker: Any, value: Any) -> bool:
+    """33.0 is no issue number: jsonschema would take a float with no fraction as an integer."""
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 _Validator = validators.extend(
     Draft202012Validator,
-    type_checker=Draft202012Validator.TYPE_CHECKER.redefine("date", _is_date),
+    type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many({"date": _is_date, "integer": _is_integer}),
 )
 _VALIDATORS: dict[int, Any] = {}
 

@@ -14,6 +14,47 @@ _OBSERVED = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?: (\d{2}):(\d{2}))?$")
 REGISTRY_HINT = "如确为新的{what}，请先在 issues/registry/{file}.yaml 中登记"
 
 
+_MARKUP = "<>&\"'`"
+_SPACE_RUN = re.compile(r"\s{2,}")
+
+
+def name_problem(value: Any, markup: str = _MARKUP) -> str | None:
+    """Why a name cannot be used, or None. Names become page titles, tables of contents and
+    search filter values: markup would be live HTML in the theme's own templates, and doubled or
+    trailing (full-width) spaces make a filter that matches nothing."""
+    if not isinstance(value, str):
+        return None
+    bad = sorted({c for c in value if c in markup})
+    if bad:
+        return f"“{value}”含有 {' '.join(bad)} — 名称中不能有这些字符（它们在网页中是标记），请删去"
+    if value != value.strip():
+        return f"“{value}”首尾有空格 — 请删去名称前后的空格（包括全角空格）"
+    if _SPACE_RUN.search(value):
+        return f"“{value}”中有连续的空格 — 请只留一个，或全部删去"
+    return None
+
+
+def names(data: dict, keys: tuple[tuple, ...], fp: FileProblems, markup: str = _MARKUP) -> None:
+    """Applies `name_problem` to the values at each key path (a None key means every list item)."""
+    for keypath in keys:
+        for path, value in _walk(data, keypath, ()):
+            problem = name_problem(value, markup)
+            if problem:
+                fp.error(path, problem)
+
+
+def _walk(node: Any, rest: tuple, done: tuple):
+    if not rest:
+        yield done, node
+        return
+    key, rest = rest[0], rest[1:]
+    if key is None and isinstance(node, list):
+        for i, item in enumerate(node):
+            yield from _walk(item, rest, done + (i,))
+    elif isinstance(node, dict) and key in node:
+        yield from _walk(node[key], rest, done + (key,))
+
+
 def _suggest(word: str, names: list[str]) -> str:
     near = closest(word, names)
     return f"最接近的是：{'、'.join(near)}" if near else "登记表中没有相近的名称"
@@ -43,6 +84,8 @@ def _names(values: list[str], lookup: Any, names: list[str], keypath: tuple, wha
 
 
 def finding(item: dict, i: int, registry: Registry, fp: FileProblems, issue_date: dt.date | None) -> None:
+    if not item["text"].strip():
+        fp.error(("findings", i, "text"), "问题的原文只有空格 — 请填写原文，或删去这一条")
     types, depts = [t.name for t in registry.types], [d.name for d in registry.departments]
     _names(item.get("types", []), registry.type, types, ("findings", i, "types"), "问题类型",
            "problem_types", fp)
@@ -79,8 +122,8 @@ def metrics(values: dict, registry: Registry, fp: FileProblems) -> None:
             fp.error(("metrics", key), f"指标“{key}”为负数 {value} — 应为不小于 0 的数")
         elif metric.kind == "percent" and value > 100:
             fp.error(("metrics", key), f"百分比“{key}”为 {value} — 应在 0 到 100 之间")
-        elif metric.kind == "count" and value != int(value):
-            fp.error(("metrics", key), f"计数“{key}”为小数 {value} — 应为整数")
+        elif metric.kind == "count" and not isinstance(value, int):
+            fp.error(("metrics", key), f"“{key}”是计数，这里写成了小数 {value} — 请写成整数，如 {int(value)}")
     _arithmetic(values, fp)
 
 
@@ -105,6 +148,15 @@ def _arithmetic(values: dict, fp: FileProblems) -> None:
         if have > limit:
             fp.warn(("metrics", parts[0]), f"{left} = {have}，超过 {right} = {limit} — "
                     "数字照通报原文保留，请核对原文是否如此")
+
+
+ISSUE_NAMES = (("series",), ("publisher",), ("report", "title"))
+
+
+def issue_header(data: dict, folder: str, fp: FileProblems) -> None:
+    """The masthead's names become the page's heading and the feed's text: no markup in them."""
+    names(data, ISSUE_NAMES, fp, markup="<>")
+    issue_dates(data, folder, fp)
 
 
 def issue_dates(data: dict, folder: str, fp: FileProblems) -> None:

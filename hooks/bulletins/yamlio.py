@@ -11,10 +11,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import os
 import pickle
 import re
-import tempfile
 from pathlib import Path
 from typing import Any, Callable
 
@@ -22,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
+from . import safefile
 from .problems import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -48,8 +47,47 @@ def decode(raw: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
         return None, [Problem(relpath, line, 1, "文件不是 UTF-8 编码 — 请以 UTF-8 保存数据文件")]
 
 
+# Characters that break XML exports or hide text from a reviewer: C0 controls but tab and newline,
+# DEL and C1, bidi controls, line/paragraph separators, a BOM inside the text, U+FFFE/U+FFFF.
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
+                      "\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|\r(?!\n)")
+_CONTROL_NAMES = {
+    "\x00": "空字符 NUL", "\x0b": "垂直制表符 VT", "\x0c": "换页符 FF", "\r": "单独的回车符 CR",
+    "\x1b": "转义符 ESC", "\x7f": "删除符 DEL", "\x85": "下一行符 NEL", "\u2028": "行分隔符",
+    "\u2029": "段分隔符", "\ufeff": "字节顺序标记 BOM", "\u200e": "从左到右标记 LRM",
+    "\u200f": "从右到左标记 RLM", "\u202a": "从左到右嵌入 LRE", "\u202b": "从右到左嵌入 RLE",
+    "\u202c": "方向格式结束 PDF", "\u202d": "从左到右覆盖 LRO", "\u202e": "从右到左覆盖 RLO",
+    "\u2066": "从左到右隔离 LRI", "\u2067": "从右到左隔离 RLI", "\u2068": "首字隔离 FSI",
+    "\u2069": "方向隔离结束 PDI", "\ufffe": "非字符 U+FFFE", "\uffff": "非字符 U+FFFF",
+}
+# Plain scalars YAML reads as numbers; only plain decimals are allowed, so 0x3CF4, 0o17, 1_000,
+# 1e400, .inf and .nan never become a number nobody wrote.
+_NUMBERISH = re.compile(r"^[-+]?(?:\.?[0-9][0-9_]*(?:\.[0-9_]*)?(?:[eE][-+]?[0-9]+)?|0[xX][0-9a-fA-F_]+"
+                        r"|0[oO][0-7_]+|0[bB][01_]+|\.(?:inf|Inf|INF|nan|NaN|NAN))$")
+_DECIMAL = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$")
+_SUSPECT = re.compile(r"0[xXoObB]|[0-9]_|_[0-9]|\.(?:inf|Inf|INF|nan|NaN|NAN)|[0-9.][eE][-+]?[0-9]"
+                      r"|\+[0-9.]|(?<![0-9.])0[0-9]|[0-9]\.(?![0-9])|(?<![0-9])\.[0-9]|<<")
+
+
+def control_character(text: str) -> tuple[int, int, str] | None:
+    """(line, column, name) of the first forbidden control character, or None."""
+    m = _CONTROL.search(text)
+    if m is None:
+        return None
+    ch = m.group(0)
+    line = text.count("\n", 0, m.start()) + 1
+    col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
+    return line, col, f"U+{ord(ch):04X}（{_CONTROL_NAMES.get(ch, '控制字符')}）"
+
+
 def _prescan(text: str, relpath: str) -> list[Problem]:
-    """Refuse what the parser would accept but we must not: tabs, aliases, deep nesting."""
+    """Refuse what the parser would accept but we must not: control characters, tabs, aliases,
+    merge keys, numbers not written as plain decimals, deep nesting."""
+    found = control_character(text)
+    if found:
+        line, col, name = found
+        return [Problem(relpath, line, col, f"含有不可见的控制字符 {name} — 请删除它"
+                        "（常随从网页、PDF 或 Word 复制的文字而来），数据文件只能有可见文字、空格、Tab 和换行")]
     problems = []
     for no, line in enumerate(text.split("\n"), 1):
         indent = line[: len(line) - len(line.lstrip(" \t"))]
@@ -57,26 +95,42 @@ def _prescan(text: str, relpath: str) -> list[Problem]:
             problems.append(Problem(relpath, no, indent.index("\t") + 1,
                                     "行首缩进含制表符（Tab） — 请只用空格缩进"))
     if problems or not ("&" in text or "*" in text or "[" * 4 in text or "{" * 4 in text
-                        or text.count("\n") > 2000):
+                        or text.count("\n") > 2000 or _SUSPECT.search(text)):
         return problems
+    return _scan_events(text, relpath)
+
+
+def _scan_events(text: str, relpath: str) -> list[Problem]:
     depth = 0
     try:
         for event in _safe().parse(text):
             mark = event.start_mark
+            where = (relpath, mark.line + 1, mark.column + 1)
             if isinstance(event, AliasEvent) or (
                     isinstance(event, (ScalarEvent, CollectionStartEvent)) and event.anchor):
-                return [Problem(relpath, mark.line + 1, mark.column + 1,
-                                "不允许使用 YAML 锚点（&）和别名（*） — 请把内容直接写出来")]
+                return [Problem(*where, "不允许使用 YAML 锚点（&）和别名（*） — 请把内容直接写出来")]
+            if isinstance(event, ScalarEvent) and not event.style:
+                problem = _plain_scalar(event.value, where)
+                if problem:
+                    return [problem]
             if isinstance(event, CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    return [Problem(relpath, mark.line + 1, mark.column + 1,
-                                    f"嵌套超过 {MAX_DEPTH} 层 — 数据文件只需几层嵌套")]
+                    return [Problem(*where, f"嵌套超过 {MAX_DEPTH} 层 — 数据文件只需几层嵌套")]
             elif type(event).__name__ in ("SequenceEndEvent", "MappingEndEvent"):
                 depth -= 1
     except YAMLError:
         pass  # the loader reports syntax errors with its own position
     return []
+
+
+def _plain_scalar(value: str, where: tuple[str, int, int]) -> Problem | None:
+    if value == "<<":
+        return Problem(*where, "不允许使用 YAML 合并键（<<） — 请把每一项直接写出来")
+    if _NUMBERISH.match(value) and not _DECIMAL.match(value):
+        return Problem(*where, f"数字“{value}”的写法不允许 — 请写成普通的十进制数（如 15604 或 93.5），"
+                       "不用十六进制、八进制、下划线、科学记数法、前导零或 .inf/.nan；如果是文字，请加引号")
+    return None
 
 
 _SYNTAX_HINTS = (
@@ -154,13 +208,21 @@ def touch(keys: list[str]) -> None:
     _USED.update(keys)
 
 
-def _load(path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
+def read_data(path: Path, relpath: str) -> tuple[bytes | None, list[Problem]]:
+    """A data file's bytes, or the reason it is refused: never a link, a FIFO, a device or a folder
+    (refused without reading), never more than MAX_BYTES (checked before reading)."""
     try:
-        raw = path.read_bytes()
+        return safefile.read_limited(path, MAX_BYTES), []
+    except safefile.UnsafeFile as exc:
+        return None, [Problem(relpath, 1, 1, str(exc))]
     except OSError as exc:
-        return None, None, [Problem(relpath, 1, 1, f"无法读取文件（{exc.strerror}） — 检查文件是否存在、是否可读")]
-    if len(raw) > MAX_BYTES:
-        return None, None, [Problem(relpath, 1, 1, f"文件过大（{len(raw) // 1024} KB） — 数据文件不应超过 {MAX_BYTES // 1024 // 1024} MB")]
+        return None, [Problem(relpath, 1, 1, f"无法读取文件（{exc.strerror}） — 检查文件是否存在、是否可读")]
+
+
+def _load(path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
+    raw, problems = read_data(path, relpath)
+    if raw is None:
+        return None, None, problems
     key = content_key(raw, relpath)
     _USED.add(key)
     hit = _CACHE.get(key)
@@ -180,34 +242,69 @@ def _cache_version() -> str:
     return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
 
 
+class _PlainUnpickler(pickle.Unpickler):
+    """The cache holds parsed YAML only: plain containers, dates and Problems. Anything else in
+    the file (a hand-edited or planted cache) is refused instead of being run."""
+
+    _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
+                ("datetime", "timedelta"), ("bulletins.problems", "Problem")}
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in self._ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name}")
+        return super().find_class(module, name)
+
+
+def _plain_loads(blob: bytes) -> Any:
+    return _PlainUnpickler(io.BytesIO(blob)).load()
+
+
 def cache_open(root: Path) -> None:
-    """Reads the parsed files kept by the last build (safe to lose: it only saves time)."""
+    """Reads the parsed files kept by the last build. Safe to lose, never trusted: each entry is
+    kept with the hash of its bytes and is dropped (and parsed again from the data) when they do
+    not match, so an edited or damaged cache cannot publish text that is in no data file."""
     path = root / _DISK
     _USED.clear()
     _ON_DISK.clear()
     try:
-        with path.open("rb") as f:
-            saved = pickle.load(f)
-        if saved.get("version") == _cache_version():
-            for key, value in saved["entries"].items():
-                _CACHE.setdefault(key, value)
-            _ON_DISK.update(saved["entries"])
-    except (OSError, EOFError, pickle.PickleError, AttributeError, KeyError, TypeError, ValueError):
-        pass
+        saved = _plain_loads(safefile.read_limited(path, 1 << 30))
+        if not isinstance(saved, dict) or saved.get("version") != _cache_version():
+            return
+        entries = saved["entries"]
+    except (OSError, safefile.UnsafeFile, EOFError, pickle.PickleError, AttributeError, KeyError,
+            TypeError, ValueError, IndexError, MemoryError, RecursionError):
+        return
+    for key, stored in entries.items():
+        try:
+            digest, blob = stored
+            if hashlib.sha256(blob).hexdigest() != digest:
+                continue
+            value = _plain_loads(blob)
+            if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple)):
+                continue
+        except (EOFError, pickle.PickleError, AttributeError, TypeError, ValueError, IndexError,
+                MemoryError, RecursionError):
+            continue
+        _CACHE.setdefault(key, value)
+        _ON_DISK.add(key)
 
 
 def cache_save(root: Path) -> None:
     """Keeps the files read by this run, for the next one; entries no longer used are dropped."""
-    entries = {k: _CACHE[k] for k in _USED if k in _CACHE}
-    if entries.keys() == _ON_DISK:
+    keys = {k for k in _USED if k in _CACHE}
+    if keys == _ON_DISK:
         return
+    entries = {}
+    for k in keys:
+        blob = pickle.dumps(_CACHE[k], protocol=pickle.HIGHEST_PROTOCOL)
+        entries[k] = (hashlib.sha256(blob).hexdigest(), blob)
     try:
         write_atomic(root / _DISK, pickle.dumps({"version": _cache_version(), "entries": entries},
-                                        protocol=pickle.HIGHEST_PROTOCOL))
+                                                protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return  # a read-only checkout still builds, just without the cache
     _ON_DISK.clear()
-    _ON_DISK.update(entries)
+    _ON_DISK.update(keys)
 
 
 def _roundtrip() -> YAML:
@@ -255,18 +352,4 @@ def dump_canonical(data: Any) -> str:
     return out if out.endswith("\n") else out + "\n"
 
 
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Write through a temporary file and rename, so a crash never leaves half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        if isinstance(text, bytes):
-            with os.fdopen(fd, "wb") as fb:
-                fb.write(text)
-        else:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+write_atomic = safefile.write_atomic  # one writer for every data and cache file
