@@ -13,11 +13,20 @@ def on_startup(command, dirty):
 
 
 def on_pre_build(config):
-    glue.new_build()
+    glue.new_build(config)
 
 
 def on_files(files, config):
     return glue.current().files(files, config)
+
+
+def on_env(env, config, files):
+    glue.current().theme_env(env)
+    return env
+
+
+def on_page_markdown(markdown, page, config, files):
+    glue.current().page_markdown(page)
 
 
 def on_page_content(html, page, config, files):
@@ -30,3 +39,7 @@ def on_post_build(config):
 
 def on_build_error(error):
     glue.current().cancel()
+
+
+def on_shutdown():
+    glue.shutdown()

@@ -18,7 +18,7 @@ from bulletins.localweb import serve
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "issues" / "2018-033"
-SAMPLE_TXT = REPO.parent / "shared" / "samples" / "2018-033.txt"
+SAMPLE_TXT = Path(__file__).parent / "fixtures" / "2018-033.txt"  # a copy: the repo stands alone
 FIXTURES = Path(__file__).parent / "fixtures"
 BIN = Path(sys.executable).parent
 

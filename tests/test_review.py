@@ -86,19 +86,3 @@ def test_two_builds_of_one_commit_are_byte_identical(repo, tmp_path):
     assert differing(cmp) == []
     sitemap = (tmp_path / "a" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<lastmod>2018-09-22</lastmod>" in sitemap  # from the commit, not the clock
-
-
-def test_corrections_after_publication_appear_on_the_issue_and_the_corrections_page(repo):
-    from conftest import built, soup
-    edit(repo, "issues/2018-033/shangcheng.yaml", "满意: 15604", "满意: 15640")
-    git(repo, "commit", "-qam", "更正上城区满意件数")
-    edit(repo, "issues/2018-033/gongshu.yaml", "district: 拱墅区", "# 只改格式\ndistrict: 拱墅区")
-    git(repo, "commit", "-qam", "只加注释")
-    site = built(repo)
-    section = soup(site / "issues/2018-033/index.html").find(id="corrections").find_parent("section")
-    text = section.get_text(" ")
-    assert "更正上城区满意件数" in text and "上城区 满意 15604 → 15640" in text
-    assert "只加注释" not in text  # a layout-only commit is no correction
-    page = soup(site / "corrections/index.html")
-    link = page.select_one(".zb-corrections-list a")
-    assert link["href"] == "../issues/2018-033/#corrections" and "15604 → 15640" in page.get_text()

@@ -11,7 +11,7 @@ import pytest
 
 from bulletins import searchindex
 from bulletins.load import load_archive
-from conftest import FIXTURES, built, cli, make_archive, node_search, serve, soup
+from conftest import FIXTURES, SAMPLE_TXT, built, cli, make_archive, node_search, serve, soup
 
 
 def keys_of(r: dict) -> tuple[str, str, str]:
@@ -153,7 +153,7 @@ def test_quality_on_bulletins_the_project_has_never_seen(tmp_path):
     for name in ("2019-010-yi.txt", "2020-021-paren.md"):
         result = cli(root, "import", str(FIXTURES / name))
         assert result.returncode == 0, result.stderr
-    assert cli(root, "import", str(Path(__file__).resolve().parents[2] / "shared/samples/2018-033.txt")).returncode == 0
+    assert cli(root, "import", str(SAMPLE_TXT)).returncode == 0
     _quality(built(root), root, seed=5, minimum=200)
 
 

@@ -30,8 +30,10 @@ class Site:
     def update_date(self, url: str) -> str | None:
         """The sitemap date of a page: when its issue's data last changed in git."""
         issue = self.pages[url].context.get("issue") if url in self.pages else None
-        when = self.changed.get(issue.id) if issue is not None else None
-        return when.isoformat() if when else None
+        if issue is None:
+            return None
+        when = self.changed.get(issue.id) or issue.date  # outside git: the issue's own date
+        return when.isoformat()
 
     def render(self, url: str) -> str:
         spec = self.pages[url]
@@ -73,15 +75,19 @@ def _templates_version(root: Path) -> int:
     return hash(tuple((p.name, p.read_bytes()) for p in sorted(folder.glob("*.html"))))
 
 
-def build_site(root: Path, site_url: str, site_name: str) -> Site:
-    archive, problems = load_archive(root)
-    if archive is None or errors(problems):
+def build_site(root: Path, site_url: str, site_name: str, preview: bool = False) -> Site:
+    """The site of the published issues. Drafts appear nowhere; with `preview` (mkdocs serve)
+    each draft also gets its own page, marked 草稿, reachable from the home page only."""
+    everything, problems = load_archive(root)
+    if everything is None or errors(problems):
         raise ArchiveError(problems)
+    archive = Archive(everything.registry, tuple(i for i in everything.issues if not i.draft))
+    drafts = tuple(i for i in everything.issues if i.draft) if preview else ()
     indexes = build_indexes(archive)
     commits = gitdata.commits_by_issue(root)
     changed = history.last_changed(commits)
-    fixes = history.corrections(root, commits, {i.id for i in archive.issues})
-    pages = all_pages(SiteData(archive, indexes, changed, fixes))
+    fixes = history.corrections(root, commits, archive)
+    pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts))
     env = render.environment(root)
     env.globals["registry"] = archive.registry
     version = hash((archive.registry, archive.issues, site_url, site_name))

@@ -12,12 +12,13 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import yamlio
 
-ISSUE_ORDER = ("number", "date", "series", "publisher", "report", "period", "intro",
-               "distribution", "unplaced")
+ISSUE_ORDER = ("draft", "number", "date", "series", "publisher", "report", "period", "intro",
+               "distribution", "corrections", "unplaced")
+CORRECTION_ORDER = ("date", "note")
 REPORT_ORDER = ("title", "sequence")
 PERIOD_ORDER = ("start", "end")
 DIST_ORDER = ("report_to", "send_to")
-DISTRICT_ORDER = ("district", "summary", "metrics", "findings")
+DISTRICT_ORDER = ("district", "position", "summary", "metrics", "findings")
 FINDING_ORDER = ("text", "types", "departments", "place", "observed", "action")
 NESTED = {"report": REPORT_ORDER, "period": PERIOD_ORDER, "distribution": DIST_ORDER}
 
@@ -52,6 +53,10 @@ def canonical_issue(data: Any) -> Any:
         for key, order in NESTED.items():
             if key in data:
                 data[key] = _reorder(data[key], order)
+        if isinstance(data.get("corrections"), list):
+            notes = data["corrections"] = _seq(data["corrections"])
+            for i, note in enumerate(notes):
+                notes[i] = _reorder(note, CORRECTION_ORDER)
     return data
 
 

@@ -17,9 +17,9 @@ FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
 
-def _district(issue: Issue, r: DistrictReport) -> dict:
+def _district(issue: Issue, position: int, r: DistrictReport) -> dict:
     return {
-        "name": r.district.name, "slug": r.district.slug, "summary": r.summary or None,
+        "name": r.district.name, "slug": r.district.slug, "position": position, "summary": r.summary or None,
         "metrics": dict(r.metrics),
         "findings": [{
             "id": f"{issue.id}-{f.anchor}", "number": f.number, "text": f.text,
@@ -39,7 +39,8 @@ def _issue(i: Issue) -> dict:
         "intro": i.intro or None,
         "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None},
         "url": urls.issue(i.id),
-        "districts": [_district(i, r) for r in i.districts],
+        "districts": [_district(i, n, r) for n, r in enumerate(i.districts, 1)],  # as printed
+        "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],
         "unplaced": list(i.unplaced),
     }
 
@@ -50,18 +51,27 @@ def archive_json(archive: Archive) -> bytes:
 
 
 CSV_COLUMNS = ("期", "日期", "区县", "序号", "原文", "问题类型", "部门", "地点", "发现时间", "处理情况", "链接")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value: object) -> str:
+    """A cell a spreadsheet will not run (OWASP, CSV injection): text that would start a formula
+    gets a leading apostrophe, which Excel and LibreOffice show as text and do not display.
+    Every cell is quoted by the writer. archive.json keeps the verbatim text."""
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 def findings_csv(archive: Archive) -> bytes:
     buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\r\n")
+    writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for i in archive.issues:
         for r in i.districts:
             for f in r.findings:
-                writer.writerow((i.id, i.date.isoformat(), r.district.name, f.number, f.text,
-                                 "、".join(f.types), "、".join(f.departments), f.place,
-                                 f.observed, f.action, urls.finding(i.id, f.anchor)))
+                writer.writerow(map(csv_cell, (
+                    i.id, i.date.isoformat(), r.district.name, f.number, f.text, "、".join(f.types),
+                    "、".join(f.departments), f.place, f.observed, f.action, urls.finding(i.id, f.anchor))))
     return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
 
 

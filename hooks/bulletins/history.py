@@ -1,4 +1,9 @@
-"""更正记录: what was corrected in an issue's data after it was first committed, from git."""
+"""更正说明: notes an editor wrote into an issue's data after publication; git adds the exact change.
+
+Commit messages are internal notes and are never published. A correction is declared in the
+issue's own `corrections:` list, reviewed in the diff like any other data. Where git is there,
+the commit that added a note also tells exactly what it changed (semdiff lines under the note).
+"""
 
 from __future__ import annotations
 
@@ -7,14 +12,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import gitdata, semdiff
+from .model import Archive, CorrectionNote
 
 
 @dataclass(frozen=True)
 class Correction:
     issue_id: str
     date: dt.date
-    message: str  # the commit's subject: why
-    changes: tuple[str, ...]  # what, in words (semdiff lines)
+    note: str  # the editor's words, from the data
+    changes: tuple[str, ...] = ()  # what, in words (semdiff lines), where git knows
 
 
 def last_changed(commits: dict[str, list]) -> dict[str, dt.date]:
@@ -22,22 +28,41 @@ def last_changed(commits: dict[str, list]) -> dict[str, dt.date]:
     return {folder: found[-1][1] for folder, found in commits.items() if found}
 
 
-def corrections(root: Path, commits: dict[str, list], issue_ids: set[str]) -> dict[str, tuple[Correction, ...]]:
-    """Every commit after an issue's first one that changed its data; layout-only commits are skipped.
-
-    `commits` is `gitdata.commits_by_issue(root)`, read once per build for both uses.
-    """
+def corrections(root: Path, commits: dict[str, list], archive: Archive) -> dict[str, tuple[Correction, ...]]:
+    """Issue id → its correction notes, newest first, each with the data change of the commit
+    that added it (when git has that commit). `commits` is `gitdata.commits_by_issue(root)`."""
     out: dict[str, tuple[Correction, ...]] = {}
-    for folder, commits_of in commits.items():
-        if folder not in issue_ids:
+    for issue in archive.issues:
+        if not issue.corrections:
             continue
-        found = []
-        for sha, day, subject, paths in commits_of[1:]:
-            old = {p: t for p in paths if (t := gitdata.show(root, f"{sha}^", p)) is not None}
-            new = {p: t for p in paths if (t := gitdata.show(root, sha, p)) is not None}
-            lines = [line.strip() for line in semdiff.diff(old, new)[1:]]
-            if lines:
-                found.append(Correction(folder, day, subject, tuple(lines)))
-        if found:
-            out[folder] = tuple(reversed(found))  # newest first
+        changes = _changes_by_note(root, commits.get(issue.id, []), issue.id)
+        notes = [Correction(issue.id, c.date, c.note, changes.get(c, ())) for c in issue.corrections]
+        out[issue.id] = tuple(sorted(notes, key=lambda c: c.date, reverse=True))
     return out
+
+
+def _notes(text: str | None) -> list[CorrectionNote]:
+    data = semdiff.parse(text)
+    items = data.get("corrections") if isinstance(data, dict) else None
+    return [CorrectionNote(c["date"] if isinstance(c["date"], dt.date) else dt.date.fromisoformat(str(c["date"])),
+                           str(c["note"]).strip())
+            for c in items or [] if isinstance(c, dict) and "date" in c and "note" in c]
+
+
+def _changes_by_note(root: Path, commits_of: list, folder: str) -> dict[CorrectionNote, tuple[str, ...]]:
+    """The note(s) each commit added, with that commit's data change (less the notes themselves)."""
+    found: dict[CorrectionNote, tuple[str, ...]] = {}
+    header = f"issues/{folder}/issue.yaml"
+    for sha, _day, _subject, paths in commits_of[1:]:
+        if header not in paths:
+            continue  # a note lives in issue.yaml: a commit that did not touch it added none
+        before, after = gitdata.show(root, f"{sha}^", header), gitdata.show(root, sha, header)
+        added = [n for n in _notes(after) if n not in _notes(before)]
+        if not added:
+            continue
+        old = {p: t for p in paths if (t := gitdata.show(root, f"{sha}^", p)) is not None}
+        new = {p: t for p in paths if (t := gitdata.show(root, sha, p)) is not None}
+        lines = tuple(line.strip() for line in semdiff.diff(old, new)[1:]
+                      if not line.strip().startswith(semdiff.NOTE_PREFIX))
+        found[added[-1]] = lines
+    return found

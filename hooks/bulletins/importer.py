@@ -28,6 +28,25 @@ _FOOTER = re.compile(r"^\s*(报|发|抄送|抄报)\s*[:：]\s*")
 _RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|—{3,})\s*$")
 _PAREN_MARK = re.compile(r"[（(]\s*(\d{1,2})\s*[）)]")
 _ENDS_SENTENCE = "。！？!?；;：:”’）)】》"
+# A district heading alone on its line, without a colon (“1.上城区”, “2. 下城区”, “三、西湖区”):
+# its text follows on the next line. Only names ending as district names do are taken for one.
+_HEADING = re.compile(
+    r"^\s*#*\s*(?:\*\*)?\s*(?:\d{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}\s*、)\s*(?:\*\*)?\s*"
+    r"(?P<name>[^:：*\n。，,；;\s][^:：*\n。，,；;]{0,22}?(?:区|县|市|管委会|[）)]))\s*(?:\*\*)?\s*$")
+# The publisher and the date on one line, as the paper masthead prints them (tabs or runs of spaces).
+_BYLINE = re.compile(r"^(?P<pub>\S.*?\S)(?:\t+|[ \u3000]{2,}|\u3000)\s*"
+                     r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+LAYOUT = """可以导入的格式（每项单独一行或一段；详见编辑指南“导入一期通报”）：
+  “最多跑一次”改革专报
+  第 33 期
+  杭州市“最多跑一次”改革专题组办公室        2018 年 9 月 21 日   （单位和日期可分两行）
+  “最多跑一次”改革各区、县(市)和管委会自查情况通报
+  （第 2 期）
+  9 月 14 日—9 月 20 日，各区、县（市）和管委会整体自查情况如下：
+  1. 上城区：正文……                      （或“1. 上城区”单独一行、正文在下一行；或“一、上城区：”）
+  2. 江干区：①第一条……②第二条……          （多条问题用 ①② 或（1）（2）编号）
+  报：……
+  发：……"""
 
 
 class ImportFailure(Exception):
@@ -61,12 +80,15 @@ def paragraphs(text: str) -> list[str]:
 
 
 def _own_lines(block: str) -> list[list[str]]:
-    """Masthead lines (date, 第 N 期, （第 N 期）) stand alone even without a blank line around them."""
+    """Masthead lines (date, 第 N 期, （第 N 期）, publisher and date) and colon-less district headings
+    stand alone even without a blank line around them; 报：/发： each start a paragraph of their own."""
     pieces: list[list[str]] = [[]]
     for line in block.split("\n"):
-        alone = bool(_SEQUENCE.match(line.strip()) or _DATE.fullmatch(_strip_markup(line))
-                     or _NUMBER.fullmatch(_strip_markup(line)))
-        if alone or (pieces[-1] and pieces[-1][-1] is None):
+        bare = _strip_markup(line)
+        alone = bool(_SEQUENCE.match(line.strip()) or _DATE.fullmatch(bare) or _NUMBER.fullmatch(bare)
+                     or _BYLINE.match(bare) or _HEADING.match(line))
+        starts = bool(_FOOTER.match(line))
+        if alone or starts or (pieces[-1] and pieces[-1][-1] is None):
             pieces.append([])
         pieces[-1].append(line)
         if alone:
@@ -81,7 +103,8 @@ def _structural(p: str) -> bool:
 
 def _continues(prev: str, nxt: str) -> bool:
     """A PDF page break leaves a blank line inside a sentence; a real paragraph ends one."""
-    if _structural(nxt) or _RULE.match(prev) or prev.startswith("#") or _is_masthead_line(prev):
+    if (_structural(nxt) or _RULE.match(prev) or prev.startswith("#") or _is_masthead_line(prev)
+            or _HEADING.match(prev) or _HEADING.match(nxt)):
         return False
     tail = prev.replace("**", "").rstrip()
     return bool(tail) and tail[-1] not in _ENDS_SENTENCE
@@ -89,7 +112,7 @@ def _continues(prev: str, nxt: str) -> bool:
 
 def _is_masthead_line(p: str) -> bool:
     s = _strip_markup(p)
-    return bool(_DATE.fullmatch(s) or _NUMBER.fullmatch(s) or _SEQUENCE.match(s)
+    return bool(_DATE.fullmatch(s) or _NUMBER.fullmatch(s) or _SEQUENCE.match(s) or _BYLINE.match(s)
                 or "专报" in s.replace(" ", "") or s.endswith(("办公室", "通报", "情况")))
 
 
@@ -136,8 +159,13 @@ def _masthead(paras: list[str], warnings: list[str]) -> tuple[dict, list[str]]:
             continue
         s = _strip_markup(p)
         compact = s.replace(" ", "").replace("\u3000", "")
-        if "date" not in head and _DATE.fullmatch(s):
-            y, m, d = map(int, _DATE.fullmatch(s).groups())
+        byline = _BYLINE.match(s)
+        if "date" not in head and (_DATE.fullmatch(s) or byline):
+            if byline:  # the masthead's own line names the publisher: a guess made before it was wrong
+                if "publisher" in head:
+                    unplaced.append(head["publisher"])
+                head["publisher"] = byline.group("pub").strip()
+            y, m, d = map(int, _DATE.fullmatch(byline.group("date") if byline else s).groups())
             try:
                 head["date"] = dt.date(y, m, d)
             except ValueError as exc:
@@ -159,7 +187,7 @@ def _masthead(paras: list[str], warnings: list[str]) -> tuple[dict, list[str]]:
     missing = [label for key, label in (("number", "期号（第 N 期）"), ("date", "发文日期（YYYY 年 M 月 D 日）"))
                if key not in head]
     if missing:
-        raise ImportFailure(f"没有找到{'和'.join(missing)} — 请确认文件开头是通报的报头")
+        raise ImportFailure(f"没有找到{'和'.join(missing)} — 请确认文件开头是通报的报头。\n{LAYOUT}")
     return head, unplaced
 
 
@@ -189,14 +217,15 @@ def _entries(paras: list[str], registry: Registry) -> tuple[list, dict, list[str
             key = "report_to" if fm.group(1) in ("报", "抄报") else "send_to"
             footer[key] = (footer.get(key, "") + p[fm.end():].strip())
             continue
-        m = _ENTRY.match(p)
+        m = _ENTRY.match(p) or _HEADING.match(p)
         name = m.group("name").strip() if m else ""
         if m and not footer and (not entries or name.endswith(("区", "县", "市", "）", ")"))
                                  or _looks_like_district(name, registry)):
             district = _district(name, registry)
             if any(d.slug == district.slug for d, _ in entries):
                 raise ImportFailure(f"{district.name} 在这期通报中出现了两次 — 请核对原文，每个区县只应有一个条目")
-            entries.append((district, [p[m.end():].strip()]))
+            first_text = p[m.end():].strip()
+            entries.append((district, [first_text] if first_text else []))
         elif entries and not footer:
             entries[-1][1].append(_strip_markup(p) if p.startswith("#") else p)
         else:
@@ -218,11 +247,12 @@ def _resolves(name: str, registry: Registry) -> bool:
         return False
 
 
-def _district_data(district, body: str, registry: Registry, date: dt.date, warnings: list[str]) -> dict:
+def _district_data(district, position: int, body: str, registry: Registry, date: dt.date,
+                   warnings: list[str]) -> dict:
     preamble, texts = split_findings(body)
     metrics, notes = annotate.extract_metrics(body, registry.metrics)
     warnings += [f"{district.name}：{n}" for n in notes]
-    data: dict = {"district": district.name}
+    data: dict = {"district": district.name, "position": position}
     if preamble:
         data["summary"] = preamble
     if metrics:
@@ -239,16 +269,18 @@ def _district_data(district, body: str, registry: Registry, date: dt.date, warni
 
 def parse(text: str, registry: Registry) -> Parsed:
     paras = paragraphs(text)
-    first = next((i for i, p in enumerate(paras) if _ENTRY.match(p) and _looks_like_district(
-        _ENTRY.match(p).group("name").strip(), registry)), None)
+    first = next((i for i, p in enumerate(paras) if (m := _ENTRY.match(p) or _HEADING.match(p))
+                  and _looks_like_district(m.group("name").strip(), registry)), None)
     if first is None:
-        raise ImportFailure("没有找到任何区县条目（如“1. 上城区：”或“一、上城区：”） — 这份文件不完整，或不是区县自查情况通报")
+        raise ImportFailure("没有找到任何区县条目（如“1. 上城区：”或“一、上城区：”） — "
+                            f"这份文件不完整，或不是区县自查情况通报。\n{LAYOUT}")
     warnings: list[str] = []
     head, unplaced = _masthead(paras[:first], warnings)
     entries, footer, tail = _entries(paras[first:], registry)
-    last = entries[-1][1][-1].replace("**", "").rstrip()
+    last = (entries[-1][1][-1] if entries[-1][1] else "").replace("**", "").rstrip()
     if not footer and (not last or last[-1] not in _ENDS_SENTENCE):
-        raise ImportFailure(f"通报在“…{last[-12:]}”处中断，最后一段没有结束，也没有“报/发”页脚 — 文件不完整，请复制全文后再导入")
+        raise ImportFailure(f"通报在“…{last[-12:]}”处中断，最后一段没有结束，也没有“报/发”页脚 — "
+                            f"文件不完整，请复制全文后再导入。\n{LAYOUT}")
     issue: dict = {"number": head["number"], "date": head["date"],
                    "series": head.get("series", "专报"), "publisher": head.get("publisher", ""),
                    "report": {"title": head.get("title", "")}}
@@ -261,16 +293,28 @@ def parse(text: str, registry: Registry) -> Parsed:
         issue["intro"] = head["intro"]
     if footer:
         issue["distribution"] = footer
-    districts = {d.slug: _district_data(d, "\n".join(body), registry, head["date"], warnings)
-                 for d, body in entries}
+    districts = {d.slug: _district_data(d, n, "\n".join(body), registry, head["date"], warnings)
+                 for n, (d, body) in enumerate(entries, 1)}
     unplaced += tail
     parsed = Parsed(issue, districts, warnings)
     lost = lost_sentences(text, parsed)
     unplaced += lost
     if unplaced:
         issue["unplaced"] = unplaced
-        warnings += [f"有一段文字无法归入任何区县或报头，已放在 issue.yaml 的 unplaced 中：“{u[:30]}…”" for u in unplaced]
+        lines = text.split("\n")
+        warnings += [f"第 {_line_of(lines, u)} 行：这段文字无法归入任何区县或报头，已放在 issue.yaml 的 unplaced 中，"
+                     f"请核对：“{u[:30]}{'…' if len(u) > 30 else ''}”" for u in unplaced]
     return parsed
+
+
+def _line_of(lines: list[str], para: str) -> str:
+    """The source line a paragraph (or a sentence of one) starts on, for the editor to look at."""
+    want = _squash(_strip_markup(para))[:12]
+    for no, line in enumerate(lines, 1):
+        have = _squash(_strip_markup(line))
+        if have and want and (want in have or (have in want and len(have) >= 4)):
+            return str(no)
+    return "?"
 
 
 _MARKER = re.compile(rf"^\s*#*\s*(?:\*\*)?\s*(?:\d{{1,2}}\s*[.．、]|[{CN_NUM}]{{1,3}}\s*、)|[{CIRCLED}*#]|[（(]\s*\d{{1,2}}\s*[）)]|^\s*(?:报|发|抄送|抄报)\s*[:：]")

@@ -26,7 +26,7 @@ class Point:
 
 @dataclass(frozen=True)
 class Indexes:
-    entries: tuple[Entry, ...]  # newest issue first, bulletin order within an issue
+    entries: tuple[Entry, ...]  # newest issue first, registry order within an issue
     by_district: dict[str, tuple[Entry, ...]]
     by_type: dict[str, tuple[Entry, ...]]
     by_department: dict[str, tuple[Entry, ...]]
@@ -36,7 +36,9 @@ class Indexes:
 
 
 def build_indexes(archive: Archive) -> Indexes:
-    entries = tuple(Entry(i, r, f) for i in archive.issues for r in i.districts for f in r.findings)
+    # Cross-issue pages list an issue's findings in registry order, whatever the bulletin's order.
+    entries = tuple(Entry(i, r, f) for i in archive.issues
+                    for r in sorted(i.districts, key=lambda r: r.district.order) for f in r.findings)
     by_district, by_type, by_dept = defaultdict(list), defaultdict(list), defaultdict(list)
     for e in entries:
         by_district[e.report.district.slug].append(e)

@@ -9,7 +9,7 @@ from typing import Any
 
 from . import schema, validate, yamlio
 from .located import FileProblems
-from .model import Archive, DistrictReport, Finding, Issue, Registry
+from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry
 from .problems import Problem, errors
 from .registry import load_registry
 
@@ -46,6 +46,10 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
     validate.metrics(data.get("metrics") or {}, registry, fp)
     for i, item in enumerate(data["findings"]):
         validate.finding(item, i, registry, fp, issue_date)
+    if issue and not issue.get("draft") and not (data["findings"] or data.get("metrics")
+                                                 or (data.get("summary") or "").strip()):
+        fp.error(("findings",), f"{district.name if district else data['district']} 没有问题、概述，也没有指标，"
+                 "已发布的一期不能有空的区县 — 请填写内容，或删除这个文件；还没写完的一期请在 issue.yaml 中写 draft: true")
     problems = fp.resolve()
     if district is None or errors(problems):
         return None, problems
@@ -53,7 +57,7 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
     order = {m.name: k for k, m in enumerate(registry.metrics)}
     metrics = tuple(sorted((data.get("metrics") or {}).items(), key=lambda kv: order[kv[0]]))
     findings = tuple(_finding(item, district.slug, n) for n, item in enumerate(data["findings"], 1))
-    return DistrictReport(district, rel, findings, metrics, data.get("summary", "")), problems
+    return DistrictReport(district, rel, findings, metrics, data.get("summary", ""), data.get("position")), problems
 
 
 def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]:
@@ -132,20 +136,38 @@ def _load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | N
         problems += found
         if report:
             reports.append(report)
+    problems += _positions(reports)
     if header is None or errors(problems):
         return None, problems
     return _build_issue(folder.name, header, reports), problems
 
 
+def _positions(reports: list[DistrictReport]) -> list[Problem]:
+    """The bulletin's own order: every district file says where it was printed, or none does."""
+    placed = [r for r in reports if r.position is not None]
+    if not placed:
+        return []
+    out = [Problem(r.source, 1, 1, f"本期其他区县写了 position（在通报中的位置），{r.district.name} 没有写 — "
+                   "请补上，或全部删去（按登记表顺序）") for r in reports if r.position is None]
+    seen: dict[int, str] = {}
+    for r in sorted(placed, key=lambda r: r.source):
+        if r.position in seen:
+            out.append(Problem(r.source, 1, 1, f"position {r.position} 与 {seen[r.position]} 重复 — 每个区县的位置应不同"))
+        seen[r.position] = r.source
+    return out
+
+
 def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
     period, dist = h.get("period") or {}, h.get("distribution") or {}
+    order = (lambda r: (r.position, r.district.order)) if any(r.position for r in reports) else (lambda r: r.district.order)
     return Issue(
         id=folder, number=h["number"], date=h["date"], series=h["series"], publisher=h["publisher"],
         report_title=h["report"]["title"], report_sequence=h["report"].get("sequence", ""),
         period_start=period.get("start"), period_end=period.get("end"), intro=h.get("intro", ""),
         report_to=dist.get("report_to", ""), send_to=dist.get("send_to", ""),
-        districts=tuple(sorted(reports, key=lambda r: r.district.order)),
-        unplaced=tuple(h.get("unplaced", ())))
+        districts=tuple(sorted(reports, key=order)), unplaced=tuple(h.get("unplaced", ())),
+        draft=bool(h.get("draft", False)),
+        corrections=tuple(CorrectionNote(c["date"], c["note"].strip()) for c in h.get("corrections", ())))
 
 
 def issue_folders(root: Path) -> tuple[list[Path], list[Problem]]:

@@ -2,17 +2,21 @@
 
 from __future__ import annotations
 
+import calendar
 import logging
 import os
+import signal
 import threading
 from pathlib import Path
+
+from markupsafe import Markup, escape
 
 from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import gitdata, searchindex, urls
+from . import buildlock, gitdata, searchindex, urls
 from .build import Site, build_site
 from .problems import ArchiveError
 
@@ -22,19 +26,29 @@ log = logging.getLogger("mkdocs.plugins.bulletins")
 class Glue:
     """Per-build state: created in on_pre_build, dropped when the next build starts."""
 
-    def __init__(self, serving: bool = False) -> None:
+    def __init__(self, serving: bool = False, lock: buildlock.BuildLock | None = None) -> None:
         self.site: Site | None = None
         self.search: searchindex.IndexJob | None = None
         self.serving = serving  # `mkdocs serve`: pages first, the search index follows
+        self.lock = lock
+        self.errors: list[str] = []  # under serve, data errors shown on every page instead
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
-        if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates from git, never the clock
-            os.environ["SOURCE_DATE_EPOCH"] = str(gitdata.last_commit_time(root) or 0)
         try:
-            self.site = build_site(root, config.site_url or "", config.site_name)
+            self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving)
         except ArchiveError as exc:
-            raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
+            if not self.serving:
+                raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
+            # The editor's preview: every page says what is wrong, and the next save rebuilds.
+            self.errors = [str(p) for p in exc.problems if p.is_error]
+            log.info("数据有错误，预览中的每一页都列出了这些错误：\n" + "\n".join(self.errors))
+            for url in urls.NAV_PAGES:  # the nav names them: stand-ins keep the preview up
+                if files.get_file_from_path(urls.src_of(url)) is None:
+                    files.append(File.generated(config, urls.src_of(url), content="数据改正之前，本页暂不生成。\n"))
+            return files
+        if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates never from the clock
+            os.environ["SOURCE_DATE_EPOCH"] = str(_source_date(root, self.site))
         for problem in self.site.problems:
             log.info(str(problem))
         # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render
@@ -47,8 +61,9 @@ class Glue:
                 continue
             if files.get_file_from_path(src) is not None:
                 raise PluginError(f"docs/{src} 与生成的页面地址冲突 — 请改名或删除该文件")
-            front = f"---\ntitle: \"{spec.title}\"\n---\n"
-            files.append(File.generated(config, src, content=front, inclusion=InclusionLevel.NOT_IN_NAV))
+            # No front matter: a title from data could break it (a quote, a backslash escape);
+            # the title is set on the page itself in `page_markdown`.
+            files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         for path, content in self.site.assets.items():
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         return files
@@ -59,6 +74,7 @@ class Glue:
         up a few seconds later (a newer rebuild cancels it)."""
         job = self.search
         if job is None:
+            self.release()
             return
         if self.serving:  # self.search stays set, so that the next rebuild can cancel it
             job.start()
@@ -69,6 +85,8 @@ class Glue:
             n = job.finish()
         except searchindex.SearchIndexError as exc:
             raise PluginError(str(exc)) from None
+        finally:
+            self.release()
         log.info(f"搜索索引：{n} 条记录")
 
     @staticmethod
@@ -86,14 +104,32 @@ class Glue:
         if self.search is not None:
             self.search.cancel()
             self.search = None
+        self.release()
+
+    def release(self) -> None:
+        if self.lock is not None:
+            self.lock.release()
+
+    def theme_env(self, env) -> None:
+        env.globals["zb_build_errors"] = self.errors
+
+    def page_markdown(self, page: Page) -> None:
+        """Titles come from data, and Material prints page.title unescaped (<title>, <h1>, toc):
+        an escaped Markup string is safe both where it is printed raw and where it is escaped."""
+        spec = self._spec(page)
+        if spec is not None and not spec.block:
+            page.title = Markup(escape(spec.title))
+
+    def _spec(self, page: Page):
+        if self.site is None or not page.file.src_uri.endswith("index.md"):
+            return None
+        return self.site.pages.get(page.file.src_uri[: -len("index.md")])
 
     def page_content(self, html: str, page: Page) -> str:
-        if self.site is None:
-            return html
-        url = page.file.src_uri[: -len("index.md")] if page.file.src_uri.endswith("index.md") else None
-        spec = self.site.pages.get(url) if url is not None else None
+        spec = self._spec(page)
         if spec is None:
             return html
+        url = spec.url
         body = self.site.render(url)
         when = self.site.update_date(url)
         if when:
@@ -101,7 +137,8 @@ class Glue:
         if spec.block:
             return html + body
         if spec.toc:
-            page.toc = get_toc([{"level": 2, "id": a, "name": n, "children": []} for a, n in spec.toc])
+            page.toc = get_toc([{"level": 2, "id": a, "name": Markup(escape(n)), "children": []}
+                                for a, n in spec.toc])
         return body
 
 
@@ -111,17 +148,40 @@ _serving = False
 _current = Glue()
 
 
+def _source_date(root: Path, site: Site) -> int:
+    """The date MkDocs stamps on pages without one of their own: the last commit, or outside git
+    (a `git archive` copy) the newest issue's date, never 1970 and never the clock."""
+    when = gitdata.last_commit_time(root)
+    if when is not None:
+        return when
+    latest = site.archive.latest
+    return calendar.timegm(latest.date.timetuple()) if latest else 0
+
+
+def _stop_on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt  # unwinds like Ctrl-C: the indexer is ended and its scratch removed
+
+
 def startup(command: str) -> None:
     global _serving
     _serving = command == "serve"
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, _stop_on_sigterm)
 
 
-def new_build() -> Glue:
-    """Cancels what the previous build still runs (Pagefind under serve) and starts afresh."""
+def new_build(config) -> Glue:
+    """Cancels what the previous build still runs (Pagefind under serve), waits for any other
+    build into the same site folder, and starts afresh."""
     global _current
     _current.cancel()
-    _current = Glue(serving=_serving)
+    lock = buildlock.BuildLock(Path(config.config_file_path).parent, Path(config.site_dir))
+    lock.acquire()
+    _current = Glue(serving=_serving, lock=lock)
     return _current
+
+
+def shutdown() -> None:
+    _current.cancel()
 
 
 def current() -> Glue:

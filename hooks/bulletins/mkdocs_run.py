@@ -28,10 +28,14 @@ _LINES = (
 )
 
 
+_CLOCK = re.compile(r"^(\[\d\d:\d\d:\d\d\] )?(.*)$", re.S)  # the serve loop stamps its lines
+
+
 def translate(message: str) -> str:
+    clock, text = _CLOCK.match(message).groups()
     for pattern, replacement in _LINES:
-        if pattern.match(message):
-            return pattern.sub(replacement, message)
+        if pattern.match(text):
+            return (clock or "") + pattern.sub(replacement, text)
     return message
 
 

@@ -84,12 +84,25 @@ class DistrictReport:
     findings: tuple[Finding, ...]
     metrics: tuple[tuple[str, float | int], ...] = ()  # in registry order
     summary: str = ""
+    position: int | None = None  # where the bulletin printed it (1-based), when the data says
+
+    @property
+    def empty(self) -> bool:
+        return not (self.findings or self.metrics or self.summary.strip())
 
     @property
     def metric_map(self) -> dict[str, float | int]:
         return dict(self.metrics)
 
     __hash__ = _cached_hash
+
+
+@dataclass(frozen=True)
+class CorrectionNote:
+    """An editor's note that the issue's data was corrected after publication: data, reviewed in
+    the diff like any other change (commit messages are internal and never published)."""
+    date: dt.date
+    note: str
 
 
 @dataclass(frozen=True)
@@ -106,8 +119,10 @@ class Issue:
     intro: str
     report_to: str
     send_to: str
-    districts: tuple[DistrictReport, ...]
+    districts: tuple[DistrictReport, ...]  # in the bulletin's own order
     unplaced: tuple[str, ...] = ()
+    draft: bool = False
+    corrections: tuple[CorrectionNote, ...] = ()  # as the data lists them
 
     @property
     def year(self) -> int:

@@ -30,14 +30,16 @@ class SiteData:
     indexes: ix.Indexes
     changed: dict = field(default_factory=dict)  # issue id → date its data last changed (git)
     corrections: dict = field(default_factory=dict)  # issue id → Corrections, newest first
+    drafts: tuple = ()  # draft issues shown in the editor's preview only (mkdocs serve)
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
-    return [PageSpec(urls.issue(i.id), f"第 {i.number} 期（{i.date.isoformat()}）", "issue.html",
+    return [PageSpec(urls.issue(i.id), f"{'草稿：' if i.draft else ''}第 {i.number} 期（{i.date.isoformat()}）",
+                     "issue.html",
                      {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
                       "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ())},
                      toc=tuple((r.district.slug, r.district.name) for r in i.districts))
-            for i in s.archive.issues]
+            for i in s.archive.issues + s.drafts]
 
 
 def archive_pages(s: SiteData) -> list[PageSpec]:
@@ -118,7 +120,7 @@ def department_pages(s: SiteData) -> list[PageSpec]:
 def home_block(s: SiteData) -> list[PageSpec]:
     latest = s.archive.latest
     if latest is None:
-        return [PageSpec(urls.HOME, "首页", "home.html", {"latest": None}, block=True)]
+        return [PageSpec(urls.HOME, "首页", "home.html", {"latest": None, "drafts": s.drafts}, block=True)]
     recent = ix.recent(s.indexes.entries, latest.date)
     this_year = tuple(e for e in s.indexes.entries if e.issue.year == latest.year)
     return [PageSpec(urls.HOME, "首页", "home.html", {
@@ -126,13 +128,13 @@ def home_block(s: SiteData) -> list[PageSpec]:
         "year_findings": len(this_year),
         "top_types": _ranked(ix.count_by(recent, lambda e: e.finding.types))[:8],
         "top_districts": sorted(_district_counts(s, recent), key=lambda dn: (-dn[1], dn[0].order))[:8],
-        "newest": s.indexes.entries[:10], "registry": s.archive.registry}, block=True)]
+        "newest": s.indexes.entries[:10], "registry": s.archive.registry, "drafts": s.drafts}, block=True)]
 
 
 def corrections_page(s: SiteData) -> list[PageSpec]:
     by_id = {i.id: i for i in s.archive.issues}
     items = sorted(((c, by_id[c.issue_id]) for cs in s.corrections.values() for c in cs),
-                   key=lambda ci: (ci[0].date, ci[1].date), reverse=True)
+                   key=lambda ci: (ci[0].date, ci[1].date, ci[1].number), reverse=True)
     return [PageSpec(urls.CORRECTIONS, "更正记录", "corrections.html", {"items": items})]
 
 

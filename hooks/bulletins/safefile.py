@@ -44,6 +44,9 @@ def read_limited(path: Path, limit: int, follow: bool = False) -> bytes:
     except OSError as exc:
         if exc.errno == errno.ELOOP:
             raise UnsafeFile("是符号链接 — 数据文件必须是归档中的普通文件，请用文件本身替换链接") from None
+        if exc.errno in (errno.ENXIO, errno.EOPNOTSUPP, errno.ENODEV):  # a socket or a device
+            mode = os.lstat(path).st_mode
+            raise UnsafeFile(f"不是普通文件，而是{kind_of(mode)} — 请移走它，数据文件必须是普通文件") from None
         raise
     try:
         info = os.fstat(fd)

@@ -19,6 +19,7 @@ def next_issue(archive: Archive, today: dt.date | None = None) -> tuple[str, dic
     end = start + dt.timedelta(days=6)
     seq = re.search(r"\d+", last.report_sequence or "")
     issue: dict = {
+        "draft": True,  # appears nowhere on the site until the editor removes this line
         "number": number, "date": date, "series": last.series, "publisher": last.publisher,
         "report": {"title": last.report_title},
         "period": {"start": start, "end": end},

@@ -39,6 +39,10 @@ ISSUE = {
             "properties": {"report_to": _STR, "send_to": _STR},
         },
         "unplaced": {"type": "array", "items": _STR},
+        "draft": {"type": "boolean"},
+        "corrections": {"type": "array", "items": {
+            "type": "object", "additionalProperties": False, "required": ["date", "note"],
+            "properties": {"date": _DATE, "note": {"type": "string", "minLength": 1}}}},
     },
 }
 
@@ -62,6 +66,7 @@ DISTRICT = {
     "required": ["district", "findings"],
     "properties": {
         "district": {"type": "string", "minLength": 1},
+        "position": {"type": "integer", "minimum": 1, "maximum": 99},
         "summary": _STR,
         "metrics": {"type": "object", "additionalProperties": {"type": "number"}},
         "findings": {"type": "array", "items": FINDING},
@@ -100,12 +105,13 @@ FIELD_NAMES = {
     "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位", "report": "通报",
     "title": "标题", "sequence": "通报期次", "period": "通报时段", "start": "开始日期",
     "end": "结束日期", "intro": "导语", "distribution": "报送范围", "report_to": "报", "send_to": "发",
-    "unplaced": "未归类文字", "district": "区县", "summary": "概述", "metrics": "指标",
+    "unplaced": "未归类文字", "draft": "草稿", "corrections": "更正说明", "note": "说明",
+    "position": "在通报中的位置", "district": "区县", "summary": "概述", "metrics": "指标",
     "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
     "observed": "发现时间", "action": "处理情况",
 }
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
-               "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "是/否", "null": "空"}
+               "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "true 或 false", "null": "空"}
 
 
 def _is_date(_checker: Any, value: Any) -> bool:

@@ -15,8 +15,14 @@ and keys, so results are findings, each linking to its anchor.
 
 from __future__ import annotations
 
+import atexit
+import ctypes
+import ctypes.util
 import json
 import os
+import re
+import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -195,13 +201,14 @@ class IndexJob:
 
     def __init__(self, env: Environment, archive: Archive, site_dir: Path, keep_records: bool = False,
                  start: bool = True) -> None:
+        _sweep_scratch()
         if keep_records:  # mkdocs serve: one records folder for the process, rewritten where changed
             global _SERVE_RECORDS
             if _SERVE_RECORDS is None:
-                _SERVE_RECORDS = (tempfile.TemporaryDirectory(prefix="zb-search-", dir=_scratch()), {})
+                _SERVE_RECORDS = (_scratch_dir(), {})
             self._tmp, on_disk = _SERVE_RECORDS[0], _SERVE_RECORDS[1]
         else:
-            self._tmp, on_disk = tempfile.TemporaryDirectory(prefix="zb-search-", dir=_scratch()), None
+            self._tmp, on_disk = _scratch_dir(), None
         self._keep = keep_records
         self.cancelled = False
         self.count = write_records(env, archive, Path(self._tmp.name), on_disk)
@@ -214,7 +221,9 @@ class IndexJob:
         if self._proc is None:
             cmd = [sys.executable, "-m", "pagefind", "--site", self._tmp.name, "--output-path", str(self.out),
                    "--force-language", "zh", "--silent"]
-            self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                          preexec_fn=_die_with_parent)
+            _RUNNING.add(self)
 
     def finish(self) -> int:
         self.start()
@@ -223,6 +232,7 @@ class IndexJob:
             if self._proc.returncode != 0:
                 raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {self._proc.returncode}）：\n{output}".strip())
         finally:
+            _RUNNING.discard(self)
             if not self._keep:
                 self._tmp.cleanup()
         _drop_unused(self.out)
@@ -231,11 +241,65 @@ class IndexJob:
 
     def cancel(self) -> None:
         self.cancelled = True
+        _RUNNING.discard(self)
         if self._proc is not None and self._proc.poll() is None:
             self._proc.kill()
             self._proc.wait()
         if not self._keep:
             self._tmp.cleanup()
+
+
+# Jobs whose Pagefind is running: a build stopped by Ctrl-C or SIGTERM ends them on its way out,
+# so no indexer writes into site/ after its build has died and no scratch folder is left behind.
+_RUNNING: set[IndexJob] = set()
+
+
+@atexit.register
+def _end_running() -> None:
+    for job in list(_RUNNING):
+        job.cancel()
+    if _SERVE_RECORDS is not None:
+        _SERVE_RECORDS[0].cleanup()
+
+
+def _die_with_parent() -> None:
+    """In the child, before Pagefind starts: the kernel ends it when this process dies, even by
+    SIGKILL, where no handler of ours runs (Linux; elsewhere the atexit handler does what it can)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+_SCRATCH_NAME = re.compile(r"^zb-search-(\d+)-")
+
+
+def _scratch_dir() -> tempfile.TemporaryDirectory:
+    return tempfile.TemporaryDirectory(prefix=f"zb-search-{os.getpid()}-", dir=_scratch())
+
+
+def _sweep_scratch() -> None:
+    """Removes scratch folders of builds that were killed outright (their process is gone)."""
+    folder = Path(_scratch() or tempfile.gettempdir())
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        m = _SCRATCH_NAME.match(name)
+        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+            shutil.rmtree(folder / name, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _scratch() -> str | None:

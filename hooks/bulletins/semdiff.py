@@ -14,11 +14,13 @@ from .load import as_plain
 from .textutil import circled
 
 FIELD = {"types": "问题类型", "departments": "部门", "place": "地点", "observed": "发现时间", "action": "处理情况"}
-ISSUE_FIELDS = {"number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位", "report": "通报",
-                "period": "时段", "intro": "导语", "distribution": "报送范围", "unplaced": "未归类文字"}
+ISSUE_FIELDS = {"draft": "草稿", "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
+                "report": "通报", "period": "时段", "intro": "导语", "distribution": "报送范围",
+                "unplaced": "未归类文字"}
+NOTE_PREFIX = "更正说明"
 
 
-def _parse(text: str | None) -> Any:
+def parse(text: str | None) -> Any:
     if text is None:
         return None
     data, _ = yamlio.parse_text(text, "")
@@ -83,6 +85,8 @@ def district_changes(old: dict, new: dict) -> list[str]:
     out = []
     if old.get("district") != new.get("district"):
         out.append(f"  区县名称：{_show(old.get('district'))} → {_show(new.get('district'))}")
+    if old.get("position") != new.get("position"):
+        out.append(f"  {name} 在通报中的位置：{_show(old.get('position'))} → {_show(new.get('position'))}")
     om, nm = old.get("metrics") or {}, new.get("metrics") or {}
     for key in list(om) + [k for k in nm if k not in om]:
         if om.get(key) != nm.get(key):
@@ -93,8 +97,28 @@ def district_changes(old: dict, new: dict) -> list[str]:
 
 
 def issue_changes(old: dict, new: dict) -> list[str]:
-    return [f"  {cn}：{_show(old.get(k))} → {_show(new.get(k))}" for k, cn in ISSUE_FIELDS.items()
-            if old.get(k) != new.get(k)]
+    out = [f"  {cn}：{_show(old.get(k))} → {_show(new.get(k))}" for k, cn in ISSUE_FIELDS.items()
+           if old.get(k) != new.get(k)]
+    before, after = _notes(old), _notes(new)
+    out += [f"  {NOTE_PREFIX}（新增）：{d} {n}" for d, n in after if (d, n) not in before]
+    out += [f"  {NOTE_PREFIX}（删除）：{d} {n}" for d, n in before if (d, n) not in after]
+    return out
+
+
+def _notes(data: dict) -> list[tuple[str, str]]:
+    return [(str(c.get("date")), str(c.get("note", "")).strip())
+            for c in data.get("corrections") or [] if isinstance(c, dict)]
+
+
+def _published_without_note(old_header: Any, new_header: Any, body: list[str]) -> bool:
+    """Data of an issue that was already published changed, and no correction note came with it."""
+    if not isinstance(old_header, dict) or old_header.get("draft") or not isinstance(new_header, dict):
+        return False
+    if new_header.get("draft"):
+        return False
+    data_changed = any(not line.strip().startswith(NOTE_PREFIX) for line in body)
+    new_note = any(n not in _notes(old_header) for n in _notes(new_header))
+    return data_changed and not new_note
 
 
 def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
@@ -107,7 +131,7 @@ def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
         old_has = any(p in old_files for p in mine)
         new_has = any(p in new_files for p in mine)
         if folder == "registry":
-            changed = [p for p in mine if _parse(old_files.get(p)) != _parse(new_files.get(p))]
+            changed = [p for p in mine if parse(old_files.get(p)) != parse(new_files.get(p))]
             if changed:
                 lines.append("登记表：" + "、".join(p.split("/")[-1] for p in changed) + " 有改动")
             continue
@@ -119,7 +143,7 @@ def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
             continue
         body = []
         for p in mine:
-            a, b = _parse(old_files.get(p)), _parse(new_files.get(p))
+            a, b = parse(old_files.get(p)), parse(new_files.get(p))
             if a == b:
                 continue
             if p.endswith("/issue.yaml"):
@@ -133,12 +157,16 @@ def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
         if body:
             lines.append(f"{folder}：")
             lines += body
+            header = f"issues/{folder}/issue.yaml"
+            if _published_without_note(parse(old_files.get(header)), parse(new_files.get(header)), body):
+                lines.append(f"  警告：{folder} 已发布，数据有改动，但 issue.yaml 的 corrections 中没有新增更正说明 — "
+                             "请补一条（date: 更正日期，note: 改了什么、为什么），读者会在这一期的页面上看到")
     return lines
 
 
 def textconv(text: str) -> str:
     """One data fact per line, for `git diff` through a textconv driver."""
-    data = _parse(text)
+    data = parse(text)
     if not isinstance(data, dict):
         return text
     out = []
@@ -155,4 +183,6 @@ def textconv(text: str) -> str:
                 if f.get(key):
                     out.append(f"{name} {circled(n)} {cn}：{_show(f[key])}")
         return "\n".join(out) + "\n"
-    return "\n".join(f"{ISSUE_FIELDS.get(k, k)}：{_show(v)}" for k, v in data.items()) + "\n"
+    lines = [f"{ISSUE_FIELDS.get(k, k)}：{_show(v)}" for k, v in data.items() if k != "corrections"]
+    lines += [f"{NOTE_PREFIX}：{d} {n}" for d, n in _notes(data)]
+    return "\n".join(lines) + "\n"

@@ -11,6 +11,7 @@ TYPES = "types/"
 DEPARTMENTS = "departments/"
 SEARCH = "search/"
 CORRECTIONS = "corrections/"
+NAV_PAGES = (ARCHIVE, DISTRICTS, TYPES, DEPARTMENTS, CORRECTIONS, SEARCH)  # generated, named in the nav
 
 
 def issue(issue_id: str) -> str:

@@ -153,10 +153,31 @@ def _arithmetic(values: dict, fp: FileProblems) -> None:
 ISSUE_NAMES = (("series",), ("publisher",), ("report", "title"))
 
 
+_LABEL = re.compile(r"(报|发|抄送|抄报)\s*[:：]")
+
+
 def issue_header(data: dict, folder: str, fp: FileProblems) -> None:
     """The masthead's names become the page's heading and the feed's text: no markup in them."""
     names(data, ISSUE_NAMES, fp, markup="<>")
     issue_dates(data, folder, fp)
+    corrections(data, fp)
+    for key, label in (("report_to", "报"), ("send_to", "发")):
+        value = (data.get("distribution") or {}).get(key)
+        m = _LABEL.search(value) if isinstance(value, str) else None
+        if m:
+            fp.error(("distribution", key), f"“{label}”一栏中出现了“{m.group(0)}” — 这是另一栏的标签，"
+                     "两栏被并在了一起；请把它和后面的文字移到对应的一栏（报：report_to，发：send_to）")
+
+
+def corrections(data: dict, fp: FileProblems) -> None:
+    day = data.get("date")
+    for i, c in enumerate(data.get("corrections") or []):
+        if not isinstance(c, dict):
+            continue
+        if isinstance(c.get("note"), str) and not c["note"].strip():
+            fp.error(("corrections", i, "note"), "更正说明只有空格 — 请写明改了什么、为什么")
+        if isinstance(c.get("date"), dt.date) and isinstance(day, dt.date) and c["date"] < day:
+            fp.error(("corrections", i, "date"), f"更正日期 {c['date']} 早于本期日期 {day} — 更正只能在发布之后")
 
 
 def issue_dates(data: dict, folder: str, fp: FileProblems) -> None:
