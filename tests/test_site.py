@@ -46,9 +46,9 @@ def test_metrics_table_with_derived_rates(sample_site):
     table = page.find(id="shangcheng").find_parent("section").select_one("table.zb-metrics")
     heads = [th.get_text() for th in table.select("th")]
     cells = [td.get_text() for td in table.select("td")]
-    assert heads[:5] == ["回访量", "未接通", "满意", "基本满意", "不满意"]
-    assert cells[:5] == ["15,729件", "3,858件", "15,604件", "278件", "66件"]
-    assert any("接通率" in h for h in heads) and "75.47%" in cells
+    assert heads[:5] == ["回访量（件）", "未接通（件）", "满意（件）", "基本满意（件）", "不满意（件）"]
+    assert cells[:5] == ["15,729", "3,858", "15,604", "278", "66"]  # the unit is in the header only
+    assert any(h.startswith("接通率（%）") for h in heads) and "75.47" in cells
 
 
 def test_issue_page_toc_lists_districts_and_is_out_of_the_nav(sample_site):

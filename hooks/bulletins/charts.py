@@ -1,77 +1,219 @@
 """Charts drawn at build time as inline SVG: no script, readable in print, each with a text table.
 
-Labels come from bulletin data, so every one is escaped.
+A chart is drawn twice, for a wide column (desktop, print) and a narrow one (phone); CSS shows the
+one that fits, so that labels are about 13–14 px as rendered on either (an SVG scaled to a phone's
+width would shrink 11 px labels to 6 px). Ticks are round numbers, time axes name months, and
+categories (districts, types) are horizontal bars with their full names. Labels come from data,
+so every one is escaped.
 """
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+from dataclasses import dataclass
+
 from markupsafe import Markup, escape
 
-W, H, PAD_L, PAD_R, PAD_T, PAD_B = 640, 240, 56, 16, 28, 40
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    width: int
+    font: int  # label size in user units: about the same in CSS px once the SVG fills its column
+    plot_h: int
+    max_month_labels: int
+    max_ticks: int
 
 
-def _fmt(value: float) -> str:
-    return f"{value:.2f}".rstrip("0").rstrip(".") if value != int(value) else str(int(value))
+WIDE = Size("wide", 720, 14, 240, 12, 6)
+NARROW = Size("narrow", 360, 13, 200, 5, 5)
+SIZES = (WIDE, NARROW)
 
 
-def _frame(title: str, body: str, desc: str) -> Markup:
-    return Markup(
-        f'<svg class="zb-chart" viewBox="0 0 {W} {H}" role="img" aria-label="{escape(title)}" '
-        f'xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title><desc>{escape(desc)}</desc>'
-        f'<text x="{PAD_L}" y="18" class="zb-chart-title">{escape(title)}</text>{body}</svg>')
+# --- numbers ----------------------------------------------------------------------------------
+
+def nice_ticks(lo: float, hi: float, count: int, integer: bool) -> list[float]:
+    """Round tick values covering [lo, hi]: steps of 1, 2 or 5 × 10ⁿ (whole numbers for counts,
+    at most one decimal otherwise)."""
+    if hi <= lo:
+        hi = lo + (1 if integer else 0.1)
+    raw = (hi - lo) / max(count - 1, 1)
+    power = 10 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw)
+    step = max(step, 1 if integer else 0.1)
+    start = math.floor(lo / step + 1e-9) * step
+    ticks, value = [], start
+    while value < hi - 1e-9 or not ticks or len(ticks) < 2:
+        ticks.append(round(value, 1))
+        value += step
+    ticks.append(round(value, 1))
+    return ticks
 
 
-def _axis(lo: float, hi: float) -> str:
+def fmt(value: float, integer: bool = True) -> str:
+    if integer:
+        return f"{int(round(value)):,}"
+    return f"{value:.1f}"
+
+
+# --- frames -----------------------------------------------------------------------------------
+
+def _svg(size: Size, height: int, title: str, desc: str, body: str) -> str:
+    return (f'<svg class="zb-chart zb-chart--{size.name}" viewBox="0 0 {size.width} {height}" '
+            f'width="{size.width}" height="{height}" role="img" aria-label="{escape(title)}" '
+            f'xmlns="http://www.w3.org/2000/svg" style="--zb-font: {size.font}px">'
+            f'<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>')
+
+
+def _both(draw, title: str, desc: str) -> Markup:
+    return Markup('<div class="zb-chart-box">' + "".join(draw(size, title, desc) for size in SIZES) + "</div>")
+
+
+def _text(x: float, y: float, label: str, size: Size, anchor: str = "start", cls: str = "zb-tick") -> str:
+    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" class="{cls}" '
+            f'font-size="{size.font}">{escape(label)}</text>')
+
+
+def _y_axis(ticks: list[float], x0: float, x1: float, y_of, size: Size, integer: bool) -> str:
+    integer = integer or all(t == int(t) for t in ticks)  # 98.6, 98.8, 99.0: one decimal on every tick
     out = []
-    for k in range(5):
-        value = lo + (hi - lo) * k / 4
-        y = H - PAD_B - (H - PAD_T - PAD_B) * k / 4
-        out.append(f'<line x1="{PAD_L}" x2="{W - PAD_R}" y1="{y:.1f}" y2="{y:.1f}" class="zb-grid"/>'
-                   f'<text x="{PAD_L - 6}" y="{y + 4:.1f}" text-anchor="end" class="zb-tick">{_fmt(round(value, 2))}</text>')
+    for t in ticks:
+        y = y_of(t)
+        out.append(f'<line x1="{x0:.1f}" x2="{x1:.1f}" y1="{y:.1f}" y2="{y:.1f}" class="zb-grid"/>')
+        out.append(_text(x0 - 6, y + size.font * 0.35, fmt(t, integer), size, "end"))
     return "".join(out)
 
 
-def line_chart(title: str, points: list[tuple[str, float]]) -> Markup:
-    """A time series: x labels are dates (first and last shown), y from the data's range."""
+def _label_width(labels: list[str], size: Size) -> float:
+    """Room for the widest label: CJK characters are about one em wide, digits about half."""
+    def width(s: str) -> float:
+        return sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in s) * size.font
+    return max((width(s) for s in labels), default=0)
+
+
+# --- line chart over time --------------------------------------------------------------------
+
+def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
+    out, day = [], dt.date(first.year, first.month, 1)
+    if day < first:
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    while day <= last:
+        out.append(day)
+        day = dt.date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return out
+
+
+def month_label(day: dt.date, first: bool) -> str:
+    return f"{day.year}年{day.month}月" if first or day.month == 1 else f"{day.month}月"
+
+
+def line_chart(title: str, points: list[tuple[dt.date, float]], integer: bool = True) -> Markup:
+    """A series over time: x is the date (months named), y has round ticks."""
     if not points:
         return Markup("")
+    desc = (f"{len(points)} 个数据点，从 {points[0][0].isoformat()} 的 {fmt(points[0][1], integer)} "
+            f"到 {points[-1][0].isoformat()} 的 {fmt(points[-1][1], integer)}")
+    return _both(lambda size, t, d: _line(size, t, d, points, integer), title, desc)
+
+
+def _line(size: Size, title: str, desc: str, points: list[tuple[dt.date, float]], integer: bool) -> str:
     values = [v for _, v in points]
-    lo, hi = min(values), max(values)
-    if hi == lo:
-        lo, hi = lo - 1, hi + 1
-    span_x = W - PAD_L - PAD_R
-    step = span_x / max(len(points) - 1, 1)
+    ticks = nice_ticks(min(values), max(values), size.max_ticks, integer)
+    labels = [fmt(t, integer or all(t == int(t) for t in ticks)) for t in ticks]
+    left, right, top = _label_width(labels, size) + 12, 16, 12
+    bottom = size.font * 2.4
+    height = int(top + size.plot_h + bottom)
+    x0, x1, y0, y1 = left, size.width - right, top + size.plot_h, top
+    d0, d1 = points[0][0], points[-1][0]
+    span = max((d1 - d0).days, 1)
 
-    def xy(i: int, v: float) -> tuple[float, float]:
-        return PAD_L + i * step, H - PAD_B - (H - PAD_T - PAD_B) * (v - lo) / (hi - lo)
+    def x_of(day: dt.date) -> float:
+        return x0 + (x1 - x0) * ((day - d0).days / span if d1 != d0 else 0.5)
 
-    coords = [xy(i, v) for i, (_, v) in enumerate(points)]
-    path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coords)
-    dots = "".join(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="zb-dot"/>' for x, y in coords)
-    labels = (f'<text x="{PAD_L}" y="{H - 14}" class="zb-tick">{escape(points[0][0])}</text>'
-              f'<text x="{W - PAD_R}" y="{H - 14}" text-anchor="end" class="zb-tick">{escape(points[-1][0])}</text>')
-    desc = f"{len(points)} 个数据点，从 {points[0][0]} 的 {_fmt(points[0][1])} 到 {points[-1][0]} 的 {_fmt(points[-1][1])}"
-    body = _axis(lo, hi) + f'<polyline points="{path}" class="zb-line" fill="none"/>' + dots + labels
-    return _frame(title, body, desc)
+    def y_of(v: float) -> float:
+        return y0 - (y0 - y1) * (v - ticks[0]) / (ticks[-1] - ticks[0])
+
+    out = [_y_axis(ticks, x0, x1, y_of, size, integer)]
+    months = _months_between(d0, d1) or [dt.date(d0.year, d0.month, 1)]
+    every = next(k for k in (1, 2, 3, 6, 12, 24, 60) if math.ceil(len(months) / k) <= size.max_month_labels)
+    shown = [m for i, m in enumerate(months) if (m.year * 12 + m.month - 1) % every == 0] or months[:1]
+    for i, m in enumerate(shown):
+        x = x_of(m) if d0 != d1 else (x0 + x1) / 2
+        if x0 - 1 <= x <= x1 + 1:
+            out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y0 + 5:.1f}" class="zb-axis"/>')
+            out.append(_text(x, y0 + size.font * 1.5, month_label(m, i == 0), size, "middle"))
+    coords = [(x_of(day), y_of(v)) for day, v in points]
+    out.append(f'<line x1="{x0:.1f}" x2="{x1:.1f}" y1="{y0:.1f}" y2="{y0:.1f}" class="zb-axis"/>')
+    out.append('<polyline class="zb-line" fill="none" points="'
+               + " ".join(f"{x:.1f},{y:.1f}" for x, y in coords) + '"/>')
+    out += [f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" class="zb-dot"/>' for x, y in coords]
+    return _svg(size, height, title, desc, "".join(out))
 
 
-def bar_chart(title: str, items: list[tuple[str, float]]) -> Markup:
-    """Categories (districts, months) with a count each."""
+# --- counts per month ------------------------------------------------------------------------
+
+def month_chart(title: str, months: list[tuple[str, float]]) -> Markup:
+    """Counts per month ("2018-09" → n), as vertical bars, every month of the span present."""
+    if not months:
+        return Markup("")
+    top = max(months, key=lambda kv: kv[1])
+    desc = f"{len(months)} 个月，最多的是 {top[0]}（{fmt(top[1])}）"
+    return _both(lambda size, t, d: _months(size, t, d, months), title, desc)
+
+
+def _months(size: Size, title: str, desc: str, months: list[tuple[str, float]]) -> str:
+    counts = dict(months)
+    first, last = (dt.date(int(k[:4]), int(k[5:7]), 1) for k in (months[0][0], months[-1][0]))
+    days = _months_between(first, last) or [first]
+    ticks = nice_ticks(0, max(counts.values()), size.max_ticks, True)
+    left = _label_width([fmt(t) for t in ticks], size) + 12
+    right, top_pad, bottom = 12, 12, size.font * 2.4
+    height = int(top_pad + size.plot_h + bottom)
+    x0, x1, y0 = left, size.width - right, top_pad + size.plot_h
+
+    def y_of(v: float) -> float:
+        return y0 - size.plot_h * v / ticks[-1]
+
+    out = [_y_axis(ticks, x0, x1, y_of, size, True)]
+    slot = (x1 - x0) / len(days)
+    every = next(k for k in (1, 2, 3, 6, 12, 24, 60) if math.ceil(len(days) / k) <= size.max_month_labels)
+    for i, day in enumerate(days):
+        n = counts.get(f"{day.year}-{day.month:02d}", 0)
+        x = x0 + i * slot + slot * 0.15
+        out.append(f'<rect x="{x:.1f}" y="{y_of(n):.1f}" width="{slot * 0.7:.1f}" height="{y0 - y_of(n):.1f}" '
+                   f'class="zb-bar"><title>{day.year}年{day.month}月：{fmt(n)}</title></rect>')
+        if (day.year * 12 + day.month - 1) % every == 0:
+            out.append(_text(x0 + (i + 0.5) * slot, y0 + size.font * 1.5, month_label(day, i == 0 or i < every),
+                             size, "middle"))
+    out.append(f'<line x1="{x0:.1f}" x2="{x1:.1f}" y1="{y0:.1f}" y2="{y0:.1f}" class="zb-axis"/>')
+    return _svg(size, height, title, desc, "".join(out))
+
+
+# --- counts per category (districts, types, years) --------------------------------------------
+
+def hbar_chart(title: str, items: list[tuple[str, float]]) -> Markup:
+    """One horizontal bar per category, its full name on the left and its count at the bar's end."""
     if not items:
         return Markup("")
-    hi = max(v for _, v in items) or 1
-    span_x = W - PAD_L - PAD_R
-    slot = span_x / len(items)
-    bar = max(slot * 0.7, 1)
-    out = [_axis(0, hi)]
-    for i, (label, value) in enumerate(items):
-        h = (H - PAD_T - PAD_B) * value / hi
-        x = PAD_L + i * slot + (slot - bar) / 2
-        out.append(f'<rect x="{x:.1f}" y="{H - PAD_B - h:.1f}" width="{bar:.1f}" height="{h:.1f}" class="zb-bar">'
-                   f'<title>{escape(label)}：{_fmt(value)}</title></rect>')
-        if len(items) <= 24:
-            out.append(f'<text x="{x + bar / 2:.1f}" y="{H - PAD_B + 14}" text-anchor="middle" '
-                       f'class="zb-tick zb-tick-s">{escape(label[:4])}</text>')
     top = max(items, key=lambda kv: kv[1])
-    desc = f"{len(items)} 项，最多的是 {top[0]}（{_fmt(top[1])}）"
-    return _frame(title, "".join(out), desc)
+    desc = f"{len(items)} 项，最多的是 {top[0]}（{fmt(top[1])}）"
+    return _both(lambda size, t, d: _hbars(size, t, d, items), title, desc)
+
+
+def _hbars(size: Size, title: str, desc: str, items: list[tuple[str, float]]) -> str:
+    row = size.font * 2
+    left = _label_width([label for label, _ in items], size) + 10
+    count_room = _label_width([fmt(max(v for _, v in items))], size) + 10
+    x0, x1 = left, size.width - count_room
+    hi = max(v for _, v in items) or 1
+    out = []
+    for i, (label, value) in enumerate(items):
+        y = 4 + i * row
+        w = (x1 - x0) * value / hi
+        out.append(_text(x0 - 8, y + row * 0.68, label, size, "end", "zb-tick zb-label"))
+        out.append(f'<rect x="{x0:.1f}" y="{y + row * 0.18:.1f}" width="{max(w, 1):.1f}" height="{row * 0.64:.1f}" '
+                   f'class="zb-bar"><title>{escape(label)}：{fmt(value)}</title></rect>')
+        out.append(_text(x0 + w + 6, y + row * 0.68, fmt(value), size, "start", "zb-tick zb-value"))
+    out.append(f'<line x1="{x0:.1f}" x2="{x0:.1f}" y1="4" y2="{4 + len(items) * row:.1f}" class="zb-axis"/>')
+    return _svg(size, int(8 + len(items) * row), title, desc, "".join(out))

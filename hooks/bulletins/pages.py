@@ -44,8 +44,10 @@ def issue_pages(s: SiteData) -> list[PageSpec]:
 
 def archive_pages(s: SiteData) -> list[PageSpec]:
     years = s.indexes.by_year
-    out = [PageSpec(urls.ARCHIVE, "往期通报", "archive.html", {"years": years},
-                    toc=tuple((f"y{y}", f"{y} 年") for y in years))]
+    per_year = [(f"{y} 年", sum(len(i.findings) for i in issues)) for y, issues in sorted(years.items())]
+    out = [PageSpec(urls.ARCHIVE, "往期通报", "archive.html", {
+        "years": years, "per_year": per_year, "year_chart": charts.hbar_chart("每年问题数", per_year)},
+        toc=tuple((f"y{y}", f"{y} 年") for y in years))]
     for year, issues in years.items():
         entries = tuple(e for e in s.indexes.entries if e.issue.year == year)
         out.append(PageSpec(urls.year(year), f"{year} 年", "year.html", {
@@ -65,7 +67,7 @@ def _district_counts(s: SiteData, entries: tuple[ix.Entry, ...]) -> list[tuple[o
     return [(d, counts[d.slug]) for d in s.archive.registry.districts if counts[d.slug]]
 
 
-def _months(entries: tuple[ix.Entry, ...]) -> list[tuple[str, float]]:
+def _months(entries: tuple[ix.Entry, ...]) -> list[tuple[str, int]]:
     counts = Counter(e.issue.date.strftime("%Y-%m") for e in entries)
     return sorted(counts.items())
 
@@ -78,9 +80,11 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             "district": d, "groups": ix.group_by_issue(entries), "count": len(entries),
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
-            "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date.isoformat(), p.value) for p in pts]), pts)
+            "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date, p.value) for p in pts],
+                                                integer=not name.startswith("满意率")), pts)
                        for name, pts in trends.items()],
-            "month_chart": charts.bar_chart(f"{d.name} 每月问题数", _months(entries)),
+            "months": _months(entries),
+            "month_chart": charts.month_chart(f"{d.name} 每月问题数", _months(entries)),
             "predecessors": [reg.district_by_slug(x) for x in d.predecessors],
             "successors": [reg.district_by_slug(x) for x in d.successors]}))
     out.append(PageSpec(urls.DISTRICTS, "区县", "districts.html", {
@@ -99,8 +103,8 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
         out.append(PageSpec(url(item.slug), item.name, "topic.html", {
             "kind": kind, "item": item, "groups": ix.group_by_issue(entries), "count": len(entries),
             "by_district": by_d,
-            "district_chart": charts.bar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
-            "month_chart": charts.bar_chart(f"{item.name}：每月问题数", _months(entries)),
+            "district_chart": charts.hbar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
+            "month_chart": charts.month_chart(f"{item.name}：每月问题数", _months(entries)),
             "months": _months(entries)}))
     out.append(PageSpec(index_url, kind, "topics.html", {
         "kind": kind, "url": url, "items": [(x, len(index.get(x.name, ()))) for x in ordered]}))

@@ -12,11 +12,12 @@ RULES = (
 
 
 def derived(metrics: dict[str, float | int]) -> list[tuple[str, str]]:
+    """(name, percentage with two decimals); the unit (%) is the table header's, not the cell's."""
     out = []
     for name, needs, rule in RULES:
         if all(k in metrics for k in needs):
             try:
-                out.append((name, f"{rule(metrics) * 100:.2f}%"))
+                out.append((name, f"{rule(metrics) * 100:.2f}"))
             except ZeroDivisionError:
                 continue
     return out

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .textutil import circled
@@ -22,6 +23,34 @@ def _rel(ctx: Any, target: str) -> str:
     return urls.relative(ctx["page_url"], target)
 
 
+# What must not break across lines in running text: dates, times and quantities with their unit.
+_NOBR = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{1,2}\s*月\s*\d{1,2}\s*日|\d{1,2}\s*时\s*\d{1,2}\s*分"
+                   r"|\d{1,2}\s*[:：]\s*\d{2}|\d[\d,.]*\s*(?:件|条|个|台|名|人|次|天|小时|分钟|%|％|号|楼|层)")
+
+
+def nobr(text: str) -> Markup:
+    """Text as it is, escaped, with each date, time and quantity in a span that never breaks
+    (`2018 年 9 月 21 日`, `15:00`, `15729 件`): done in rendering, the data's text is untouched."""
+    out, last = [], 0
+    for m in _NOBR.finditer(text):
+        if " " not in m.group(0) and len(m.group(0)) < 4:
+            continue
+        out += [escape(text[last:m.start()]), Markup('<span class="zb-nobr">'), escape(m.group(0)), Markup("</span>")]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
+_SEGMENT_END = re.compile(r"(?<=[”」』）)\s])")
+
+
+def segments(text: str) -> Markup:
+    """A title as unbreakable pieces that may wrap only after a closing quote or bracket:
+    “最多跑一次” / 改革专报 on a phone, never 改 / 革."""
+    parts = [p for p in _SEGMENT_END.split(text) if p]
+    return Markup("<wbr>").join(Markup('<span class="zb-seg">') + escape(p) + Markup("</span>") for p in parts)
+
+
 def _num(value: float | int) -> str:
     if isinstance(value, float) and value != int(value):
         return f"{value:g}"
@@ -33,7 +62,7 @@ def environment(root: Path) -> Environment:
         loader=FileSystemLoader(str(root / "theme_overrides" / "zb")),
         autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
         keep_trailing_newline=False)
-    env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num)
+    env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments)
     env.globals["urls"] = urls
     env.globals["entry"] = _entry_renderer(env)
     return env

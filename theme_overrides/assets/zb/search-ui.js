@@ -62,7 +62,7 @@ function searchUrl(query, filters = {}) {
 /* ---------- header combobox ---------- */
 
 function setupHeader(form) {
-  const input = form.querySelector("input[type=search]");
+  const input = form.querySelector("input[name=q]");
   const box = form.querySelector(".zb-suggest");
   const list = box.querySelector("[role=listbox]");
   const status = box.querySelector(".zb-suggest__status");

@@ -1,0 +1,286 @@
+"""The reader's look, measured in headless Chromium at 1366 and 390 px and on paper (pdftotext boxes):
+charts, tables, dates, fonts, the footer, the printed bulletin (GB/T 9704-2012) and valid markup."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import built, cli, make_archive, serve
+
+VNU = Path(__file__).parent / "js" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+PAGES = ["", "issues/2018-033/", "districts/xiaoshan/", "types/zizhu-shebei/", "departments/shuiwu/",
+         "archive/", "archive/2018/", "districts/", "types/", "corrections/", "search/?q=自助机"]
+MM = 72 / 25.4  # PDF points per millimetre
+
+
+@pytest.fixture(scope="module")
+def look_site(tmp_path_factory) -> Path:
+    """The sample and a year of synthetic issues, with a correction note on the sample."""
+    root = make_archive(tmp_path_factory.mktemp("look"))
+    assert cli(root, "synth", "--issues", "30", "--seed", "4").returncode == 0
+    with (root / "issues/2018-033/issue.yaml").open("a", encoding="utf-8") as f:
+        f.write("corrections:\n  - date: 2018-09-28\n    note: 上城区满意件数按原件核对无误\n")
+    return built(root)
+
+
+@pytest.fixture(scope="module")
+def look_url(look_site):
+    with serve(look_site) as url:
+        yield url
+
+
+def _open(browser, url: str, width: int):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    return context, page
+
+
+# --- charts -------------------------------------------------------------------------------------
+
+CHART_FACTS = """() => [...document.querySelectorAll('svg.zb-chart')].filter(s => s.getClientRects().length).map(svg => {
+  const scale = svg.getScreenCTM().a;
+  const texts = [...svg.querySelectorAll('text')];
+  return {width: svg.getBoundingClientRect().width,
+          column: svg.closest('.md-content__inner, article, .md-typeset').getBoundingClientRect().width,
+          smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
+          ticks: texts.filter(t => t.classList.contains('zb-tick') && !t.classList.contains('zb-label')).map(t => t.textContent),
+          labels: texts.filter(t => t.classList.contains('zb-label')).map(t => t.textContent),
+          title: svg.getAttribute('aria-label'), role: svg.getAttribute('role')};
+})"""
+
+
+@pytest.mark.parametrize("path", ["districts/xiaoshan/", "types/zizhu-shebei/", "departments/shuiwu/", "archive/"])
+@pytest.mark.parametrize("width", [1366, 390])
+def test_charts_fill_the_column_with_legible_round_labels(browser, look_url, path, width):
+    context, page = _open(browser, look_url + path, width)
+    try:
+        charts = page.evaluate(CHART_FACTS)
+    finally:
+        context.close()
+    assert charts, "a chart is shown"
+    for c in charts:
+        assert c["role"] == "img" and c["title"]
+        if width == 1366:
+            assert c["width"] >= 560, c
+        assert c["width"] >= c["column"] - 48, c  # the column's width, less the page's padding
+        assert c["smallest"] >= 12, c
+        for tick in c["ticks"]:
+            assert re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d)?|\d{4}年\d{1,2}月|\d{1,2}月", tick), (tick, c["title"])
+
+
+def test_time_axes_name_months_and_categories_keep_their_full_names(browser, look_url):
+    context, page = _open(browser, look_url + "types/zizhu-shebei/", 390)
+    try:
+        charts = page.evaluate(CHART_FACTS)
+        table = page.evaluate("""() => [...document.querySelectorAll('#districts-chart table tbody th')]
+                                       .map(th => th.textContent.trim())""")
+    finally:
+        context.close()
+    by_district = next(c for c in charts if "各区县" in c["title"])
+    assert by_district["labels"] == table and "大江东产业集聚区" in table  # never cut to four characters
+    months = next(c for c in charts if "每月" in c["title"])
+    assert any("月" in t for t in months["ticks"])
+    context, page = _open(browser, look_url + "districts/xiaoshan/", 1366)
+    try:
+        trend = page.evaluate(CHART_FACTS)[0]
+    finally:
+        context.close()
+    assert sum("月" in t for t in trend["ticks"]) >= 3 and any("年" in t for t in trend["ticks"])
+
+
+def test_each_chart_has_a_data_table_behind_a_table_icon(browser, look_url):
+    context, page = _open(browser, look_url + "districts/xiaoshan/", 1366)
+    try:
+        figures = page.evaluate("""() => [...document.querySelectorAll('figure.zb-figure')].map(f => ({
+            chart: !!f.querySelector('svg.zb-chart[role=img] title') && !!f.querySelector('svg.zb-chart desc'),
+            icon: !!f.querySelector('summary svg.zb-icon'), rows: f.querySelectorAll('table tbody tr').length,
+            pencil: getComputedStyle(f.querySelector('summary'), '::before').display}))""")
+    finally:
+        context.close()
+    assert figures and all(f["chart"] and f["icon"] and f["rows"] > 0 and f["pencil"] == "none" for f in figures)
+
+
+# --- tables, dates, fonts, footer, phone --------------------------------------------------------
+
+def test_number_tables_are_right_aligned_tabular_and_spaced(browser, look_url):
+    context, page = _open(browser, look_url + "issues/2018-033/", 1366)
+    try:
+        facts = page.evaluate("""() => {
+          const table = document.querySelector('#shangcheng ~ .zb-table-scroll table.zb-metrics');
+          const cells = [...table.querySelectorAll('tbody td')];
+          const box = el => { const r = document.createRange(); r.selectNodeContents(el); return r.getBoundingClientRect(); };
+          const gaps = cells.slice(1).map((c, i) => box(c).left - box(cells[i]).right);
+          return {align: cells.map(c => getComputedStyle(c).textAlign),
+                  numeric: cells.map(c => getComputedStyle(c).fontVariantNumeric),
+                  texts: cells.map(c => c.textContent), heads: [...table.querySelectorAll('thead th')].map(h => h.textContent),
+                  gap: Math.min(...gaps)};
+        }""")
+    finally:
+        context.close()
+    assert set(facts["align"]) == {"right"} and all("tabular-nums" in n for n in facts["numeric"])
+    assert facts["gap"] >= 8, facts
+    assert facts["texts"][0] == "15,729" and not any(t.endswith(("件", "%")) for t in facts["texts"])
+    assert facts["heads"][0] == "回访量（件）"
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_no_page_scrolls_sideways_on_a_phone(browser, look_url, path):
+    context, page = _open(browser, look_url + path, 390)
+    try:
+        if path.startswith("search/"):
+            page.wait_for_selector(".zb-result")
+        overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
+    finally:
+        context.close()
+    assert overflow <= 0, f"{path}: {overflow}px sideways"
+
+
+@pytest.mark.parametrize("path", ["archive/", "archive/2018/", "corrections/", "districts/xiaoshan/"])
+def test_dates_never_break_on_other_pages(browser, look_url, path):
+    context, page = _open(browser, look_url + path, 390)
+    try:
+        broken = page.evaluate("""() => [...document.querySelectorAll('time, .zb-nobr, .zb-date')]
+            .filter(el => el.getClientRects().length > 1).map(el => el.textContent)""")
+        periods = page.evaluate("""() => [...document.querySelectorAll('.zb-period')].map(p => p.querySelectorAll('.zb-nobr').length)""")
+    finally:
+        context.close()
+    assert broken == []
+    assert all(n == 2 for n in periods)  # 9 月 14 日—9 月 20 日 breaks only at the dash
+
+
+def test_dates_times_and_numbers_never_break_inside(browser, look_url):
+    context, page = _open(browser, look_url + "issues/2018-033/", 390)
+    try:
+        broken = page.evaluate("""() => [...document.querySelectorAll('time, .zb-nobr')]
+            .filter(el => el.getClientRects().length > 1).map(el => el.textContent)""")
+        wrapped = page.evaluate("""() => [...document.querySelectorAll('.zb-nobr')].map(el => el.textContent)""")
+    finally:
+        context.close()
+    assert broken == []
+    for expected in ("9 月 14 日", "9 月 20 日", "15:00", "15729 件", "14 时 43 分"):
+        assert expected in wrapped, expected
+
+
+def test_one_identity_cjk_fonts_dark_headings_and_a_real_footer(browser, look_url):
+    for path in ("", "districts/xiaoshan/", "issues/2018-033/"):
+        context, page = _open(browser, look_url + path, 1366)
+        try:
+            facts = page.evaluate("""() => ({
+              font: getComputedStyle(document.body).fontFamily,
+              installed: document.fonts.check('16px "Noto Sans CJK SC"'),
+              h1: getComputedStyle(document.querySelector('.md-content h1')).color,
+              header: getComputedStyle(document.querySelector('.md-header')).backgroundColor,
+              footer: document.querySelector('footer.zb-footer')?.innerText || '',
+              links: [...document.querySelectorAll('footer.zb-footer a')].map(a => a.getAttribute('href'))})""")
+        finally:
+            context.close()
+        assert facts["font"].startswith('"Noto Sans CJK SC"') and facts["installed"], facts["font"]
+        assert facts["h1"] == "rgb(11, 12, 12)" and facts["header"] == "rgb(255, 255, 255)"
+        assert "杭州市“最多跑一次”改革专题组办公室" in facts["footer"] and "内部资料" in facts["footer"]
+        assert any(h.endswith("data/archive.json") for h in facts["links"])
+        assert any(h.endswith("data/findings.csv") for h in facts["links"])
+
+
+def test_the_phone_masthead_wraps_between_words(browser, look_url):
+    context, page = _open(browser, look_url + "issues/2018-033/", 390)
+    try:
+        facts = page.evaluate("""() => ({
+          pieces: [...document.querySelectorAll('.zb-series .zb-seg')].map(s => s.getClientRects().length),
+          date: document.querySelector('.zb-issued').getClientRects().length})""")
+    finally:
+        context.close()
+    assert facts["pieces"] == [1, 1] and facts["date"] == 1
+
+
+# --- print: the bulletin as GB/T 9704 lays it out --------------------------------------------------
+
+def _pdf(browser, url: str, path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+    context = browser.new_context(locale="zh-CN")
+    page = context.new_page()
+    page.goto(url)
+    if "/search/" in url:
+        page.wait_for_selector(".zb-result")
+    page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
+    context.close()
+    xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    pages = []
+    for block in xml.split("<page ")[1:]:
+        pages.append([(float(a), float(b), float(c), float(d), w) for a, b, c, d, w in re.findall(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>', block)])
+    return pages
+
+
+def _lines(words):
+    rows: dict[int, list] = {}
+    for w in words:
+        rows.setdefault(round(w[3]), []).append(w)
+    return [sorted(r) for _, r in sorted(rows.items())]
+
+
+def test_an_issue_prints_as_the_gbt_9704_bulletin(browser, look_url, tmp_path):
+    pages = _pdf(browser, look_url + "issues/2018-033/", tmp_path / "issue.pdf")
+    info = subprocess.run(["pdfinfo", str(tmp_path / "issue.pdf")], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    body = [w for p in pages for w in p if not re.fullmatch(r"—|\d+", w[4])]
+    left = min(w[0] for w in body)
+    right = max(w[2] for w in body)
+    assert abs(left - 28 * MM) < 2, left  # 订口 28 mm
+    assert right <= 210 * MM - 26 * MM + 2, right  # 版心 156 mm wide
+    # 3号 (16 pt) body: a CJK character of the body text advances 16 pt.
+    cjk = [w for w in body if re.fullmatch(r"[\u4e00-\u9fff]{6,}", w[4])]
+    sizes = sorted((w[2] - w[0]) / len(w[4]) for w in cjk)
+    assert abs(sizes[len(sizes) // 2] - 16) < 0.6, sizes[len(sizes) // 2]
+    # about 22 lines on a full page, 28 characters to a full line
+    texts = [[w for w in p if not re.fullmatch(r"—|\d+", w[4])] for p in pages]
+    assert 20 <= len(_lines(texts[1])) <= 23, len(_lines(texts[1]))
+    full_width = ["".join(w[4] for w in line) for p in texts[1:] for line in _lines(p)]
+    widest = max(len(t) for t in full_width if not re.search(r"[\x00-\x7f]", t))
+    assert 26 <= widest <= 28, widest
+    # page numbers — N — at the foot of every page, odd right and even left
+    for n, words in enumerate(pages, 1):
+        foot = [w for w in words if w[1] > 297 * MM - 35 * MM]
+        text = "".join(w[4] for w in foot)
+        assert text == f"—{n}—", (n, text)
+        x = min(w[0] for w in foot)
+        assert (x > 105 * MM) if n % 2 else (x < 105 * MM), (n, x)
+    text = "".join(w[4] for p in pages for w in p)
+    for gone in ("处理情况", "计算值", "数据最后修改", "往期通报", "编辑指南", "搜索", "满意度回访", "数据表"):
+        assert gone not in text, gone
+    assert text.index("发：") < text.index("更正说明") < text.index("上城区满意件数按原件核对无误")
+    # a district heading is never the last line of a page
+    for words in pages:
+        lines = [line for line in _lines(words) if not all(re.fullmatch(r"—|\d+", w[4]) for w in line)]
+        last = "".join(w[4] for w in lines[-1])
+        assert not re.fullmatch(r"\d+\.\S{1,12}?(区|县|市|开发区|集聚区|（滨江）)", last), last
+
+
+@pytest.mark.parametrize("path, expected", [("districts/xiaoshan/", "萧山区每月问题数"),
+                                            ("types/zizhu-shebei/", "自助设备：各区县问题数"),
+                                            ("search/?q=自助机", "自助机")])
+def test_other_pages_print_cleanly_with_their_charts(browser, look_url, tmp_path, path, expected):
+    pages = _pdf(browser, look_url + path, tmp_path / "page.pdf")
+    text = "".join(w[4] for p in pages for w in p)
+    assert expected in text
+    for chrome in ("编辑指南", "首页往期通报", "发布单位", "data/archive.json"):
+        assert chrome not in text, chrome
+
+
+# --- valid markup ---------------------------------------------------------------------------------
+
+MATERIAL_OWN = ("Attribute “autocomplete” is only allowed when the input type is",)  # base.html's toggles
+
+
+@pytest.mark.skipif(not VNU.exists() or not shutil.which("java"), reason="vnu-jar and java: scripts/setup --test")
+def test_the_nu_html_checker_finds_no_error_in_our_markup(look_site):
+    files = [str(look_site / p.split("?")[0] / "index.html") for p in PAGES] + [str(look_site / "404.html")]
+    out = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", *files],
+                         capture_output=True, text=True, timeout=300)
+    errors = [line for line in (out.stdout + out.stderr).splitlines()
+              if "error" in line and not any(m in line for m in MATERIAL_OWN)]
+    assert errors == [], "\n".join(errors[:20])
