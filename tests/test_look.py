@@ -41,6 +41,17 @@ def _open(browser, url: str, width: int):
     return context, page
 
 
+def _facts(browser, url: str, width: int, script: str, wait: str | None = None):
+    """What `script` finds on the page at that width (a fresh tab each time)."""
+    context, page = _open(browser, url, width)
+    try:
+        if wait:
+            page.wait_for_selector(wait)
+        return page.evaluate(script)
+    finally:
+        context.close()
+
+
 # --- charts -------------------------------------------------------------------------------------
 
 CHART_FACTS = """() => [...document.querySelectorAll('svg.zb-chart')].filter(s => s.getClientRects().length).map(svg => {
@@ -58,11 +69,7 @@ CHART_FACTS = """() => [...document.querySelectorAll('svg.zb-chart')].filter(s =
 @pytest.mark.parametrize("path", ["districts/xiaoshan/", "types/zizhu-shebei/", "departments/shuiwu/", "archive/"])
 @pytest.mark.parametrize("width", [1366, 390])
 def test_charts_fill_the_column_with_legible_round_labels(browser, look_url, path, width):
-    context, page = _open(browser, look_url + path, width)
-    try:
-        charts = page.evaluate(CHART_FACTS)
-    finally:
-        context.close()
+    charts = _facts(browser, look_url + path, width, CHART_FACTS)
     assert charts, "a chart is shown"
     for c in charts:
         assert c["role"] == "img" and c["title"]
@@ -86,11 +93,7 @@ def test_time_axes_name_months_and_categories_keep_their_full_names(browser, loo
     assert by_district["labels"] == table and "大江东产业集聚区" in table  # never cut to four characters
     months = next(c for c in charts if "每月" in c["title"])
     assert any("月" in t for t in months["ticks"])
-    context, page = _open(browser, look_url + "districts/xiaoshan/", 1366)
-    try:
-        trend = page.evaluate(CHART_FACTS)[0]
-    finally:
-        context.close()
+    trend = _facts(browser, look_url + "districts/xiaoshan/", 1366, CHART_FACTS)[0]
     assert sum("月" in t for t in trend["ticks"]) >= 3 and any("年" in t for t in trend["ticks"])
 
 
@@ -131,37 +134,26 @@ def test_number_tables_are_right_aligned_tabular_and_spaced(browser, look_url):
 
 @pytest.mark.parametrize("path", PAGES)
 def test_no_page_scrolls_sideways_on_a_phone(browser, look_url, path):
-    context, page = _open(browser, look_url + path, 390)
-    try:
-        if path.startswith("search/"):
-            page.wait_for_selector(".zb-result")
-        overflow = page.evaluate("document.scrollingElement.scrollWidth - window.innerWidth")
-    finally:
-        context.close()
+    overflow = _facts(browser, look_url + path, 390, "document.scrollingElement.scrollWidth - window.innerWidth",
+                      ".zb-result" if path.startswith("search/") else None)
     assert overflow <= 0, f"{path}: {overflow}px sideways"
 
 
 @pytest.mark.parametrize("path", ["archive/", "archive/2018/", "corrections/", "districts/xiaoshan/"])
 def test_dates_never_break_on_other_pages(browser, look_url, path):
-    context, page = _open(browser, look_url + path, 390)
-    try:
-        broken = page.evaluate("""() => [...document.querySelectorAll('time, .zb-nobr, .zb-date')]
-            .filter(el => el.getClientRects().length > 1).map(el => el.textContent)""")
-        periods = page.evaluate("""() => [...document.querySelectorAll('.zb-period')].map(p => p.querySelectorAll('.zb-nobr').length)""")
-    finally:
-        context.close()
+    broken, periods = _facts(browser, look_url + path, 390, """() => [
+        [...document.querySelectorAll('time, .zb-nobr, .zb-date')].filter(el => el.getClientRects().length > 1)
+          .map(el => el.textContent),
+        [...document.querySelectorAll('.zb-period')].map(p => p.querySelectorAll('.zb-nobr').length)]""")
     assert broken == []
     assert all(n == 2 for n in periods)  # 9 月 14 日—9 月 20 日 breaks only at the dash
 
 
 def test_dates_times_and_numbers_never_break_inside(browser, look_url):
-    context, page = _open(browser, look_url + "issues/2018-033/", 390)
-    try:
-        broken = page.evaluate("""() => [...document.querySelectorAll('time, .zb-nobr')]
-            .filter(el => el.getClientRects().length > 1).map(el => el.textContent)""")
-        wrapped = page.evaluate("""() => [...document.querySelectorAll('.zb-nobr')].map(el => el.textContent)""")
-    finally:
-        context.close()
+    broken, wrapped = _facts(browser, look_url + "issues/2018-033/", 390, """() => [
+        [...document.querySelectorAll('time, .zb-nobr')].filter(el => el.getClientRects().length > 1)
+          .map(el => el.textContent),
+        [...document.querySelectorAll('.zb-nobr')].map(el => el.textContent)]""")
     assert broken == []
     for expected in ("9 月 14 日", "9 月 20 日", "15:00", "15729 件", "14 时 43 分"):
         assert expected in wrapped, expected

@@ -153,13 +153,18 @@ def _line(size: Size, title: str, desc: str, points: list[tuple[dt.date, float]]
 
 # --- counts per month ------------------------------------------------------------------------
 
+def _counts(title: str, items: list[tuple[str, float]], what: str, draw) -> Markup:
+    """A chart of counts, described by how many there are and which is largest."""
+    if not items:
+        return Markup("")
+    top = max(items, key=lambda kv: kv[1])
+    desc = f"{len(items)} {what}，最多的是 {top[0]}（{fmt(top[1])}）"
+    return _both(lambda size, t, d: draw(size, t, d, items), title, desc)
+
+
 def month_chart(title: str, months: list[tuple[str, float]]) -> Markup:
     """Counts per month ("2018-09" → n), as vertical bars, every month of the span present."""
-    if not months:
-        return Markup("")
-    top = max(months, key=lambda kv: kv[1])
-    desc = f"{len(months)} 个月，最多的是 {top[0]}（{fmt(top[1])}）"
-    return _both(lambda size, t, d: _months(size, t, d, months), title, desc)
+    return _counts(title, months, "个月", _months)
 
 
 def _months(size: Size, title: str, desc: str, months: list[tuple[str, float]]) -> str:
@@ -194,11 +199,7 @@ def _months(size: Size, title: str, desc: str, months: list[tuple[str, float]]) 
 
 def hbar_chart(title: str, items: list[tuple[str, float]]) -> Markup:
     """One horizontal bar per category, its full name on the left and its count at the bar's end."""
-    if not items:
-        return Markup("")
-    top = max(items, key=lambda kv: kv[1])
-    desc = f"{len(items)} 项，最多的是 {top[0]}（{fmt(top[1])}）"
-    return _both(lambda size, t, d: _hbars(size, t, d, items), title, desc)
+    return _counts(title, items, "项", _hbars)
 
 
 def _hbars(size: Size, title: str, desc: str, items: list[tuple[str, float]]) -> str:
