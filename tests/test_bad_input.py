@@ -83,11 +83,17 @@ def test_importer_gives_a_bulletin_or_a_chinese_refusal(text):
 @given(st.lists(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=60)
                 .filter(lambda s: s.strip() == s and s.strip()), min_size=1, max_size=4))
 def test_any_finding_text_survives_write_fmt_and_load(texts):
+    """Any text round-trips, but for the invisible controls the loader refuses by name (bidi
+    controls, line separators…): those give that problem, never a changed text."""
     from bulletins import canonical
     data = {"district": "拱墅区", "findings": [{"text": t} for t in texts]}
     out = canonical.render(data, "district")
     back, problems = yamlio.parse_text(out, "x.yaml")
-    assert not problems and [f["text"] for f in back["findings"]] == texts
+    refused = [t for t in texts if yamlio.control_character(t)]
+    if refused:
+        assert back is None and len(problems) == 1 and "控制字符 U+" in problems[0].message
+    else:
+        assert not problems and [f["text"] for f in back["findings"]] == texts
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
