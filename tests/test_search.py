@@ -52,11 +52,14 @@ def test_a_result_names_issue_date_district_types_and_links_the_finding(sample_s
 
 
 def test_several_terms_mean_and_and_empty_means_nothing(sample_site, sample_url):
-    both, one, none, nothing = run(sample_site, sample_url, [
-        {"q": "窗口 税务"}, {"q": "窗口"}, {"q": "窗口 没有这个词语"}, {"q": "   "}])
+    both, one, none, nothing, named = run(sample_site, sample_url, [
+        {"q": "窗口 税务", "literal": True}, {"q": "窗口"}, {"q": "窗口 没有这个词语"}, {"q": "   "},
+        {"q": "窗口 税务"}])
     assert both and all("窗口" in r["text"] and "税务" in r["text"] for r in both)
     assert len(both) < len(one)
     assert none == [] and nothing == []
+    # read as names: 税务 is a department, so it filters and 窗口 is matched in the text
+    assert named and all("窗口" in r["text"] and "税务" in r["departments"] for r in named)
 
 
 def test_filters_combine_any_within_and_across(sample_site, sample_url):
@@ -132,7 +135,7 @@ def _quality(site: Path, root: Path, seed: int, minimum: int) -> None:
     queries = _sample(truth, seed)
     assert len(queries) >= minimum
     with serve(site) as url:
-        answers = run(site, url, [{"q": q} for q in queries])
+        answers = run(site, url, [{"q": q, "literal": True} for q in queries])  # text, as sampled
     wrong = []
     for q, got in zip(queries, answers):
         expected = [f["key"] for f in truth if _matches(f, q)]

@@ -39,7 +39,7 @@ def test_escape_closes_and_enter_without_choice_opens_the_search_page(page, samp
 def test_search_page_filter_then_follow_the_link(page, sample_url):
     page.goto(sample_url + "search/?q=自助机")
     page.wait_for_selector(".zb-result")
-    assert page.inner_text(".zb-status") == "共找到 3 条问题。"
+    assert page.inner_text(".zb-status") == "共 3 条，最新的在前。"
     page.check("input[name='区县'][value='萧山区']")
     page.wait_for_function("document.querySelectorAll('.zb-result').length === 1")
     assert "萧山区" in page.inner_text(".zb-result__place")
@@ -62,7 +62,7 @@ def test_filters_alone_by_url_and_more_results(page, sample_url):
     page.keyboard.press("Tab")  # the button stays usable from the keyboard
     page.click(".zb-more")
     page.wait_for_function("document.querySelectorAll('.zb-result').length === 44")
-    assert page.is_hidden(".zb-more") and page.inner_text(".zb-status") == "共找到 44 条问题。"
+    assert page.is_hidden(".zb-more") and page.inner_text(".zb-status") == "共 44 条，最新的在前。"
 
 
 def test_a_pinyin_suggestion_shows_the_start_of_the_finding(page, sample_url):
@@ -75,17 +75,26 @@ def test_a_pinyin_suggestion_shows_the_start_of_the_finding(page, sample_url):
     assert not any(t.startswith("…") for t in texts), texts
 
 
-def test_pinyin_and_a_district_name_offer_the_district(page, sample_url):
+def test_a_district_name_in_the_query_is_a_removable_filter_with_a_text_reading(page, sample_url):
     page.goto(sample_url + "search/?q=gongshu")
     page.wait_for_selector(".zb-result")
     places = [p.inner_text() for p in page.query_selector_all(".zb-result__place")]
     assert len(places) == 3 and all("拱墅区" in p for p in places)
-    page.fill("#zb-page-q", "拱墅区")
+    page.fill("#zb-page-q", "拱墅 窗口")
     page.press("#zb-page-q", "Enter")
-    hint = page.wait_for_selector(".zb-hint")
-    assert hint.inner_text() == "只看 拱墅区 的问题"
-    hint.click()
-    page.wait_for_function("new URL(location.href).searchParams.get('区县') === '拱墅区'")
+    page.wait_for_function("document.querySelector('.zb-status').textContent.startsWith('共 ')")
+    assert page.inner_text(".zb-chip-active").startswith("区县：拱墅区")
+    places = [p.inner_text() for p in page.query_selector_all(".zb-result__place")]
+    assert places and all("拱墅区" in p for p in places)
+    assert all("窗口" in t.inner_text() for t in page.query_selector_all(".zb-result__text"))
+    page.click("text=在正文中搜索“拱墅”")  # the text reading, one click away
+    page.wait_for_function("new URL(location.href).searchParams.get('q') === '\"拱墅\" 窗口'")
+    page.wait_for_function("!document.querySelector('.zb-chip-active')")
+    page.fill("#zb-page-q", "拱墅 窗口")
+    page.press("#zb-page-q", "Enter")
+    page.wait_for_selector(".zb-chip-active")
+    page.click(".zb-chip-active")  # removing the chip drops the word from the query
+    page.wait_for_function("new URL(location.href).searchParams.get('q') === '窗口'")
 
 
 def test_nothing_found_says_so_in_chinese_and_text_stays_text(page, sample_url):

@@ -97,6 +97,7 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False)
             export.ARCHIVE_JSON: export.archive_json(archive),
             export.FINDINGS_CSV: export.findings_csv(archive),
             export.FEED: export.feed_xml(archive, site_url, site_name),
+            export.SEARCH_NAMES: export.search_names(archive),
         })
     assets = _EXPORTS["assets"]
     return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root))

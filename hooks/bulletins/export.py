@@ -13,6 +13,7 @@ from . import urls
 from .model import Archive, DistrictReport, Issue
 
 ARCHIVE_JSON = "data/archive.json"
+SEARCH_NAMES = "search/names.json"
 FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
@@ -43,6 +44,19 @@ def _issue(i: Issue) -> dict:
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],
         "unplaced": list(i.unplaced),
     }
+
+
+def search_names(archive: Archive) -> bytes:
+    """The names a query may use as a filter (search.js): districts with their aliases, problem
+    types, departments, years. A few KB, read once per page that searches."""
+    reg = archive.registry
+    data = {
+        "区县": [[d.name, list(d.aliases)] for d in reg.districts],
+        "问题类型": [[t.name, []] for t in reg.types],
+        "部门": [[x.name, []] for x in reg.departments],
+        "年份": [[str(y), []] for y in sorted({i.year for i in archive.issues}, reverse=True)],
+    }
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
 def archive_json(archive: Archive) -> bytes:

@@ -72,13 +72,29 @@ def _months(entries: tuple[ix.Entry, ...]) -> list[tuple[str, int]]:
     return sorted(counts.items())
 
 
+LATEST = 20  # findings a type, department or district page shows before its pages by year
+
+
+def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district: bool) -> tuple[dict, list[PageSpec]]:
+    """A page's latest findings and its year pages (url + "2019/"): pages stay small at any archive
+    size, each finding is on exactly one year page, and search covers everything regardless."""
+    years = sorted(Counter(e.issue.year for e in entries).items(), reverse=True)
+    nav = [(y, n, urls.in_year(url, y)) for y, n in years]
+    specs = [PageSpec(urls.in_year(url, y), f"{title} · {y} 年", "entries_year.html", {
+        "title": title, "back": url, "year": y, "years": nav, "count": n, "show_district": show_district,
+        "groups": ix.group_by_issue(tuple(e for e in entries if e.issue.year == y))}) for y, n in years]
+    return {"latest": ix.group_by_issue(entries[:LATEST]), "years": nav}, specs
+
+
 def district_pages(s: SiteData) -> list[PageSpec]:
     reg, out = s.archive.registry, []
     for d in reg.districts:
         entries = s.indexes.by_district.get(d.slug, ())
         trends = s.indexes.trends.get(d.slug, {})
+        paged, years = _by_year(urls.district(d.slug), d.name, entries, False)
+        out += years
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
-            "district": d, "groups": ix.group_by_issue(entries), "count": len(entries),
+            **paged, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date, p.value) for p in pts],
                                                 integer=not name.startswith("满意率")), pts)
@@ -100,8 +116,10 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
     for item in ordered:
         entries = index.get(item.name, ())
         by_d = _district_counts(s, entries)
+        paged, years = _by_year(url(item.slug), item.name, entries, True)
+        out += years
         out.append(PageSpec(url(item.slug), item.name, "topic.html", {
-            "kind": kind, "item": item, "groups": ix.group_by_issue(entries), "count": len(entries),
+            **paged, "kind": kind, "item": item, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "by_district": by_d,
             "district_chart": charts.hbar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
             "month_chart": charts.month_chart(f"{item.name}：每月问题数", _months(entries)),

@@ -108,41 +108,37 @@ class Record:
     findings: list[tuple[str, str]]  # (anchor, words first seen in that finding); last: ("", keys)
 
 
-def _record(issue: Issue, position: int, report: DistrictReport, archive: Archive) -> Record:
+def _records(issue: Issue, position: int, report: DistrictReport, archive: Archive) -> list[Record]:
+    """One record per finding: Pagefind's filters and counts are then exact per finding (the
+    search page's counts follow the query), and a result is one fragment of one finding."""
     reg = archive.registry
     d = report.district
     dkeys = district_keys(d)
-    items, words, seen, all_keys = [], [], set(), set()
+    out = []
     for f in report.findings:
-        tkeys = [k for t in f.types if reg.type(t) for k in type_keys(reg.type(t))]
-        keys = _unique(dkeys + tkeys)
-        all_keys.update(keys)
-        items.append({"a": f.anchor, "n": f.number, "text": f.text, "types": list(f.types),
-                      "departments": list(f.departments), "keys": keys})
-        new = grams(normalize(f.text)) - seen  # a word once per record: Pagefind needs no more
-        seen |= new
-        words.append((f.anchor, " ".join(sorted(new))))
-    words.append(("", " ".join(sorted(key_words(sorted(all_keys))))))
-    types = sorted({t for f in report.findings for t in f.types})
-    depts = sorted({x for f in report.findings for x in f.departments})
-    # newest issue first; within an issue, bulletin order. The letter keeps Pagefind's sort lexical.
-    order = f"k{issue.date.strftime('%Y%m%d')}{issue.number:05d}{999 - position:03d}"
-    return Record(
-        path=f"{issue.id}/{d.slug}.html",
-        sort=order,
-        filters={"区县": [d.name], "问题类型": types, "部门": depts, "年份": [str(issue.year)]},
-        meta={"title": f"第 {issue.number} 期 {d.name}", "issue": issue.id, "number": str(issue.number),
-              "date": issue.date.isoformat(), "district": d.name, "slug": d.slug,
-              "url": urls.issue(issue.id), "order": order, "findings": _json_meta(items)},
-        findings=words)
+        keys = _unique(dkeys + [k for t in f.types if reg.type(t) for k in type_keys(reg.type(t))])
+        item = {"a": f.anchor, "n": f.number, "text": f.text, "types": list(f.types),
+                "departments": list(f.departments), "keys": keys}
+        # newest issue first; within an issue, bulletin order. The letter keeps Pagefind's sort lexical.
+        order = f"k{issue.date.strftime('%Y%m%d')}{issue.number:05d}{999 - position:03d}{999 - f.number:03d}"
+        out.append(Record(
+            path=f"{issue.id}/{f.anchor}.html",
+            sort=order,
+            filters={"区县": [d.name], "问题类型": sorted(f.types), "部门": sorted(f.departments),
+                     "年份": [str(issue.year)]},
+            meta={"title": f"第 {issue.number} 期 {d.name} {f.number}", "issue": issue.id,
+                  "number": str(issue.number), "date": issue.date.isoformat(), "district": d.name,
+                  "slug": d.slug, "url": urls.issue(issue.id), "order": order, "findings": _json_meta([item])},
+            findings=[(f.anchor, " ".join(sorted(grams(normalize(f.text))))),
+                      ("", " ".join(sorted(key_words(keys))))]))
+    return out
 
 
 def records(archive: Archive) -> list[Record]:
-    return [_record(i, pos, r, archive) for i in archive.issues
-            for pos, r in enumerate(i.districts) if r.findings]
+    return [rec for i in archive.issues for pos, r in enumerate(i.districts) for rec in _records(i, pos, r, archive)]
 
 
-_RENDERED: dict[tuple, tuple[str, str]] = {}  # lives as long as the process: `mkdocs serve`
+_RENDERED: dict[tuple, tuple[tuple[str, str], ...]] = {}  # lives as long as the process: `mkdocs serve`
 
 
 def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
@@ -151,7 +147,7 @@ def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
     template = env.get_template("search_record.html")
     version = (hash(archive.registry), Path(template.filename or "").read_bytes() if template.filename else b"")
     out: dict[str, str] = {}
-    used: dict[tuple, tuple[str, str]] = {}
+    used: dict[tuple, tuple[tuple[str, str], ...]] = {}
     for i in archive.issues:
         head = (i.id, i.number, i.date)
         for pos, report in enumerate(i.districts):
@@ -160,10 +156,10 @@ def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
             key = (version, head, pos, report)
             hit = _RENDERED.get(key)
             if hit is None:
-                rec = _record(i, pos, report, archive)
-                hit = (rec.path, template.render(page_url="", record=rec))
+                hit = tuple((rec.path, template.render(page_url="", record=rec))
+                            for rec in _records(i, pos, report, archive))
             used[key] = hit
-            out[hit[0]] = hit[1]
+            out.update(hit)
     _RENDERED.clear()
     _RENDERED.update(used)
     return out

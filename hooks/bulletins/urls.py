@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import lru_cache
+from urllib.parse import quote
 
 HOME = ""
 ARCHIVE = "archive/"
@@ -36,6 +37,17 @@ def department(slug: str) -> str:
 
 def year(value: int) -> str:
     return f"archive/{value}/"
+
+
+def in_year(page_url: str, value: int) -> str:
+    """One year of a type's, department's or district's findings: types/zizhu-shebei/2019/."""
+    return f"{page_url}{value}/"
+
+
+def search(filters: dict[str, object]) -> str:
+    """The search page showing exactly the findings of these filters (区县=…, 问题类型=…), newest first."""
+    pairs = "&".join(f"{quote(k)}={quote(str(v))}" for k, v in filters.items())
+    return f"{SEARCH}?{pairs}"
 
 
 def src_of(url: str) -> str:

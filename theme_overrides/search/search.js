@@ -1,8 +1,14 @@
 // 专报归档 search: find-in-page over every finding of the archive, on top of Pagefind.
 //
 // One ES module for the site's pages and for tests under Node 20:
-//   search(query, {filters, base, limit}) → Promise<[{url, issue, number, date, district, types,
-//                                                      departments, text, anchor}]>, newest first.
+//   search(query, {filters, base, limit, literal}) → Promise<[{url, issue, number, date, district,
+//                                                     types, departments, text, anchor}]>, newest first.
+//   open(query, options) → a cursor: {terms, filters, understood, total, next(n), counts(), suggestions()}
+//
+// Names in a query: a word that is a district's name or alias (萧山区, 萧山, 高新区), a problem
+// type, a department or a year (2019, 2019年, 2019 年) is read as that filter, and the rest of
+// the query is matched in the text; `"萧山"` in quotes (or “萧山”), or {literal: true}, keeps a word
+// as text. The names come from search/names.json, written by the build.
 // Each record in the Pagefind index is a district report whose words are every pair of neighbouring
 // characters of its findings (hooks/bulletins/searchindex.py). A query asks for
 // records holding a few of each term's pairs, then keeps only findings whose text contains every
@@ -14,7 +20,7 @@ export const FACETS = ["区县", "问题类型", "部门", "年份"];
 const SPACES = new Set([" ", "\t", "\n", "\r", "\f", "\v"]);
 const HEX_AS_LETTERS = "abcdefghijklmnop";
 const PINYIN = /^[a-z]{2,}$/;
-const PROBES_PER_TERM = 3;
+const PROBES_PER_TERM = 6; // pairs asked per term: with every pair of short terms, counts are exact
 const MAX_PARALLEL = 16; // fragments fetched at once: enough to hide latency, few enough for any server
 
 function normalizeChar(ch) {
@@ -35,10 +41,67 @@ export function normalize(text) {
 
 /** Space-separated terms of a query, normalized; every term must be found (AND). */
 export function terms(query) {
-  return String(query ?? "")
-    .split(/\s+/)
-    .map(normalize)
-    .filter((t) => t.length > 0);
+  return tokens(query).map((t) => t.text);
+}
+
+/** The query's words in order, each {text (normalized), raw, quoted}. */
+function tokens(query) {
+  const out = [];
+  for (const m of String(query ?? "").matchAll(/"([^"]*)"|“([^”]*)”|(\S+)/g)) {
+    const raw = m[1] ?? m[2] ?? m[3];
+    const text = normalize(raw);
+    if (text) out.push({ text, raw, quoted: m[3] === undefined });
+  }
+  return out;
+}
+
+/**
+ * Reads names in a query as filters: {terms, filters, understood: [{facet, value, word}]}.
+ * `names` is search/names.json: {facet: [[name, [aliases]], …]}. Quoted words stay text.
+ */
+export function understand(query, names) {
+  const lookup = new Map();
+  for (const [facet, entries] of Object.entries(names ?? {})) {
+    for (const [name, aliases] of entries) {
+      for (const word of [name, ...aliases]) {
+        const key = normalize(word);
+        if (key && !lookup.has(key)) lookup.set(key, { facet, value: name });
+      }
+    }
+  }
+  const words = tokens(query);
+  const result = { terms: [], rawTerms: [], filters: {}, understood: [] };
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    const year = /^(\d{4})年?$/.exec(w.text);
+    let hit = w.quoted ? undefined : lookup.get(year ? year[1] : w.text);
+    if (hit && year && hit.facet !== "年份") hit = undefined;
+    if (!hit) {
+      result.terms.push(w.text);
+      result.rawTerms.push(w.raw);
+      continue;
+    }
+    let word = w.raw;
+    if (year && !w.text.endsWith("年") && words[i + 1]?.text === "年" && !words[i + 1].quoted) word += " " + words[++i].raw;
+    result.understood.push({ facet: hit.facet, value: hit.value, word });
+    (result.filters[hit.facet] ??= []).includes(hit.value) || result.filters[hit.facet].push(hit.value);
+  }
+  return result;
+}
+
+/** The query with one understood word quoted, so that it is searched as text instead. */
+export function asText(query, word) {
+  const at = String(query).indexOf(word);
+  return at < 0 ? query : query.slice(0, at) + `"${word}"` + query.slice(at + word.length);
+}
+
+/** The query without one of its words, quoted or not (removing a filter chip, or a term). */
+export function without(query, word) {
+  for (const form of [`"${word}"`, `“${word}”`, word]) {
+    const at = String(query).indexOf(form);
+    if (at >= 0) return (query.slice(0, at) + query.slice(at + form.length)).replace(/\s+/g, " ").trim();
+  }
+  return query;
 }
 
 function spell(ch) {
@@ -56,7 +119,8 @@ function textProbes(term) {
   const pairs = [];
   for (let i = 0; i + 1 < chars.length; i++) pairs.push("r" + spell(chars[i]) + spell(chars[i + 1]));
   if (pairs.length <= PROBES_PER_TERM) return pairs;
-  const picks = new Set([0, pairs.length - 1, Math.floor((pairs.length - 1) / 2)]);
+  const picks = new Set();
+  for (let k = 0; k < PROBES_PER_TERM; k++) picks.add(Math.round((k * (pairs.length - 1)) / (PROBES_PER_TERM - 1)));
   return [...picks].map((i) => pairs[i]);
 }
 
@@ -109,6 +173,17 @@ function siteBase(base) {
 }
 
 const engines = new Map();
+const vocabularies = new Map();
+
+/** search/names.json of a site, fetched once (an archive without it: no names understood). */
+function vocabulary(base) {
+  if (!vocabularies.has(base)) {
+    vocabularies.set(base, fetch(new URL("search/names.json", base).href)
+      .then((r) => (r.ok ? r.json() : {}))
+      .catch(() => ({})));
+  }
+  return vocabularies.get(base);
+}
 
 async function loadPagefind(base) {
   const url = new URL("pagefind/pagefind.js", base).href;
@@ -169,24 +244,113 @@ class Source {
   }
 }
 
+function pagefindOptions(filters) {
+  return {
+    filters: Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, { any: v }])),
+    sort: { order: "desc" },
+  };
+}
+
+/** Pagefind's answers for the query's words (one per pinyin/text reading) under these filters. */
+async function answers(pagefind, words, filters) {
+  if (!words.length && !Object.keys(filters).length) return [];
+  const options = pagefindOptions(filters);
+  return Promise.all(queries(words).map((q) => pagefind.search(q.length ? q.join(" ") : null, options)));
+}
+
+function totalOf(lists) {
+  return new Set(lists.flatMap((l) => l.results.map((r) => r.id))).size;
+}
+
+/** Findings per value of each facet for these words, each facet counted under the other facets'
+ * filters only, as a reader expects of a filter pane (one record is one finding). */
+async function facetCounts(pagefind, words, filters) {
+  await pagefind.filters(); // Pagefind counts only the filters it has loaded: load them all first
+  const out = {};
+  for (const facet of FACETS) {
+    const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== facet));
+    const lists = await answers(pagefind, words, others);
+    const counts = {};
+    if (!lists.length) Object.assign(counts, (await pagefind.filters())[facet] ?? {});
+    for (const l of lists) {
+      for (const [value, n] of Object.entries(l.filters?.[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
+    }
+    out[facet] = counts;
+  }
+  return out;
+}
+
+/** When nothing is found: nearby searches that do find something (never a dead end). */
+async function nearby(pagefind, root, query, read, explicit, literal) {
+  const tries = [];
+  for (const u of read.understood) {
+    tries.push({ label: `在正文中搜索“${u.word}”`, query: asText(query, u.word), filters: explicit });
+    tries.push({ label: `不限${u.facet}“${u.value}”`, query: without(query, u.word), filters: explicit });
+  }
+  for (const [facet, values] of Object.entries(explicit)) {
+    for (const v of values) {
+      const rest = { ...explicit, [facet]: values.filter((x) => x !== v) };
+      if (!rest[facet].length) delete rest[facet];
+      tries.push({ label: `去掉筛选：${facet}“${v}”`, query, filters: rest });
+    }
+  }
+  const narrowed = read.rawTerms.length > 1 || read.understood.length || Object.keys(explicit).length;
+  for (const raw of read.rawTerms) {
+    const chars = [...raw];
+    if (narrowed) tries.push({ label: `不要求包含“${raw}”`, query: without(query, raw), filters: explicit });
+    for (let n = chars.length - 1; n >= 2; n--) { // shorter words, longest first: 母婴室拱 … 母婴
+      for (const shorter of new Set([chars.slice(0, n).join(""), chars.slice(-n).join("")])) {
+        tries.push({ label: `搜索“${shorter}”`, query: query.replace(raw, `"${shorter}"`), filters: explicit });
+      }
+    }
+  }
+  const counted = await Promise.all(tries.map(async (t) => {
+    const r = literal ? { terms: terms(t.query), filters: {} } : understand(t.query, await vocabulary(root));
+    const filters = { ...t.filters };
+    for (const [k, vs] of Object.entries(r.filters)) filters[k] = [...new Set([...(filters[k] ?? []), ...vs])];
+    return { ...t, total: totalOf(await answers(pagefind, r.terms, filters)) };
+  }));
+  // Pagefind's count is of findings holding every pair of a word's characters; a shortened word
+  // that exists nowhere can still have all its pairs apart in one finding. Each proposal is read
+  // before it is offered, so a suggestion never leads to nothing, and its count is exact.
+  const seen = new Set();
+  const out = [];
+  for (const t of counted.filter((t) => t.total > 0).sort((a, b) => b.total - a.total)) {
+    if (out.length >= 5 || seen.has(t.label)) continue;
+    seen.add(t.label);
+    const cursor = await open(t.query, { filters: t.filters, base: root, literal });
+    const found = await cursor.next(SUGGESTION_CHECK);
+    if (!found.length) continue;
+    out.push({ ...t, total: cursor.done ? found.length : cursor.total });
+  }
+  return out;
+}
+
+const SUGGESTION_CHECK = 30; // findings read to confirm a suggestion (and count it exactly when fewer)
+
 /**
- * Opens a search and returns a cursor; `next(n)` loads only as many records as it needs, so the
- * first screen of results costs a few small fragments, not the whole result set.
+ * Opens a search and returns a cursor; `next(n)` loads only as many findings as it needs, so the
+ * first screen of results costs a few small fragments, not the whole result set. `total` is the
+ * number of findings Pagefind matched: exact for words of one or two characters and for filters;
+ * for a longer word it may include a finding that holds every pair of its characters but not the
+ * word, which `next` never returns (once `done`, the results counted are exact).
  */
-export async function open(query, { filters = {}, base } = {}) {
+export async function open(query, { filters = {}, base, literal = false } = {}) {
   const root = siteBase(base);
-  const words = terms(query);
-  const wanted = cleanFilters(filters);
+  const explicit = cleanFilters(filters);
+  const read = literal
+    ? { terms: terms(query), rawTerms: tokens(query).map((t) => t.raw), filters: {}, understood: [] }
+    : understand(query, await vocabulary(root));
+  const words = read.terms;
+  const wanted = { ...explicit };
+  for (const [k, vs] of Object.entries(read.filters)) wanted[k] = [...new Set([...(wanted[k] ?? []), ...vs])];
   let sources = [];
+  let total = 0;
+  let pagefind = null;
   if (words.length || Object.keys(wanted).length) {
-    const pagefind = await engine(root);
-    const options = {
-      filters: Object.fromEntries(Object.entries(wanted).map(([k, v]) => [k, { any: v }])),
-      sort: { order: "desc" },
-    };
-    const lists = await Promise.all(
-      queries(words).map((q) => pagefind.search(q.length ? q.join(" ") : null, options)),
-    );
+    pagefind = await engine(root);
+    const lists = await answers(pagefind, words, wanted);
+    total = totalOf(lists);
     sources = lists.map((l) => new Source(l.results)).filter((src) => !src.empty);
   }
   const seen = new Set();
@@ -209,8 +373,10 @@ export async function open(query, { filters = {}, base } = {}) {
   return {
     terms: words,
     filters: wanted,
-    /** Records Pagefind proposed: an upper bound of the findings' records until all are read. */
-    candidates: sources.reduce((n, src) => n + src.results.length, 0),
+    understood: read.understood,
+    total,
+    /** Records Pagefind proposed (kept for callers of the first version: the same as total). */
+    candidates: total,
     get done() {
       return buffer.length === 0 && sources.every((src) => src.empty);
     },
@@ -227,12 +393,21 @@ export async function open(query, { filters = {}, base } = {}) {
       }
       return buffer.splice(0, n);
     },
+    /** {facet: {value: findings}} for this query, each facet under the others' filters. */
+    async counts() {
+      return facetCounts(pagefind ?? (await engine(root)), words, wanted);
+    },
+    /** Nearby searches with results, when this one has none: [{label, query, filters, total}]. */
+    async suggestions() {
+      if (total > 0) return [];
+      return nearby(pagefind ?? (await engine(root)), root, query, read, explicit, literal);
+    },
   };
 }
 
 /** Every finding that contains all terms of `query` and passes `filters`, newest first. */
-export async function search(query, { filters = {}, base, limit = Infinity } = {}) {
-  const cursor = await open(query, { filters, base });
+export async function search(query, { filters = {}, base, limit = Infinity, literal = false } = {}) {
+  const cursor = await open(query, { filters, base, literal });
   return cursor.next(limit);
 }
 

@@ -1,7 +1,7 @@
 // The search box in the header (a combobox) and the full view on the 搜索 page.
 // All logic is in search/search.js; this file only draws. Bulletin text is set with textContent,
 // never as HTML.
-import { FACETS, highlight, open } from "../../search/search.js";
+import { FACETS, asText, highlight, open, without } from "../../search/search.js";
 
 const BASE = new URL("../../", import.meta.url).href;
 const SEARCH_PAGE = new URL("search/", BASE).href;
@@ -50,6 +50,12 @@ function excerpt(text, terms, width = 60) {
   const start = Math.max(0, Math.min(before - 15, chars.length - width));
   const cut = chars.slice(start, start + width).join("");
   return (start > 0 ? "…" : "") + cut + (start + width < chars.length ? "…" : "");
+}
+
+/** "按 区县“萧山区”、年份“2019”筛选" for the names a query was read as. */
+function understoodText(understood) {
+  if (!understood.length) return "";
+  return "按" + understood.map((u) => ` ${u.facet}“${u.value}”`).join("、") + " 筛选";
 }
 
 function searchUrl(query, filters = {}) {
@@ -114,7 +120,10 @@ function setupHeader(form) {
       items.push(option(items.length, searchUrl(query),
         el("span", { class: "zb-option__all", text: "查看全部结果，并按区县、问题类型、部门、年份筛选 →" })));
       list.replaceChildren(...items);
-      status.textContent = results.length ? "" : `没有找到包含“${query}”的问题。`;
+      const read = understoodText(cursor.understood);
+      status.textContent = results.length
+        ? (read ? `${read}，共 ${cursor.total} 条` : "")
+        : `没有找到${read ? `（${read}）` : ""}包含“${cursor.terms.join(" ") || query}”的问题；回车到搜索页查看相近的结果。`;
       setActive(-1);
     } catch (err) {
       if (mine === generation) status.textContent = `搜索出错：${err.message}`;
@@ -158,14 +167,18 @@ function setupHeader(form) {
 
 function setupPage(root) {
   const form = root.querySelector("form");
-  const input = form.querySelector("input[type=search]");
+  const input = form.querySelector("input[name=q]");
+  const pane = root.querySelector(".zb-filters");
+  const paneCount = root.querySelector(".zb-filters__count");
   const status = root.querySelector(".zb-status");
+  const chips = root.querySelector(".zb-active");
   const hints = root.querySelector(".zb-hints");
   const list = root.querySelector(".zb-results");
   const more = root.querySelector(".zb-more");
   let cursor = null;
   let shown = 0;
   let generation = 0;
+  if (matchMedia("(max-width: 44.984375em)").matches) pane.open = false; // a phone: results first
 
   function chosen() {
     const out = {};
@@ -184,29 +197,87 @@ function setupPage(root) {
     }
   }
 
-  /** A query word that is a district's name: offer the 区县 filter (text search stays exact). */
-  function districtHints(terms) {
-    hints.replaceChildren();
-    for (const box of form.querySelectorAll('input[name="区县"]')) {
-      const names = [box.value, ...(box.dataset.aliases ?? "").split(" ").filter(Boolean)];
-      if (box.checked || !terms.some((t) => names.includes(t))) continue;
-      const button = el("button", { type: "button", class: "md-button zb-hint", text: `只看 ${box.value} 的问题` });
-      button.addEventListener("click", () => {
-        box.checked = true;
+  function chip(label, title, onRemove) {
+    const b = el("button", { type: "button", class: "zb-chip zb-chip-active", title, "aria-label": `${title}：${label}` },
+      el("span", { text: label }), el("span", { "aria-hidden": "true", class: "zb-chip__x", text: "×" }));
+    b.addEventListener("click", onRemove);
+    return b;
+  }
+
+  /** The filters in force as chips: those read from the query (with their text reading) and ticked ones. */
+  function drawChips(c) {
+    chips.replaceChildren();
+    for (const u of c.understood) {
+      chips.append(chip(`${u.facet}：${u.value}`, `去掉筛选（来自搜索词“${u.word}”）`, () => {
+        input.value = without(input.value, u.word);
+        run(true);
+      }));
+      const text = el("button", { type: "button", class: "zb-textread", text: `在正文中搜索“${u.word}”` });
+      text.addEventListener("click", () => {
+        input.value = asText(input.value, u.word);
         run(true);
       });
-      hints.append(button);
+      chips.append(text);
+    }
+    for (const box of form.querySelectorAll("input[type=checkbox]:checked")) {
+      chips.append(chip(`${box.name}：${box.value}`, "去掉筛选", () => {
+        box.checked = false;
+        run(true);
+      }));
+    }
+    const n = form.querySelectorAll("input[type=checkbox]:checked").length + c.understood.length;
+    paneCount.textContent = n ? `（已选 ${n} 项）` : "";
+  }
+
+  /** Counts that follow the query and the other filters; a value with none is greyed, not hidden. */
+  async function drawCounts(c, mine) {
+    const counts = await c.counts();
+    if (mine !== generation) return;
+    for (const box of form.querySelectorAll("input[type=checkbox]")) {
+      const n = counts[box.name]?.[box.value] ?? 0;
+      const label = box.closest("label");
+      label.querySelector(".zb-count").textContent = String(n);
+      label.classList.toggle("zb-none", n === 0 && !box.checked);
+    }
+    root.dataset.counts = "live"; // the pane now counts this query's findings
+  }
+
+  async function drawSuggestions(c, mine) {
+    const near = await c.suggestions();
+    if (mine !== generation) return;
+    hints.replaceChildren();
+    if (!near.length) {
+      hints.append(el("p", { class: "zb-help", text: "可以换一个词，或从下方的往期、区县、问题类型页面浏览。" }));
+      return;
+    }
+    hints.append(el("p", { class: "zb-hints__title", text: "试试：" }));
+    for (const s of near) {
+      const b = el("button", { type: "button", class: "zb-hint", text: `${s.label}（${s.total} 条）` });
+      b.addEventListener("click", () => {
+        input.value = s.query;
+        for (const box of form.querySelectorAll("input[type=checkbox]")) {
+          box.checked = (s.filters[box.name] ?? []).includes(box.value);
+        }
+        run(true);
+      });
+      hints.append(b);
     }
   }
 
   function item(r, terms) {
-    const chips = el("p", { class: "zb-chips" });
-    for (const t of r.types) chips.append(el("span", { class: "zb-chip zb-chip-type", text: t }));
-    for (const d of r.departments) chips.append(el("span", { class: "zb-chip zb-chip-dept", text: d }));
+    const tags = el("p", { class: "zb-chips" });
+    for (const t of r.types) tags.append(el("span", { class: "zb-chip zb-chip-type", text: t }));
+    for (const d of r.departments) tags.append(el("span", { class: "zb-chip zb-chip-dept", text: d }));
     return el("li", { class: "zb-result" },
       el("a", { class: "zb-result__place", href: r.url, text: place(r) }),
       el("p", { class: "zb-result__text" }, marked(r.text, terms)),
-      chips);
+      tags);
+  }
+
+  function describe() {
+    if (!shown) status.textContent = "没有找到符合条件的问题。";
+    else if (cursor.done) status.textContent = `共 ${shown} 条，最新的在前。`;
+    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条，最新的在前；已显示 ${shown} 条。`;
   }
 
   async function page() {
@@ -218,9 +289,7 @@ function setupPage(root) {
     shown += results.length;
     more.hidden = cursor.done;
     more.disabled = false;
-    if (!shown) status.textContent = "没有找到符合条件的问题。";
-    else if (cursor.done) status.textContent = `共找到 ${shown} 条问题。`;
-    else status.textContent = `已显示 ${shown} 条问题，最新的在前；还有更多。`;
+    describe();
   }
 
   async function run(push) {
@@ -230,11 +299,13 @@ function setupPage(root) {
     const target = searchUrl(query, filters);
     if (push && target !== location.href) history.replaceState(null, "", target);
     list.replaceChildren();
+    hints.replaceChildren();
+    delete root.dataset.counts;
     shown = 0;
     more.hidden = true;
     if (!query && !Object.keys(filters).length) {
       status.textContent = "输入要找的文字，或选择筛选条件。";
-      hints.replaceChildren();
+      drawChips({ understood: [] });
       return;
     }
     status.textContent = "正在查找…";
@@ -242,8 +313,10 @@ function setupPage(root) {
       const c = await open(query, { filters, base: BASE });
       if (mine !== generation) return;
       cursor = c;
-      districtHints(c.terms);
+      drawChips(c);
       await page();
+      if (!shown) await drawSuggestions(c, mine);
+      await drawCounts(c, mine);
     } catch (err) {
       if (mine === generation) status.textContent = `搜索出错：${err.message}`;
     }
