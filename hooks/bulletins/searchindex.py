@@ -6,9 +6,9 @@ text but every pair of neighbouring characters of it (after `normalize`), spelle
 Pagefind keeps as one word; the pinyin keys of the findings' districts and types are words of
 their own, found by Pagefind's prefix matching. `search/search.js` turns a query into the same
 pairs, asks Pagefind for records holding all of them, and keeps only findings whose text really
-contains every term. One record per district report keeps Pagefind's page table small (bytes per
-query); each finding has its own heading and anchor in the record and carries its own text, types
-and keys, so results are findings, each linking to its anchor.
+contains every term. One record per finding: Pagefind's filters and counts are then those of
+findings (the search page's counts follow the query), and each record carries the finding's own
+text, types and keys, so a result is one finding linking to its anchor.
 
 `normalize` here and in `search.js` must agree character for character: tests check both.
 """
