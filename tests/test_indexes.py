@@ -30,7 +30,10 @@ def test_every_district_page_links_each_of_its_findings_and_draws_a_chart(synth_
     for slug, wanted in by_district.items():
         page_url = f"districts/{slug}/"
         page = soup(synth_site / page_url / "index.html")
-        links = {_resolve(page_url, a["href"]) for a in page.select("a.zb-entry-link")}
+        links = set()  # the main page shows the latest; every finding is on its year's page
+        for year in page.select(".zb-years a"):
+            year_url = _resolve(page_url, year["href"])
+            links |= {_resolve(year_url, a["href"]) for a in soup(synth_site / year_url / "index.html").select("a.zb-entry-link")}
         assert links == wanted, slug
         assert page.select("svg.zb-chart"), slug
         assert page.select_one(".zb-total").get_text().startswith(f"共 {len(wanted)} 条问题")
@@ -54,7 +57,9 @@ def test_type_index_links_every_type_in_use_with_counts(synth_site):
         href, shown = rows[name]
         assert shown == n
         page = soup(synth_site / "types" / href / "index.html")
-        assert len(page.select("li.zb-entry")) == n
+        years = [soup(synth_site / "types" / href / y["href"] / "index.html") for y in page.select(".zb-years a")]
+        assert sum(len(y.select("li.zb-entry")) for y in years) == n
+        assert len(page.select("li.zb-entry")) == min(n, 20)  # the latest
         assert page.select("svg.zb-chart")
 
 
