@@ -8,7 +8,6 @@ import json
 import os
 import re
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -18,7 +17,8 @@ from ruamel.yaml import YAML
 
 from bulletins import localweb
 from conftest import BIN, FIXTURES, built, cli, soup
-from test_review import git
+from test_review import git, repo  # noqa: F401  (repo: the sample committed in a scratch git)
+from test_serve import _until
 
 I = "issues/2018-033/issue.yaml"
 S = "issues/2018-033/shangcheng.yaml"
@@ -40,15 +40,6 @@ def edit(root: Path, rel: str, old: str, new: str) -> None:
 def add_note(root: Path, day: str, note: str) -> None:
     with (root / I).open("a", encoding="utf-8") as f:
         f.write(f"corrections:\n  - date: {day}\n    note: {note}\n")
-
-
-@pytest.fixture
-def repo(archive: Path) -> Path:
-    (archive / ".gitattributes").write_text("issues/**/*.yaml diff=bulletins\n", encoding="utf-8")
-    git(archive, "init", "-q")
-    git(archive, "add", "-A")
-    git(archive, "commit", "-qm", "initial import of issue 33")
-    return archive
 
 
 def every_text(site: Path) -> str:
@@ -272,15 +263,6 @@ def _get(url: str) -> tuple[int, str]:
         return exc.code, exc.read().decode("utf-8", "replace")
     except OSError:
         return 0, ""
-
-
-def _until(check, timeout: float = 90) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return True
-        time.sleep(0.3)
-    return False
 
 
 def test_serve_shows_data_errors_in_the_page_and_drafts_with_a_banner(archive, tmp_path):
