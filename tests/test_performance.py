@@ -8,12 +8,12 @@ import json
 from conftest import built, cli, soup
 
 KEYS = {"issues", "ours_s", "baseline_s", "ratio", "peak_rss_mb", "site_mb", "query_bytes", "rebuild_s",
-        "first_result_ms"}
+        "first_result_ms", "largest_page_kb"}
 
 
 def test_bench_prints_one_json_line_and_builds_the_same_pages_both_ways(archive, tmp_path):
     keep = tmp_path / "bench"
-    result = cli(archive, "bench", "--issues", "3", "--seed", "2", "--json", "--keep", str(keep))
+    result = cli(archive, "bench", "--issues", "3", "--seed", "2", "--runs", "1", "--json", "--keep", str(keep))
     assert result.returncode == 0, result.stderr[-3000:]
     lines = result.stdout.strip().splitlines()
     assert len(lines) == 1
@@ -24,6 +24,7 @@ def test_bench_prints_one_json_line_and_builds_the_same_pages_both_ways(archive,
     assert data["peak_rss_mb"] > 50 and data["site_mb"] > 1
     assert 10_000 < data["query_bytes"] < 1_000_000 and data["rebuild_s"] > 0
     assert data["first_result_ms"] is None or data["first_result_ms"] > 0
+    assert 10 < data["largest_page_kb"] < 300
     ours, baseline = keep / "ours" / "site", keep / "baseline" / "site"
     assert len(list((keep / "ours" / "issues").glob("2*"))) == 3
     for page in ("issues/2018-033/index.html", "districts/gongshu/index.html", "types/zizhu-shebei/index.html"):

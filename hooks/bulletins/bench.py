@@ -44,13 +44,14 @@ class Result:
     query_bytes: int | None
     rebuild_s: float | None
     first_result_ms: float | None = None
+    largest_page_kb: float | None = None  # the largest HTML page of our site: pages must stay small
     ours_runs: list[float] = field(default_factory=list)
     baseline_runs: list[float] = field(default_factory=list)
     query_files: dict[str, int] = field(default_factory=dict)
 
     def line(self) -> str:
         keys = ("issues", "ours_s", "baseline_s", "ratio", "peak_rss_mb", "site_mb", "query_bytes",
-                "rebuild_s", "first_result_ms")
+                "rebuild_s", "first_result_ms", "largest_page_kb")
         return json.dumps({k: asdict(self)[k] for k in keys}, ensure_ascii=False)
 
 
@@ -290,6 +291,7 @@ def run(source: Path, issues: int, seed: int, runs: int, quiet: bool, keep: Path
         return Result(issues=issues, ours_s=round(o, 2), baseline_s=round(b, 2), ratio=round(o / b, 3),
                       peak_rss_mb=round(max(peaks), 1), site_mb=round(_size_mb(site), 1), query_bytes=qb,
                       rebuild_s=round(rebuild, 2), first_result_ms=first,
+                      largest_page_kb=round(max((p.stat().st_size for p in site.rglob("*.html")), default=0) / 1024, 1),
                       ours_runs=[round(t, 2) for t in ours_times], baseline_runs=[round(t, 2) for t in base_times],
                       query_files=files)
     finally:
