@@ -189,3 +189,16 @@ def ten_years(tmp_path_factory) -> Path:
 def test_no_page_is_over_300_kb_at_520_issues(ten_years):
     sizes = sorted(((p.stat().st_size, p) for p in ten_years.rglob("*.html")), reverse=True)
     assert sizes[0][0] < 300 * 1024, [(s // 1024, str(p.relative_to(ten_years))) for s, p in sizes[:5]]
+
+
+def test_the_header_box_reads_names_the_same_way(page, synth_site):
+    with serve(synth_site) as url:
+        [named] = node_search(synth_site, url, [{"q": "自助", "filters": {"区县": "萧山区"}}])
+        page.goto(url)
+        page.click("#zb-q")
+        page.keyboard.type("萧山 自助")
+        page.wait_for_function("document.querySelector('.zb-suggest__status').textContent.includes('萧山区')")
+        status = page.inner_text(".zb-suggest__status")
+        places = [p.inner_text() for p in page.query_selector_all("#zb-suggest .zb-option__place")]
+    assert status == f"按 区县“萧山区” 筛选，共 {len(named)} 条"
+    assert places and all("萧山区" in p for p in places)
