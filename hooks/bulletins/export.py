@@ -18,7 +18,7 @@ FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
 
-def _district(issue: Issue, position: int, r: DistrictReport) -> dict:
+def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict) -> dict:
     return {
         "name": r.district.name, "slug": r.district.slug, "position": position, "summary": r.summary or None,
         "metrics": dict(r.metrics),
@@ -26,11 +26,12 @@ def _district(issue: Issue, position: int, r: DistrictReport) -> dict:
             "id": f"{issue.id}-{f.anchor}", "number": f.number, "text": f.text,
             "types": list(f.types), "departments": list(f.departments),
             "place": f.place or None, "observed": f.observed or None, "action": f.action or None,
-            "url": urls.finding(issue.id, f.anchor)} for f in r.findings],
+            "url": urls.finding(issue.id, f.anchor),
+            "earlier": [ref.id for ref in earlier.get(f"{issue.id}-{f.anchor}", ())]} for f in r.findings],
     }
 
 
-def _issue(i: Issue) -> dict:
+def _issue(i: Issue, earlier: dict) -> dict:
     return {
         "id": i.id, "number": i.number, "date": i.date.isoformat(),
         "period": {"start": i.period_start.isoformat() if i.period_start else None,
@@ -40,7 +41,7 @@ def _issue(i: Issue) -> dict:
         "intro": i.intro or None,
         "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None},
         "url": urls.issue(i.id),
-        "districts": [_district(i, n, r) for n, r in enumerate(i.districts, 1)],  # as printed
+        "districts": [_district(i, n, r, earlier) for n, r in enumerate(i.districts, 1)],  # as printed
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],
         "unplaced": list(i.unplaced),
     }
@@ -59,8 +60,9 @@ def search_names(archive: Archive) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def archive_json(archive: Archive) -> bytes:
-    data = {"version": 1, "issues": [_issue(i) for i in archive.issues]}
+def archive_json(archive: Archive, earlier: dict | None = None) -> bytes:
+    """`earlier`: finding id → its earlier findings (patterns.earlier_findings), as ids newest first."""
+    data = {"version": 1, "issues": [_issue(i, earlier or {}) for i in archive.issues]}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8") + b"\n"
 
 

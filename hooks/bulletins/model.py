@@ -141,6 +141,7 @@ class Registry:
     types: tuple[ProblemType, ...]
     metrics: tuple[Metric, ...]
     departments: tuple[Department, ...]
+    recurrence_window: int = 8  # issues looked back for 再次出现 (registry/settings.yaml)
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -171,6 +172,21 @@ class Registry:
 
     def department(self, name: str) -> Department | None:
         return self._by_name.get(("department", name))
+
+    def lineage(self, slug: str, on: dt.date) -> frozenset[str]:
+        """A district and every district it continues on that day (predecessors that no longer
+        existed then, theirs, …): 2021's 拱墅区 is also the former 下城区, 2019's is not."""
+        seen, todo = set(), [slug]
+        while todo:
+            s = todo.pop()
+            if s not in seen:
+                seen.add(s)
+                d = self.district_by_slug(s)
+                for p in d.predecessors if d else ():
+                    before = self.district_by_slug(p)
+                    if before and before.valid_to and before.valid_to < on:
+                        todo.append(p)
+        return frozenset(seen)
 
 
 @dataclass(frozen=True)

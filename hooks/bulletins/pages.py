@@ -31,15 +31,27 @@ class SiteData:
     changed: dict = field(default_factory=dict)  # issue id → date its data last changed (git)
     corrections: dict = field(default_factory=dict)  # issue id → Corrections, newest first
     drafts: tuple = ()  # draft issues shown in the editor's preview only (mkdocs serve)
+    earlier: dict = field(default_factory=dict)  # finding id → earlier findings (patterns.py)
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
     return [PageSpec(urls.issue(i.id), f"{'草稿：' if i.draft else ''}第 {i.number} 期（{i.date.isoformat()}）",
                      "issue.html",
                      {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
-                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ())},
+                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
+                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window},
                      toc=tuple((r.district.slug, r.district.name) for r in i.districts))
             for i in s.archive.issues + s.drafts]
+
+
+def _earlier_of(s: SiteData, issue) -> dict[str, tuple]:
+    """Anchor → (times in the window, counting this one; earlier refs) for one issue's findings."""
+    out = {}
+    for f in issue.findings:
+        refs = s.earlier.get(f"{issue.id}-{f.anchor}")
+        if refs:
+            out[f.anchor] = (1 + len({r.issue.id for r in refs}), refs)
+    return out
 
 
 def archive_pages(s: SiteData) -> list[PageSpec]:
@@ -93,8 +105,13 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         trends = s.indexes.trends.get(d.slug, {})
         paged, years = _by_year(urls.district(d.slug), d.name, entries, False)
         out += years
+        window = reg.recurrence_window
+        recent_ids = {i.id for i in s.archive.issues[:window]}
+        recurring = tuple(e for e in entries if e.issue.id in recent_ids
+                          and f"{e.issue.id}-{e.finding.anchor}" in s.earlier)
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
+            "recurring": ix.group_by_issue(recurring), "window": window,
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date, p.value) for p in pts],
                                                 integer=not name.startswith("满意率")), pts)

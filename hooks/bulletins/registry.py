@@ -13,6 +13,7 @@ from .textutil import toneless
 
 REGISTRY_DIR = "issues/registry"
 FILES = ("districts", "problem_types", "metrics", "departments")
+SETTINGS = "settings"  # optional: issues/registry/settings.yaml
 _KEYS = {"districts": "districts", "problem_types": "types", "metrics": "metrics", "departments": "departments"}
 
 
@@ -34,7 +35,7 @@ def _strays(root: Path) -> list[Problem]:
     if folder.is_symlink() or not folder.is_dir():
         return [Problem(REGISTRY_DIR, 1, 1, "找不到登记表文件夹（或它是链接） — 应有 issues/registry/ 文件夹，"
                         f"内有 {'、'.join(f + '.yaml' for f in FILES)}")]
-    known = {f"{name}.yaml" for name in FILES}
+    known = {f"{name}.yaml" for name in FILES + (SETTINGS,)}
     out = []
     for child in sorted(folder.iterdir()):
         if child.name not in known and not child.name.startswith("."):
@@ -92,6 +93,23 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Problem]]:
     departments = tuple(Department(d["name"], d["slug"], tuple(d.get("keywords", ())))
                         for d in pd["departments"])
     problems = [p for fp in (dfp, tfp, mfp, pfp) for p in fp.resolve()]
+    settings, more = _settings(root)
+    problems += more
     if problems:
         return None, problems
-    return Registry(districts, types, metrics, departments), []
+    return Registry(districts, types, metrics, departments, **settings), []
+
+
+def _settings(root: Path) -> tuple[dict, list[Problem]]:
+    """issues/registry/settings.yaml, if there is one: the archive's settings for patterns."""
+    rel = f"{REGISTRY_DIR}/{SETTINGS}.yaml"
+    if not (root / rel).exists() and not (root / rel).is_symlink():
+        return {}, []
+    data, problems = yamlio.load_file(root / rel, rel)
+    if data is None:
+        return {}, problems
+    fp = FileProblems(root / rel, rel)
+    for keypath, message in schema.check(data, schema.REGISTRIES[SETTINGS]):
+        fp.error(keypath, message)
+    found = fp.resolve()
+    return ({} if found else dict(data)), problems + found

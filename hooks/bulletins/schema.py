@@ -95,6 +95,8 @@ REGISTRIES = {
                     "required": ["name", "slug", "unit", "kind"],
                     "properties": {**_REG_ITEM, "unit": _STR, "kind": {"enum": ["count", "percent"]},
                                    "description": _STR, "patterns": _STR_LIST}}}}},
+    "settings": {"type": "object", "additionalProperties": False,
+                 "properties": {"recurrence_window": {"type": "integer", "minimum": 1, "maximum": 52}}},
     "departments": {"type": "object", "additionalProperties": False, "required": ["departments"],
                     "properties": {"departments": {"type": "array", "items": {
                         "type": "object", "additionalProperties": False, "required": ["name", "slug"],

@@ -1,0 +1,89 @@
+"""Patterns across issues: a finding's earlier findings of the same district and a shared type,
+within the window set in issues/registry/settings.yaml (the rule of #18's first part)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import built, cli, make_archive, soup
+
+
+def issue(root: Path, number: int, day: str, districts: dict[str, list[list[str]]]) -> str:
+    """A hand-made published issue: per district slug, one finding per list of types."""
+    date = dt.date.fromisoformat(day)
+    folder = root / "issues" / f"{date.year}-{number:03d}"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(
+        f"number: {number}\ndate: {day}\nseries: 专报\npublisher: 改革办\nreport:\n  title: 自查情况通报\n",
+        encoding="utf-8")
+    names = {"gongshu": "拱墅区", "xiacheng": "下城区", "xihu": "西湖区"}
+    for slug, findings in districts.items():
+        body = "".join(f"  - text: 第 {number} 期{names[slug]}的第 {n} 条问题。\n    types: [{', '.join(types)}]\n"
+                       for n, types in enumerate(findings, 1))
+        (folder / f"{slug}.yaml").write_text(f"district: {names[slug]}\nfindings:\n{body}", encoding="utf-8")
+    return folder.name
+
+
+@pytest.fixture(scope="module")
+def patterned(tmp_path_factory) -> dict:
+    root = make_archive(tmp_path_factory.mktemp("patterns"), with_sample=False)
+    (root / "issues/registry/settings.yaml").write_text("recurrence_window: 3\n", encoding="utf-8")
+    ids = [
+        issue(root, 1, "2019-01-04", {"gongshu": [["窗口纪律"], ["窗口纪律", "自助设备"]]}),
+        issue(root, 2, "2019-01-11", {"gongshu": [["窗口纪律"]], "xihu": [["窗口纪律"]], "xiacheng": [["窗口纪律"]]}),
+        issue(root, 3, "2019-01-18", {"gongshu": [["窗口纪律"]]}),
+        issue(root, 4, "2019-01-25", {"gongshu": [["排队等候"]]}),  # an editor typed it otherwise
+        issue(root, 5, "2019-02-01", {"gongshu": [["窗口纪律"]]}),
+        issue(root, 13, "2021-04-02", {"xiacheng": [["自助设备"]]}),
+        issue(root, 14, "2021-04-09", {"gongshu": [["自助设备"]]}),  # 2021's 拱墅区 continues 下城区
+    ]
+    result = cli(root, "validate")
+    assert result.returncode == 0, result.stderr
+    site = built(root)
+    data = json.loads((site / "data/archive.json").read_text(encoding="utf-8"))
+    earlier = {f["id"]: f["earlier"] for i in data["issues"] for d in i["districts"] for f in d["findings"]}
+    return {"root": root, "site": site, "ids": ids, "earlier": earlier}
+
+
+def test_earlier_findings_within_the_window_newest_first(patterned):
+    e = patterned["earlier"]
+    assert e["2019-003-gongshu-1"] == ["2019-002-gongshu-1", "2019-001-gongshu-1", "2019-001-gongshu-2"]
+    # issue 5 looks back three issues (4, 3, 2): issue 1 is outside, issue 4's finding has another type
+    assert e["2019-005-gongshu-1"] == ["2019-003-gongshu-1", "2019-002-gongshu-1"]
+    assert e["2019-001-gongshu-1"] == [] and e["2019-004-gongshu-1"] == []
+    assert e["2019-002-xihu-1"] == []  # another district, the same type: not a recurrence
+
+
+def test_a_district_renamed_in_2021_carries_its_predecessors_findings(patterned):
+    e = patterned["earlier"]
+    assert e["2021-014-gongshu-1"] == ["2021-013-xiacheng-1"]
+    # in 2019 下城区 still existed beside 拱墅区: its findings are another district's
+    assert "2019-002-xiacheng-1" not in e["2019-003-gongshu-1"]
+    assert e["2021-013-xiacheng-1"] == []  # the window is in issues: 2019's 拱墅区 is too far back
+
+
+def test_the_issue_page_marks_a_recurrence_with_links(patterned):
+    page = soup(patterned["site"] / "issues/2019-005/index.html")
+    mark = page.find(id="gongshu-1").select_one(".zb-recurring")
+    assert mark.select_one(".zb-recurring__label").get_text() == "再次出现 · 近 3 期第 3 次"
+    assert [a["href"] for a in mark.select("a")] == ["../2019-003/#gongshu-1", "../2019-002/#gongshu-1"]
+    assert soup(patterned["site"] / "issues/2019-004/index.html").select(".zb-recurring") == []
+
+
+def test_the_district_page_lists_recurring_findings_of_the_recent_window(patterned):
+    page = soup(patterned["site"] / "districts/gongshu/index.html")
+    section = page.find(id="recurring")
+    assert section.get_text() == "反复出现的问题（近 3 期）"
+    links = [a["href"] for a in section.find_all_next("a", class_="zb-entry-link")]
+    assert "../../issues/2021-014/#gongshu-1" in links
+
+
+def test_the_window_is_a_registry_setting_and_is_validated(tmp_path):
+    root = make_archive(tmp_path)
+    (root / "issues/registry/settings.yaml").write_text("recurrence_window: 0\n", encoding="utf-8")
+    result = cli(root, "validate")
+    assert result.returncode == 1 and "issues/registry/settings.yaml:1:" in result.stderr
