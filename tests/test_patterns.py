@@ -87,3 +87,64 @@ def test_the_window_is_a_registry_setting_and_is_validated(tmp_path):
     (root / "issues/registry/settings.yaml").write_text("recurrence_window: 0\n", encoding="utf-8")
     result = cli(root, "validate")
     assert result.returncode == 1 and "issues/registry/settings.yaml:1:" in result.stderr
+
+
+# --- follow-ups confirmed by editors ---------------------------------------------------------------
+
+def _follow(root: Path, folder: str, slug: str, n: int, target: str) -> None:
+    path = root / "issues" / folder / f"{slug}.yaml"
+    lines = path.read_text(encoding="utf-8").split("\n")
+    at = [i for i, line in enumerate(lines) if line.startswith("  - text:")][n - 1]
+    lines.insert(at + 2, f"    follows: {target}")
+    path.write_text("\n".join(lines), encoding="utf-8")
+
+
+@pytest.fixture
+def small(tmp_path) -> Path:
+    root = make_archive(tmp_path, with_sample=False)
+    issue(root, 1, "2019-01-04", {"gongshu": [["窗口纪律"]], "xihu": [["自助设备"]]})
+    issue(root, 2, "2019-01-11", {"gongshu": [["窗口纪律"], ["自助设备"]]})
+    issue(root, 3, "2019-01-18", {"gongshu": [["窗口纪律"]]})
+    return root
+
+
+def test_a_follow_up_links_both_pages_and_the_json(small):
+    _follow(small, "2019-002", "gongshu", 1, "2019-001-gongshu-1")
+    _follow(small, "2019-003", "gongshu", 1, "2019-001-gongshu-1")
+    assert cli(small, "validate").returncode == 0
+    site = built(small)
+    data = json.loads((site / "data/archive.json").read_text(encoding="utf-8"))
+    f = {x["id"]: x for i in data["issues"] for d in i["districts"] for x in d["findings"]}
+    assert f["2019-002-gongshu-1"]["follows"] == "2019-001-gongshu-1"
+    assert f["2019-001-gongshu-1"]["followed_by"] == ["2019-003-gongshu-1", "2019-002-gongshu-1"]
+    assert f["2019-002-gongshu-2"]["follows"] is None and f["2019-002-gongshu-2"]["followed_by"] == []
+    before = soup(site / "issues/2019-001/index.html").find(id="gongshu-1").select_one(".zb-follow")
+    assert "后续" in before.get_text() and [a["href"] for a in before.select("a")] == [
+        "../2019-003/#gongshu-1", "../2019-002/#gongshu-1"]
+    after = soup(site / "issues/2019-002/index.html").find(id="gongshu-1").select_one(".zb-follow")
+    assert after.get_text(" ", strip=True).startswith("前情") and after.a["href"] == "../2019-001/#gongshu-1"
+
+
+@pytest.mark.parametrize("target, message", [
+    ("2019-001-gongshu-9", "找不到编号为 2019-001-gongshu-9 的问题"),
+    ("2019-003-gongshu-1", "2019-003-gongshu-1 不在更早的一期中"),
+    ("2019-001-xihu-1", "是西湖区的问题，不是拱墅区"),
+    ("33-gongshu", "格式不对 — 应为一条问题的编号"),
+])
+def test_follows_must_name_an_earlier_finding_of_the_same_district(small, target, message):
+    _follow(small, "2019-002", "gongshu", 2, target)
+    result = cli(small, "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    line = next(n for n, text in enumerate((small / "issues/2019-002/gongshu.yaml").read_text(
+        encoding="utf-8").split("\n"), 1) if "follows:" in text)
+    assert f"issues/2019-002/gongshu.yaml:{line}:" in result.stderr and message in result.stderr, result.stderr
+
+
+def test_diff_shows_a_follow_up_added(small):
+    from test_review import git
+    git(small, "init", "-q")
+    git(small, "add", "-A")
+    git(small, "commit", "-qm", "x")
+    _follow(small, "2019-002", "gongshu", 1, "2019-001-gongshu-1")
+    out = cli(small, "diff").stdout
+    assert "拱墅区 ① 前情：（空） → 2019-001-gongshu-1" in out

@@ -85,17 +85,18 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False)
     drafts = tuple(i for i in everything.issues if i.draft) if preview else ()
     indexes = build_indexes(archive)
     earlier = patterns.earlier_findings(archive)
+    links = patterns.follow_links(archive)
     commits = gitdata.commits_by_issue(root)
     changed = history.last_changed(commits)
     fixes = history.corrections(root, commits, archive)
-    pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts, earlier))
+    pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts, earlier, links))
     env = render.environment(root)
     env.globals["registry"] = archive.registry
     version = hash((archive.registry, archive.issues, site_url, site_name))
     if _EXPORTS.get("version") != version:  # under `mkdocs serve`, only when the data changed
         _EXPORTS.clear()
         _EXPORTS.update(version=version, assets={
-            export.ARCHIVE_JSON: export.archive_json(archive, earlier),
+            export.ARCHIVE_JSON: export.archive_json(archive, earlier, links),
             export.FINDINGS_CSV: export.findings_csv(archive),
             export.FEED: export.feed_xml(archive, site_url, site_name),
             export.SEARCH_NAMES: export.search_names(archive),

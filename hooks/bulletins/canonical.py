@@ -19,7 +19,7 @@ REPORT_ORDER = ("title", "sequence")
 PERIOD_ORDER = ("start", "end")
 DIST_ORDER = ("report_to", "send_to")
 DISTRICT_ORDER = ("district", "position", "summary", "metrics", "findings")
-FINDING_ORDER = ("text", "types", "departments", "place", "observed", "action")
+FINDING_ORDER = ("text", "types", "departments", "place", "observed", "action", "follows")
 NESTED = {"report": REPORT_ORDER, "period": PERIOD_ORDER, "distribution": DIST_ORDER}
 
 

@@ -18,7 +18,7 @@ FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
 
-def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict) -> dict:
+def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, links: tuple) -> dict:
     return {
         "name": r.district.name, "slug": r.district.slug, "position": position, "summary": r.summary or None,
         "metrics": dict(r.metrics),
@@ -27,11 +27,13 @@ def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict) -> 
             "types": list(f.types), "departments": list(f.departments),
             "place": f.place or None, "observed": f.observed or None, "action": f.action or None,
             "url": urls.finding(issue.id, f.anchor),
-            "earlier": [ref.id for ref in earlier.get(f"{issue.id}-{f.anchor}", ())]} for f in r.findings],
+            "earlier": [ref.id for ref in earlier.get(f"{issue.id}-{f.anchor}", ())],
+            "follows": f.follows or None,
+            "followed_by": [ref.id for ref in links[1].get(f"{issue.id}-{f.anchor}", ())]} for f in r.findings],
     }
 
 
-def _issue(i: Issue, earlier: dict) -> dict:
+def _issue(i: Issue, earlier: dict, links: tuple) -> dict:
     return {
         "id": i.id, "number": i.number, "date": i.date.isoformat(),
         "period": {"start": i.period_start.isoformat() if i.period_start else None,
@@ -41,7 +43,7 @@ def _issue(i: Issue, earlier: dict) -> dict:
         "intro": i.intro or None,
         "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None},
         "url": urls.issue(i.id),
-        "districts": [_district(i, n, r, earlier) for n, r in enumerate(i.districts, 1)],  # as printed
+        "districts": [_district(i, n, r, earlier, links) for n, r in enumerate(i.districts, 1)],  # as printed
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],
         "unplaced": list(i.unplaced),
     }
@@ -60,9 +62,11 @@ def search_names(archive: Archive) -> bytes:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def archive_json(archive: Archive, earlier: dict | None = None) -> bytes:
-    """`earlier`: finding id → its earlier findings (patterns.earlier_findings), as ids newest first."""
-    data = {"version": 1, "issues": [_issue(i, earlier or {}) for i in archive.issues]}
+def archive_json(archive: Archive, earlier: dict | None = None, links: tuple | None = None) -> bytes:
+    """`earlier`: finding id → its earlier findings (patterns.earlier_findings), as ids newest first;
+    `links`: patterns.follow_links, for `follows` and `followed_by`."""
+    links = links or ({}, {})
+    data = {"version": 1, "issues": [_issue(i, earlier or {}, links) for i in archive.issues]}
     return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=False).encode("utf-8") + b"\n"
 
 

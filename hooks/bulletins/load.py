@@ -9,6 +9,7 @@ from typing import Any
 
 from . import schema, validate, yamlio
 from .located import FileProblems
+from .patterns import check_follows
 from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry
 from .problems import Problem, errors
 from .registry import load_registry
@@ -23,7 +24,7 @@ def _finding(item: dict, slug: str, number: int) -> Finding:
         district=slug, number=number, text=item["text"], types=tuple(item.get("types", ())),
         departments=tuple(item.get("departments", ())), place=item.get("place", ""),
         observed=observed.isoformat() if hasattr(observed, "isoformat") else observed,
-        action=item.get("action", ""))
+        action=item.get("action", ""), follows=item.get("follows", ""))
 
 
 def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
@@ -229,7 +230,9 @@ def _load_archive(root: Path, only: list[Path] | None) -> tuple[Archive | None, 
     if errors(problems):
         return None, problems
     issues.sort(key=lambda i: (i.date, i.number), reverse=True)
-    return Archive(registry, tuple(issues)), problems
+    archive = Archive(registry, tuple(issues))
+    problems += check_follows(root, archive, complete=only is None)
+    return (None if errors(problems) else archive), problems
 
 
 def as_plain(data: Any) -> Any:

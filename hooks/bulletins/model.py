@@ -71,6 +71,7 @@ class Finding:
     place: str = ""
     observed: str = ""  # "2018-09-18" or "2018-09-18 14:43"
     action: str = ""
+    follows: str = ""  # id of the earlier finding this one follows up (an editor's decision)
 
     @property
     def anchor(self) -> str:

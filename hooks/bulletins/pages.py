@@ -32,6 +32,7 @@ class SiteData:
     corrections: dict = field(default_factory=dict)  # issue id → Corrections, newest first
     drafts: tuple = ()  # draft issues shown in the editor's preview only (mkdocs serve)
     earlier: dict = field(default_factory=dict)  # finding id → earlier findings (patterns.py)
+    links: tuple = ({}, {})  # (id → the finding it follows up, id → its follow-ups): patterns.follow_links
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
@@ -39,7 +40,9 @@ def issue_pages(s: SiteData) -> list[PageSpec]:
                      "issue.html",
                      {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
                       "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
-                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window},
+                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
+                      "follows": {f.anchor: s.links[0][k] for f in i.findings if (k := f"{i.id}-{f.anchor}") in s.links[0]},
+                      "followed_by": {f.anchor: s.links[1][k] for f in i.findings if (k := f"{i.id}-{f.anchor}") in s.links[1]}},
                      toc=tuple((r.district.slug, r.district.name) for r in i.districts))
             for i in s.archive.issues + s.drafts]
 

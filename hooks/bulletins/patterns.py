@@ -9,8 +9,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 
+from .located import FileProblems
 from .model import Archive, DistrictReport, Finding, Issue
+from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -55,4 +58,47 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
                     found += [hits[k] for k in sorted(hits)]
                 if found:
                     out[finding_id(issue, f)] = tuple(found)
+    return out
+
+
+def refs_by_id(archive: Archive) -> dict[str, Ref]:
+    return {finding_id(i, f): Ref(i, r, f) for i in archive.issues for r in i.districts for f in r.findings}
+
+
+def follow_links(archive: Archive) -> tuple[dict[str, Ref], dict[str, tuple[Ref, ...]]]:
+    """(finding id → the finding it follows up, finding id → its follow-ups newest first): the
+    links editors confirmed with `follows:`, both ways."""
+    refs = refs_by_id(archive)
+    follows: dict[str, Ref] = {}
+    followed_by: dict[str, list[Ref]] = defaultdict(list)
+    for fid, ref in refs.items():  # newest issue first, so follow-ups are listed newest first
+        target = refs.get(ref.finding.follows) if ref.finding.follows else None
+        if target is not None:
+            follows[fid] = target
+            followed_by[target.id].append(ref)
+    return follows, {k: tuple(v) for k, v in followed_by.items()}
+
+
+def check_follows(root: Path, archive: Archive, complete: bool = True) -> list[Problem]:
+    """`follows:` must name a finding of an earlier issue, of the same district or one this district
+    continues. With `complete=False` (only some issues loaded) an unknown id is not reported."""
+    refs = refs_by_id(archive)
+    order = {i.id: (i.date, i.number) for i in archive.issues}
+    out: list[Problem] = []
+    for ref in refs.values():
+        wanted = ref.finding.follows
+        if not wanted:
+            continue
+        fp = FileProblems(root / ref.report.source, ref.report.source)
+        where = ("findings", ref.finding.number - 1, "follows")
+        target = refs.get(wanted)
+        if target is None:
+            if complete:
+                fp.error(where, f"找不到编号为 {wanted} 的问题 — 请核对期号、区县 slug 和序号（如 2018-033-jianggan-2）")
+        elif order[target.issue.id] >= order[ref.issue.id]:
+            fp.error(where, f"{wanted} 不在更早的一期中 — “前情”只能指向本期之前的问题")
+        elif target.report.district.slug not in archive.registry.lineage(ref.report.district.slug, ref.issue.date):
+            fp.error(where, f"{wanted} 是{target.report.district.name}的问题，不是{ref.report.district.name}（或其前身）的 — "
+                     "“前情”只能指向同一区县的问题")
+        out += fp.resolve()
     return out

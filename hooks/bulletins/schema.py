@@ -57,6 +57,7 @@ FINDING = {
         "place": _STR,
         "observed": {"type": ["string", "date"]},
         "action": _STR,
+        "follows": {"type": "string", "pattern": r"^\d{4}-\d{3}-[a-z][a-z0-9]*(-[a-z0-9]+)*-\d+$"},
     },
 }
 
@@ -110,7 +111,7 @@ FIELD_NAMES = {
     "unplaced": "未归类文字", "draft": "草稿", "corrections": "更正说明", "note": "说明",
     "position": "在通报中的位置", "district": "区县", "summary": "概述", "metrics": "指标",
     "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
-    "observed": "发现时间", "action": "处理情况",
+    "observed": "发现时间", "action": "处理情况", "follows": "前情",
 }
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
                "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "true 或 false", "null": "空"}
@@ -175,6 +176,8 @@ def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
         yield path, f"{where}的值“{err.instance}”无效 — 可选：{'、'.join(map(str, err.validator_value))}"
     elif kind in ("minimum", "maximum"):
         yield path, f"{where}的值 {err.instance} 超出范围 — 应{'不小于' if kind == 'minimum' else '不大于'} {err.validator_value}"
+    elif kind == "pattern" and path[-1:] == ("follows",):
+        yield path, f"{where}的值“{err.instance}”格式不对 — 应为一条问题的编号，如 2018-033-jianggan-2（期、区县、序号）"
     elif kind == "pattern":
         yield path, f"{where}的值“{err.instance}”格式不对 — 只能用小写拼音字母、数字和连字符，如 gongshu"
     else:
