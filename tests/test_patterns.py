@@ -148,3 +148,45 @@ def test_diff_shows_a_follow_up_added(small):
     _follow(small, "2019-002", "gongshu", 1, "2019-001-gongshu-1")
     out = cli(small, "diff").stdout
     assert "拱墅区 ① 前情：（空） → 2019-001-gongshu-1" in out
+
+
+# --- open promises and the 规律 search filter ---------------------------------------------------
+
+def test_promises_are_found_in_the_samples_own_actions():
+    from bulletins import patterns
+    from bulletins.load import load_archive
+    from conftest import REPO
+    archive, _ = load_archive(REPO)
+    found = {f"{i.id}-{f.anchor}" for i in archive.issues for r in i.districts for f in r.findings
+             if patterns.promises(f)}
+    assert found == {"2018-033-jianggan-2", "2018-033-fuyang-7"}  # 近期将投入使用 / 剩余 3 个正在整改中
+    assert "2018-033-gongshu-1" not in found
+
+
+def test_a_follow_up_closes_a_promise_on_the_pending_page(tmp_path):
+    root = make_archive(tmp_path)
+    site = built(root)
+    pending = soup(site / "pending/index.html")
+    assert pending.find(id="jianggan") and "../issues/2018-033/#jianggan-2" in str(pending)
+    district = soup(site / "districts/jianggan/index.html")
+    assert district.find(id="pending") and "本期" in district.select_one(".zb-pending-list").get_text()
+    issue(root, 34, "2018-09-28", {"xihu": [["设施环境"]]})
+    folder = root / "issues/2018-034"
+    (folder / "jianggan.yaml").write_text("district: 江干区\nfindings:\n  - text: 母婴室已于 9 月 26 日投入使用。\n"
+                                          "    types: [设施环境]\n    follows: 2018-033-jianggan-2\n", encoding="utf-8")
+    site = built(root)
+    pending = soup(site / "pending/index.html")
+    assert "2018-033/#jianggan-2" not in str(pending) and "已过 1 期" in pending.get_text()  # 富阳区's still waits
+
+
+def test_the_search_filter_finds_exactly_the_recurring_and_the_pending(patterned):
+    from conftest import node_search, serve
+    data = json.loads((patterned["site"] / "data/archive.json").read_text(encoding="utf-8"))
+    recurring = {f["id"] for i in data["issues"] for d in i["districts"] for f in d["findings"] if f["earlier"]}
+    with serve(patterned["site"]) as url:
+        again, pending = node_search(patterned["site"], url, [{"q": "", "filters": {"规律": "反复出现"}},
+                                                              {"q": "", "filters": {"规律": "待跟进"}}])
+    assert {f"{r['issue']}-{r['anchor']}" for r in again} == recurring
+    assert pending == []  # the hand-made issues promise nothing
+    page = soup(patterned["site"] / "search/index.html")
+    assert page.select_one("input[name='规律'][value='反复出现']") is not None

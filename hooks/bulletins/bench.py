@@ -119,7 +119,7 @@ def prepare_baseline(ours: Path, work: Path) -> tuple[Path, Path]:
     config = re.sub(r"(?m)^watch:\n(?:  - .*\n)+", "", config)
     (base / "mkdocs.yml").write_text(config, encoding="utf-8")
     records = work / "records"
-    searchindex.write_records(environment(ours), site.archive, records)
+    searchindex.write_records(environment(ours), site.archive, records, flags=site.flags)
     return base, records
 
 

@@ -26,6 +26,7 @@ class Site:
     env: Environment
     changed: dict
     templates: int  # a version of our page templates: part of every cached page's key
+    flags: dict  # finding id → values of the search filter 规律 (patterns.flags)
 
     def update_date(self, url: str) -> str | None:
         """The sitemap date of a page: when its issue's data last changed in git."""
@@ -86,10 +87,12 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False)
     indexes = build_indexes(archive)
     earlier = patterns.earlier_findings(archive)
     links = patterns.follow_links(archive)
+    pending = patterns.open_promises(archive, links[1])
+    flags = patterns.flags(earlier, pending)
     commits = gitdata.commits_by_issue(root)
     changed = history.last_changed(commits)
     fixes = history.corrections(root, commits, archive)
-    pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts, earlier, links))
+    pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts, earlier, links, pending, flags))
     env = render.environment(root)
     env.globals["registry"] = archive.registry
     version = hash((archive.registry, archive.issues, site_url, site_name))
@@ -102,4 +105,4 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False)
             export.SEARCH_NAMES: export.search_names(archive),
         })
     assets = _EXPORTS["assets"]
-    return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root))
+    return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root), flags)

@@ -33,6 +33,8 @@ class SiteData:
     drafts: tuple = ()  # draft issues shown in the editor's preview only (mkdocs serve)
     earlier: dict = field(default_factory=dict)  # finding id → earlier findings (patterns.py)
     links: tuple = ({}, {})  # (id → the finding it follows up, id → its follow-ups): patterns.follow_links
+    pending: tuple = ()  # open promises, newest first (patterns.open_promises)
+    flags: dict = field(default_factory=dict)  # finding id → 规律 filter values (patterns.flags)
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
@@ -115,6 +117,7 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
+            "pending": [p for p in s.pending if p.ref.report.district.slug == d.slug],
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date, p.value) for p in pts],
                                                 integer=not name.startswith("满意率")), pts)
@@ -180,6 +183,15 @@ def corrections_page(s: SiteData) -> list[PageSpec]:
     return [PageSpec(urls.CORRECTIONS, "更正记录", "corrections.html", {"items": items})]
 
 
+def pending_page(s: SiteData) -> list[PageSpec]:
+    """待跟进: promised work (近期将…, 正在…) that no later finding follows up yet, by district."""
+    by_district = [(d, [p for p in s.pending if p.ref.report.district.slug == d.slug])
+                   for d in s.archive.registry.districts]
+    return [PageSpec(urls.PENDING, "待跟进", "pending.html", {
+        "by_district": [(d, ps) for d, ps in by_district if ps], "count": len(s.pending),
+        "window": s.archive.registry.recurrence_window})]
+
+
 def search_page(s: SiteData) -> list[PageSpec]:
     """The full search view; its filter pane lists every value with its count of findings."""
     reg, idx = s.archive.registry, s.indexes
@@ -191,13 +203,15 @@ def search_page(s: SiteData) -> list[PageSpec]:
         ("部门", [(x.name, len(idx.by_department[x.name]), ()) for x in reg.departments
                 if idx.by_department.get(x.name)]),
         ("年份", [(str(y), n, ()) for y, n in sorted(by_year.items(), reverse=True)]),
+        ("规律", [(v, n, ()) for v in ("反复出现", "待跟进")
+                if (n := sum(v in fl for fl in s.flags.values()))]),
     ]
     return [PageSpec(urls.SEARCH, "搜索", "search.html", {"facets": facets})]
 
 
 PAGE_KINDS: tuple[Callable[[SiteData], list[PageSpec]], ...] = (
     home_block, issue_pages, archive_pages, district_pages, type_pages, department_pages,
-    corrections_page, search_page,
+    corrections_page, pending_page, search_page,
 )
 
 

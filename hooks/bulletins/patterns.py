@@ -7,6 +7,7 @@ one problem type with it. Derived from the data at every build, never stored.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -101,4 +102,41 @@ def check_follows(root: Path, archive: Archive, complete: bool = True) -> list[P
             fp.error(where, f"{wanted} 是{target.report.district.name}的问题，不是{ref.report.district.name}（或其前身）的 — "
                      "“前情”只能指向同一区县的问题")
         out += fp.resolve()
+    return out
+
+
+# Words of an action that promises work still to come: 近期将投入使用, 正在整改, 计划…, 限期整改.
+PROMISE = re.compile(r"将|近期|计划|限期|正在|拟")
+
+
+def promises(finding: Finding) -> bool:
+    """The finding's action (or, without one, its text) promises future work."""
+    return bool(PROMISE.search(finding.action or finding.text))
+
+
+@dataclass(frozen=True)
+class Promise:
+    ref: Ref
+    age: int  # issues published since (0: the latest issue)
+
+
+def open_promises(archive: Archive, followed_by: dict[str, tuple[Ref, ...]]) -> tuple[Promise, ...]:
+    """Promised work nobody has reported on: no finding `follows` it yet. Newest first."""
+    out = []
+    for age, issue in enumerate(archive.issues):
+        for report in issue.districts:
+            for f in report.findings:
+                if promises(f) and finding_id(issue, f) not in followed_by:
+                    out.append(Promise(Ref(issue, report, f), age))
+    return tuple(out)
+
+
+RECURRING, PENDING = "反复出现", "待跟进"
+
+
+def flags(earlier: dict[str, tuple[Ref, ...]], pending: tuple[Promise, ...]) -> dict[str, tuple[str, ...]]:
+    """Finding id → its values of the search filter 规律 (反复出现, 待跟进)."""
+    out: dict[str, tuple[str, ...]] = {fid: (RECURRING,) for fid in earlier}
+    for p in pending:
+        out[p.ref.id] = out.get(p.ref.id, ()) + (PENDING,)
     return out

@@ -37,7 +37,7 @@ from . import pagefind_canon, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType
 from .textutil import initials_of, pinyin_of, toneless
 
-FACETS = ("区县", "问题类型", "部门", "年份")  # the filter names readers see; search.js uses the same
+FACETS = ("区县", "问题类型", "部门", "年份", "规律")  # the filter names readers see; search.js uses the same
 OUTPUT = "pagefind"  # folder in the built site
 _SPACES = frozenset(" \t\n\r\f\v")
 _HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
@@ -108,7 +108,8 @@ class Record:
     findings: list[tuple[str, str]]  # (anchor, words first seen in that finding); last: ("", keys)
 
 
-def _records(issue: Issue, position: int, report: DistrictReport, archive: Archive) -> list[Record]:
+def _records(issue: Issue, position: int, report: DistrictReport, archive: Archive,
+             flags: dict | None = None) -> list[Record]:
     """One record per finding: Pagefind's filters and counts are then exact per finding (the
     search page's counts follow the query), and a result is one fragment of one finding."""
     reg = archive.registry
@@ -117,15 +118,16 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
     out = []
     for f in report.findings:
         keys = _unique(dkeys + [k for t in f.types if reg.type(t) for k in type_keys(reg.type(t))])
+        marks = list((flags or {}).get(f"{issue.id}-{f.anchor}", ()))
         item = {"a": f.anchor, "n": f.number, "text": f.text, "types": list(f.types),
-                "departments": list(f.departments), "keys": keys}
+                "departments": list(f.departments), "keys": keys, "flags": marks}
         # newest issue first; within an issue, bulletin order. The letter keeps Pagefind's sort lexical.
         order = f"k{issue.date.strftime('%Y%m%d')}{issue.number:05d}{999 - position:03d}{999 - f.number:03d}"
         out.append(Record(
             path=f"{issue.id}/{f.anchor}.html",
             sort=order,
             filters={"区县": [d.name], "问题类型": sorted(f.types), "部门": sorted(f.departments),
-                     "年份": [str(issue.year)]},
+                     "年份": [str(issue.year)], "规律": marks},
             meta={"title": f"第 {issue.number} 期 {d.name} {f.number}", "issue": issue.id,
                   "number": str(issue.number), "date": issue.date.isoformat(), "district": d.name,
                   "slug": d.slug, "url": urls.issue(issue.id), "order": order, "findings": _json_meta([item])},
@@ -134,14 +136,15 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
     return out
 
 
-def records(archive: Archive) -> list[Record]:
-    return [rec for i in archive.issues for pos, r in enumerate(i.districts) for rec in _records(i, pos, r, archive)]
+def records(archive: Archive, flags: dict | None = None) -> list[Record]:
+    return [rec for i in archive.issues for pos, r in enumerate(i.districts)
+            for rec in _records(i, pos, r, archive, flags)]
 
 
 _RENDERED: dict[tuple, tuple[tuple[str, str], ...]] = {}  # lives as long as the process: `mkdocs serve`
 
 
-def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
+def rendered_records(env: Environment, archive: Archive, flags: dict | None = None) -> dict[str, str]:
     """File name → HTML of every record. A district report that has not changed since the last
     build in this process is not rendered again (an edit in `mkdocs serve` touches one or two)."""
     template = env.get_template("search_record.html")
@@ -153,11 +156,12 @@ def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
         for pos, report in enumerate(i.districts):
             if not report.findings:
                 continue
-            key = (version, head, pos, report)
+            marks = tuple((flags or {}).get(f"{i.id}-{f.anchor}", ()) for f in report.findings)
+            key = (version, head, pos, report, marks)  # 规律 depends on other issues: part of the key
             hit = _RENDERED.get(key)
             if hit is None:
                 hit = tuple((rec.path, template.render(page_url="", record=rec))
-                            for rec in _records(i, pos, report, archive))
+                            for rec in _records(i, pos, report, archive, flags))
             used[key] = hit
             out.update(hit)
     _RENDERED.clear()
@@ -166,9 +170,9 @@ def rendered_records(env: Environment, archive: Archive) -> dict[str, str]:
 
 
 def write_records(env: Environment, archive: Archive, folder: Path,
-                  on_disk: dict[str, str] | None = None) -> int:
+                  on_disk: dict[str, str] | None = None, flags: dict | None = None) -> int:
     """Writes the records; with `on_disk` (what the folder already holds) only what changed."""
-    files = rendered_records(env, archive)
+    files = rendered_records(env, archive, flags)
     for path, html in files.items():
         if on_disk is not None and on_disk.get(path) == html:
             continue
@@ -196,7 +200,7 @@ class IndexJob:
     The records go to a scratch folder, never into the site; the index goes to site/pagefind/."""
 
     def __init__(self, env: Environment, archive: Archive, site_dir: Path, keep_records: bool = False,
-                 start: bool = True) -> None:
+                 start: bool = True, flags: dict | None = None) -> None:
         _sweep_scratch()
         if keep_records:  # mkdocs serve: one records folder for the process, rewritten where changed
             global _SERVE_RECORDS
@@ -207,7 +211,7 @@ class IndexJob:
             self._tmp, on_disk = _scratch_dir(), None
         self._keep = keep_records
         self.cancelled = False
-        self.count = write_records(env, archive, Path(self._tmp.name), on_disk)
+        self.count = write_records(env, archive, Path(self._tmp.name), on_disk, flags)
         self.out = site_dir / OUTPUT
         self._proc: subprocess.Popen | None = None
         if start:

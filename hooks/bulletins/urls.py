@@ -12,7 +12,8 @@ TYPES = "types/"
 DEPARTMENTS = "departments/"
 SEARCH = "search/"
 CORRECTIONS = "corrections/"
-NAV_PAGES = (ARCHIVE, DISTRICTS, TYPES, DEPARTMENTS, CORRECTIONS, SEARCH)  # generated, named in the nav
+PENDING = "pending/"
+NAV_PAGES = (ARCHIVE, DISTRICTS, TYPES, DEPARTMENTS, PENDING, CORRECTIONS, SEARCH)  # generated, in the nav
 
 
 def issue(issue_id: str) -> str:

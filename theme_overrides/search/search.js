@@ -15,7 +15,7 @@
 // term, so what is listed is exactly what contains what was typed. `normalize` must match the
 // Python one character for character.
 
-export const FACETS = ["区县", "问题类型", "部门", "年份"];
+export const FACETS = ["区县", "问题类型", "部门", "年份", "规律"]; // 规律: 反复出现, 待跟进
 
 const SPACES = new Set([" ", "\t", "\n", "\r", "\f", "\v"]);
 const HEX_AS_LETTERS = "abcdefghijklmnop";
@@ -159,7 +159,8 @@ function facetMatches(filters, record, finding) {
     has("区县", [record.district]) &&
     has("年份", [record.date.slice(0, 4)]) &&
     has("问题类型", finding.types) &&
-    has("部门", finding.departments)
+    has("部门", finding.departments) &&
+    has("规律", finding.flags ?? [])
   );
 }
 
