@@ -190,3 +190,56 @@ def test_the_search_filter_finds_exactly_the_recurring_and_the_pending(patterned
     assert pending == []  # the hand-made issues promise nothing
     page = soup(patterned["site"] / "search/index.html")
     assert page.select_one("input[name='规律'][value='反复出现']") is not None
+
+
+# --- heat maps ------------------------------------------------------------------------------------
+
+def _heat_cells(page_path: Path) -> list[tuple[str, str, int, str | None]]:
+    fig = soup(page_path).find(id="heat-chart")
+    months = [th.get_text() for th in fig.select("thead th")][1:]
+    cells = []
+    for row in fig.select("tbody tr"):
+        for month, td in zip(months, row.select("td")):
+            a = td.find("a")
+            cells.append((row.th.get_text(), month, int(td.get_text()), a["href"] if a else None))
+    return cells
+
+
+@pytest.mark.parametrize("path, facet", [("districts/xiaoshan/", "types"), ("types/zizhu-shebei/", "district")])
+def test_heat_map_counts_match_the_model_and_link_to_exactly_them(synth_site, path, facet):
+    from collections import Counter
+    from urllib.parse import parse_qs, urlparse
+
+    from conftest import node_search, serve
+    data = json.loads((synth_site / "data/archive.json").read_text(encoding="utf-8"))
+    counts: Counter = Counter()
+    for i in data["issues"]:
+        for d in i["districts"]:
+            for f in d["findings"]:
+                if path.startswith("districts/") and d["slug"] == "xiaoshan":
+                    counts.update((t, i["date"][:7]) for t in f["types"])
+                elif path.startswith("types/") and "自助设备" in f["types"]:
+                    counts[(d["name"], i["date"][:7])] += 1
+    cells = _heat_cells(synth_site / path / "index.html")
+    months = sorted({m for _, m in counts})[-12:]
+    assert sorted({m for _, m, _, _ in cells}) == months
+    assert all(n == counts[(row, m)] for row, m, n, _ in cells)
+    assert sum(n for *_, n, _ in cells) == sum(v for (r, m), v in counts.items() if m in months)
+    sample = [c for c in cells if c[2]][:6]
+    with serve(synth_site) as url:
+        found = node_search(synth_site, url, [
+            {"q": "", "filters": {k: v[0] for k, v in parse_qs(urlparse(href).query).items()}} for *_, href in sample])
+    for (row, month, n, href), results in zip(sample, found):
+        assert len(results) == n and all(r["date"].startswith(month) for r in results), (row, month)
+    svg = soup(synth_site / path / "index.html").find(id="heat-chart").select_one("svg.zb-chart--wide")
+    assert svg["role"] == "img" and len(svg.select("a")) == sum(1 for c in cells if c[2])
+
+
+def test_synth_plants_recurrences_follow_ups_and_promises(synth_site):
+    data = json.loads((synth_site / "data/archive.json").read_text(encoding="utf-8"))
+    findings = [f for i in data["issues"] for d in i["districts"] for f in d["findings"]]
+    assert sum(1 for f in findings if f["earlier"]) > 50
+    followed = [f for f in findings if f["follows"]]
+    assert len(followed) > 10 and all(f["follows"] in {g["id"] for g in findings} for f in followed)
+    pending = soup(synth_site / "pending/index.html").select(".zb-pending-list li")
+    assert pending and len(pending) < sum(1 for f in findings if "将" in (f["action"] or "") or "正在" in (f["action"] or ""))

@@ -218,3 +218,51 @@ def _hbars(size: Size, title: str, desc: str, items: list[tuple[str, float]]) ->
         out.append(_text(x0 + w + 6, y + row * 0.68, fmt(value), size, "start", "zb-tick zb-value"))
     out.append(f'<line x1="{x0:.1f}" x2="{x0:.1f}" y1="4" y2="{4 + len(items) * row:.1f}" class="zb-axis"/>')
     return _svg(size, int(8 + len(items) * row), title, desc, "".join(out))
+
+
+# --- counts per category and month (heat maps) -------------------------------------------------
+
+HEAT_MONTHS = {"wide": 12, "narrow": 6}  # the most recent months drawn (the table has the page's 12)
+
+
+def heat_map(title: str, rows: list[str], months: list[str], counts: dict[tuple[str, str], int],
+             href: dict[tuple[str, str], str]) -> Markup:
+    """Rows (types or districts) × the most recent months, each cell's count written in it and
+    linked (`href`, already relative to the page) to exactly those findings."""
+    if not rows or not months:
+        return Markup("")
+    top = max(counts.values(), default=0)
+    desc = f"{len(rows)} 行 × {len(months)} 个月，单格最多 {top} 条"
+    return _both(lambda size, t, d: _heat(size, t, d, rows, months, counts, href), title, desc)
+
+
+def _heat(size: Size, title: str, desc: str, rows: list[str], months: list[str],
+          counts: dict[tuple[str, str], int], href: dict[tuple[str, str], str]) -> str:
+    shown = months[-HEAT_MONTHS[size.name]:]
+    row_h = size.font * 2
+    left = _label_width(rows, size) + 10
+    col_w = (size.width - left - 4) / len(shown)
+    top_pad = size.font * 1.8
+    hi = max((counts.get((r, m), 0) for r in rows for m in shown), default=0) or 1
+    out = []
+    for j, m in enumerate(shown):
+        first = size is WIDE and (j == 0 or m[5:] == "01")  # a phone's columns have room for 月 only
+        label = f"{m[:4]}年{int(m[5:])}月" if first else f"{int(m[5:])}月"
+        out.append(_text(left + (j + 0.5) * col_w, size.font * 1.2, label, size, "middle", "zb-tick"))
+    for i, r in enumerate(rows):
+        y = top_pad + i * row_h
+        out.append(_text(left - 8, y + row_h * 0.68, r, size, "end", "zb-tick zb-label"))
+        for j, m in enumerate(shown):
+            n = counts.get((r, m), 0)
+            x = left + j * col_w
+            shade = 0 if not n else 1 + int(4 * n / hi)  # 0 (none) … 5 (the most)
+            cell = (f'<rect x="{x + 1:.1f}" y="{y + 1:.1f}" width="{col_w - 2:.1f}" height="{row_h - 2:.1f}" '
+                    f'class="zb-heat zb-heat-{min(shade, 5)}"><title>{escape(r)} {escape(m)}：{n}</title></rect>')
+            if n:
+                cell += _text(x + col_w / 2, y + row_h * 0.68, str(n), size, "middle",
+                              "zb-tick zb-heat-n" + (" zb-heat-n--dark" if shade >= 3 else ""))
+                link = href.get((r, m))
+                if link:
+                    cell = f'<a href="{escape(link)}">{cell}</a>'
+            out.append(cell)
+    return _svg(size, int(top_pad + len(rows) * row_h + 4), title, desc, "".join(out))

@@ -90,6 +90,24 @@ def _months(entries: tuple[ix.Entry, ...]) -> list[tuple[str, int]]:
 
 
 LATEST = 20  # findings a type, department or district page shows before its pages by year
+HEAT_MONTHS = 12  # months in a heat map and its table: the most recent ones
+
+
+def _heat(page_url: str, title: str, entries: tuple[ix.Entry, ...], row_of, facet: str,
+          fixed: dict[str, str], order: list[str]) -> dict:
+    """A heat map of rows (types or districts) × the recent months, each count linked to the search
+    page listing exactly those findings; with the same numbers as a table."""
+    counts: Counter = Counter()
+    for e in entries:
+        for row in row_of(e):
+            counts[(row, e.issue.date.strftime("%Y-%m"))] += 1
+    months = sorted({m for _, m in counts})[-HEAT_MONTHS:]
+    rows = [r for r in order if any(counts[(r, m)] for m in months)]
+    href = {(r, m): urls.search({**fixed, facet: r, "月份": m}) for r in rows for m in months if counts[(r, m)]}
+    rel = {k: urls.relative(page_url, v) for k, v in href.items()}
+    table = [(r, None, *({"n": counts[(r, m)], "href": href.get((r, m))} for m in months)) for r in rows]
+    return {"heat": charts.heat_map(title, rows, months, dict(counts), rel), "heat_head": [facet, *months],
+            "heat_rows": table}
 
 
 def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district: bool) -> tuple[dict, list[PageSpec]]:
@@ -114,8 +132,10 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         recent_ids = {i.id for i in s.archive.issues[:window]}
         recurring = tuple(e for e in entries if e.issue.id in recent_ids
                           and f"{e.issue.id}-{e.finding.anchor}" in s.earlier)
+        heat = _heat(urls.district(d.slug), f"{d.name}：各问题类型每月问题数", entries, lambda e: e.finding.types,
+                     "问题类型", {"区县": d.name}, [t.name for t in reg.types])
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
-            **paged, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
+            **paged, **heat, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
             "pending": [p for p in s.pending if p.ref.report.district.slug == d.slug],
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
@@ -141,8 +161,10 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
         by_d = _district_counts(s, entries)
         paged, years = _by_year(url(item.slug), item.name, entries, True)
         out += years
+        heat = _heat(url(item.slug), f"{item.name}：各区县每月问题数", entries, lambda e: (e.report.district.name,),
+                     "区县", {kind: item.name}, [d.name for d in s.archive.registry.districts])
         out.append(PageSpec(url(item.slug), item.name, "topic.html", {
-            **paged, "kind": kind, "item": item, "count": len(entries), "issues": len({e.issue.id for e in entries}),
+            **paged, **heat, "kind": kind, "item": item, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "by_district": by_d,
             "district_chart": charts.hbar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
             "month_chart": charts.month_chart(f"{item.name}：每月问题数", _months(entries)),

@@ -37,7 +37,7 @@ from . import pagefind_canon, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType
 from .textutil import initials_of, pinyin_of, toneless
 
-FACETS = ("区县", "问题类型", "部门", "年份", "规律")  # the filter names readers see; search.js uses the same
+FACETS = ("区县", "问题类型", "部门", "年份", "规律", "月份")  # search.js uses the same (月份: links only)
 OUTPUT = "pagefind"  # folder in the built site
 _SPACES = frozenset(" \t\n\r\f\v")
 _HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
@@ -127,7 +127,7 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
             path=f"{issue.id}/{f.anchor}.html",
             sort=order,
             filters={"区县": [d.name], "问题类型": sorted(f.types), "部门": sorted(f.departments),
-                     "年份": [str(issue.year)], "规律": marks},
+                     "年份": [str(issue.year)], "规律": marks, "月份": [issue.date.strftime("%Y-%m")]},
             meta={"title": f"第 {issue.number} 期 {d.name} {f.number}", "issue": issue.id,
                   "number": str(issue.number), "date": issue.date.isoformat(), "district": d.name,
                   "slug": d.slug, "url": urls.issue(issue.id), "order": order, "findings": _json_meta([item])},

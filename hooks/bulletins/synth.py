@@ -34,6 +34,9 @@ FINDINGS = (
 )
 ACTIONS = ("已责令整改。", "已进行通报并责令整改。", "已督促相关单位完成整改。", "已整改到位。",
            "已要求部门进行整改。", "")
+# Promises of work to come (待跟进 until a later finding follows them up) and the follow-ups.
+PROMISES = ("已联系厂家维修，近期将恢复使用。", "正在整改中，限期两周内完成。", "已制定整改计划，将于下月底前完成。")
+FOLLOW_UPS = ("上期通报的问题已整改完成，经复查{place}已恢复正常。", "对上期通报问题进行复查，{place}相关问题已全部整改到位。")
 
 
 class _Trend:
@@ -51,7 +54,7 @@ def _finding(rng: random.Random, day: dt.date, registry) -> dict:
     kind, dept, template = rng.choice(FINDINGS)
     when = f"{day.month} 月 {day.day} 日 {rng.randint(8, 16)} 时 {rng.randint(0, 59):02d} 分"
     text = template.format(place=rng.choice(PLACES), when=when, n=rng.randint(2, 40), dept=dept)
-    text += rng.choice(ACTIONS)
+    text += rng.choice(PROMISES) if rng.random() < 0.1 else rng.choice(ACTIONS)
     out: dict = {"text": text, "types": [kind]}
     if dept:
         out["departments"] = [dept]
@@ -61,6 +64,18 @@ def _finding(rng: random.Random, day: dt.date, registry) -> dict:
     act = annotate.action_of(text)
     if act:
         out["action"] = act
+    return out
+
+
+def _follow_ups(rng: random.Random, waiting: list[tuple[str, dict]]) -> list[dict]:
+    """Some of a district's promises are reported done a week or a few later (`follows`)."""
+    out = []
+    for item in list(waiting):
+        if rng.random() < 0.4:
+            waiting.remove(item)
+            fid, promised = item
+            text = rng.choice(FOLLOW_UPS).format(place=rng.choice(PLACES))
+            out.append({"text": text, "types": list(promised["types"]), "action": "已整改到位。", "follows": fid})
     return out
 
 
@@ -87,6 +102,7 @@ def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, d
     publisher = last.publisher if last else "杭州市“最多跑一次”改革专题组办公室"
     title = last.report_title if last else "“最多跑一次”改革各区、县（市）和管委会自查情况通报"
     trends = {d.slug: _Trend(rng) for d in archive.registry.districts}
+    waiting: dict[str, list[tuple[str, dict]]] = {}  # district → (finding id, finding) promising work
     out = []
     for _ in range(count):
         prev, day = day, day + dt.timedelta(days=7)
@@ -106,6 +122,10 @@ def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, d
                 text, metrics = _callbacks(rng, trends[d.slug], d)
                 data["metrics"] = metrics
                 findings.insert(0, {"text": text, "types": ["满意度回访"], "action": "已对不满意件逐件核实。"})
+            findings += _follow_ups(rng, waiting.setdefault(d.slug, []))
+            folder = f"{day.year}-{number:03d}"
+            waiting[d.slug] += [(f"{folder}-{d.slug}-{n}", f) for n, f in enumerate(findings, 1)
+                                if any(p in f.get("action", "") for p in PROMISES)]
             data["findings"] = findings
             districts[d.slug] = data
         out.append((f"{day.year}-{number:03d}", issue, districts))

@@ -15,7 +15,7 @@
 // term, so what is listed is exactly what contains what was typed. `normalize` must match the
 // Python one character for character.
 
-export const FACETS = ["区县", "问题类型", "部门", "年份", "规律"]; // 规律: 反复出现, 待跟进
+export const FACETS = ["区县", "问题类型", "部门", "年份", "规律", "月份"]; // 规律: 反复出现, 待跟进; 月份: 2019-03
 
 const SPACES = new Set([" ", "\t", "\n", "\r", "\f", "\v"]);
 const HEX_AS_LETTERS = "abcdefghijklmnop";
@@ -158,6 +158,7 @@ function facetMatches(filters, record, finding) {
   return (
     has("区县", [record.district]) &&
     has("年份", [record.date.slice(0, 4)]) &&
+    has("月份", [record.date.slice(0, 7)]) &&
     has("问题类型", finding.types) &&
     has("部门", finding.departments) &&
     has("规律", finding.flags ?? [])

@@ -180,8 +180,12 @@ function setupPage(root) {
   let generation = 0;
   if (matchMedia("(max-width: 44.984375em)").matches) pane.open = false; // a phone: results first
 
+  // Filters a link may carry that the pane has no box for (月份, from a heat map's cell).
+  let extra = {};
+  const boxed = (name) => form.querySelector(`input[type=checkbox][name="${name}"]`) !== null;
+
   function chosen() {
-    const out = {};
+    const out = { ...extra };
     for (const name of FACETS) {
       const values = [...form.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((c) => c.value);
       if (values.length) out[name] = values;
@@ -195,6 +199,7 @@ function setupPage(root) {
     for (const box of form.querySelectorAll("input[type=checkbox]")) {
       box.checked = params.getAll(box.name).includes(box.value);
     }
+    extra = Object.fromEntries(FACETS.filter((n) => !boxed(n) && params.getAll(n).length).map((n) => [n, params.getAll(n)]));
   }
 
   function chip(label, title, onRemove) {
@@ -225,7 +230,17 @@ function setupPage(root) {
         run(true);
       }));
     }
-    const n = form.querySelectorAll("input[type=checkbox]:checked").length + c.understood.length;
+    for (const [name, values] of Object.entries(extra)) {
+      for (const v of values) {
+        chips.append(chip(`${name}：${v}`, "去掉筛选", () => {
+          extra[name] = extra[name].filter((x) => x !== v);
+          if (!extra[name].length) delete extra[name];
+          run(true);
+        }));
+      }
+    }
+    const n = form.querySelectorAll("input[type=checkbox]:checked").length + c.understood.length
+      + Object.values(extra).reduce((k, vs) => k + vs.length, 0);
     paneCount.textContent = n ? `（已选 ${n} 项）` : "";
   }
 
@@ -258,6 +273,7 @@ function setupPage(root) {
         for (const box of form.querySelectorAll("input[type=checkbox]")) {
           box.checked = (s.filters[box.name] ?? []).includes(box.value);
         }
+        extra = Object.fromEntries(Object.entries(s.filters).filter(([n]) => !boxed(n)));
         run(true);
       });
       hints.append(b);
