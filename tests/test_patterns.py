@@ -232,7 +232,8 @@ def test_heat_map_counts_match_the_model_and_link_to_exactly_them(synth_site, pa
     for (row, month, n, href), results in zip(sample, found):
         assert len(results) == n and all(r["date"].startswith(month) for r in results), (row, month)
     svg = soup(synth_site / path / "index.html").find(id="heat-chart").select_one("svg.zb-chart--wide")
-    assert svg["role"] == "img" and len(svg.select("a")) == sum(1 for c in cells if c[2])
+    assert svg["role"] == "group" and len(svg.select("a")) == sum(1 for c in cells if c[2])
+    assert all(a["aria-label"].endswith(" 条") for a in svg.select("a"))
 
 
 def test_synth_plants_recurrences_follow_ups_and_promises(synth_site):
@@ -243,3 +244,20 @@ def test_synth_plants_recurrences_follow_ups_and_promises(synth_site):
     assert len(followed) > 10 and all(f["follows"] in {g["id"] for g in findings} for f in followed)
     pending = soup(synth_site / "pending/index.html").select(".zb-pending-list li")
     assert pending and len(pending) < sum(1 for f in findings if "将" in (f["action"] or "") or "正在" in (f["action"] or ""))
+
+
+def test_the_importer_proposes_a_follow_up_as_a_comment_to_confirm(archive):
+    from conftest import FIXTURES
+    result = cli(archive, "import", str(FIXTURES / "2018-034-followup.txt"))
+    assert result.returncode == 0, result.stderr
+    assert "建议：江干区 第 1 条可能是对 2018-033-jianggan-2 的跟进" in result.stderr
+    path = archive / "issues/2018-034/jianggan.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "    # follows: 2018-033-jianggan-2  # 导入时的建议" in text
+    assert text.count("# follows:") == 1, "a similar finding without follow-up wording is a recurrence, not proposed"
+    assert cli(archive, "validate").returncode == 0 and cli(archive, "fmt", "--check").returncode == 0
+    path.write_text(text.replace("    # follows: ", "    follows: "), encoding="utf-8")  # the editor confirms
+    assert cli(archive, "validate").returncode == 0
+    site = built(archive)
+    assert "后续" in soup(site / "issues/2018-033/index.html").find(id="jianggan-2").select_one(".zb-follow").get_text()
+    assert "2018-033/#jianggan-2" not in str(soup(site / "pending/index.html"))

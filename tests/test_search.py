@@ -174,7 +174,7 @@ def test_index_is_pagefind_with_our_facets_and_no_material_search(sample_site):
     page = soup(sample_site / "search" / "index.html")
     assert [lg.get_text() for lg in page.select(".zb-facet legend")] == list(searchindex.FACETS)
     js = (sample_site / "search" / "search.js").read_text(encoding="utf-8")
-    assert 'export const FACETS = ["区县", "问题类型", "部门", "年份"]' in js
+    assert 'export const FACETS = ["区县", "问题类型", "部门", "年份", "规律", "月份"]' in js
 
 
 def test_index_words_are_letters_only_pairs_with_an_end_mark():

@@ -59,9 +59,11 @@ def fmt(value: float, integer: bool = True) -> str:
 
 # --- frames -----------------------------------------------------------------------------------
 
-def _svg(size: Size, height: int, title: str, desc: str, body: str) -> str:
+def _svg(size: Size, height: int, title: str, desc: str, body: str, role: str = "img") -> str:
+    """role="img" for a picture; a heat map whose cells are links is a "group" (links inside an
+    image would be hidden from assistive technology)."""
     return (f'<svg class="zb-chart zb-chart--{size.name}" viewBox="0 0 {size.width} {height}" '
-            f'width="{size.width}" height="{height}" role="img" aria-label="{escape(title)}" '
+            f'width="{size.width}" height="{height}" role="{role}" aria-label="{escape(title)}" '
             f'xmlns="http://www.w3.org/2000/svg" style="--zb-font: {size.font}px">'
             f'<title>{escape(title)}</title><desc>{escape(desc)}</desc>{body}</svg>')
 
@@ -263,6 +265,6 @@ def _heat(size: Size, title: str, desc: str, rows: list[str], months: list[str],
                               "zb-tick zb-heat-n" + (" zb-heat-n--dark" if shade >= 3 else ""))
                 link = href.get((r, m))
                 if link:
-                    cell = f'<a href="{escape(link)}">{cell}</a>'
+                    cell = f'<a href="{escape(link)}" aria-label="{escape(r)} {escape(m)}：{n} 条">{cell}</a>'
             out.append(cell)
-    return _svg(size, int(top_pad + len(rows) * row_h + 4), title, desc, "".join(out))
+    return _svg(size, int(top_pad + len(rows) * row_h + 4), title, desc, "".join(out), role="group")

@@ -110,17 +110,40 @@ def import_cmd(file: Path, force: bool) -> None:
         raise click.ClickException(f"导入失败：{exc}\n未写入任何文件。") from None
     folder = f"{parsed.issue['date'].year}-{parsed.issue['number']:03d}"
     target = root / "issues" / folder
-    files = writer.issue_files(parsed.issue, parsed.districts, registry)
+    proposals = _follow_proposals(root, parsed)
+    files = writer.issue_files(parsed.issue, parsed.districts, registry, proposals)
     try:
         writer.write_issue_folder(target, files, force)
     except FileExistsError:
         raise click.ClickException(f"issues/{folder}/ 已存在 — 如要覆盖，请加 --force。未写入任何文件。") from None
     for warning in parsed.warnings:
         click.echo(f"警告：{warning}", err=True)
+    for slug, found in proposals.items():
+        for n, (fid, score) in sorted(found.items()):
+            name = parsed.districts[slug]["district"]
+            click.echo(f"建议：{name} 第 {n} 条可能是对 {fid} 的跟进（文字相似度 {score}），"
+                       f"已在 issues/{folder}/{slug}.yaml 中写为注释 — 确认后删去“# ”", err=True)
     n = sum(len(d["findings"]) for d in parsed.districts.values())
     click.echo(f"已写入 issues/{folder}/：{len(files)} 个文件，{len(parsed.districts)} 个区县，{n} 条问题")
     for name in files:
         click.echo(f"  issues/{folder}/{name}")
+
+
+def _follow_proposals(root: Path, parsed) -> dict[str, dict[int, tuple[str, float]]]:
+    """Likely follow-ups of earlier findings, for the editor to confirm (none if the archive has errors)."""
+    from . import patterns
+    from .load import load_archive
+
+    archive, _ = load_archive(root)
+    if archive is None:
+        return {}
+    out: dict[str, dict[int, tuple[str, float]]] = {}
+    for slug, data in parsed.districts.items():
+        for n, finding in enumerate(data["findings"], 1):
+            found = patterns.propose_follow(archive, parsed.issue["date"], slug, finding)
+            if found:
+                out.setdefault(slug, {})[n] = found
+    return out
 
 
 @_command("new")

@@ -110,15 +110,31 @@ def _heat(page_url: str, title: str, entries: tuple[ix.Entry, ...], row_of, face
             "heat_rows": table}
 
 
-def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district: bool) -> tuple[dict, list[PageSpec]]:
+def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district: bool,
+             extra: Callable[[int], dict] | None = None) -> tuple[dict, list[PageSpec]]:
     """A page's latest findings and its year pages (url + "2019/"): pages stay small at any archive
     size, each finding is on exactly one year page, and search covers everything regardless."""
     years = sorted(Counter(e.issue.year for e in entries).items(), reverse=True)
     nav = [(y, n, urls.in_year(url, y)) for y, n in years]
     specs = [PageSpec(urls.in_year(url, y), f"{title} · {y} 年", "entries_year.html", {
         "title": title, "back": url, "year": y, "years": nav, "count": n, "show_district": show_district,
-        "groups": ix.group_by_issue(tuple(e for e in entries if e.issue.year == y))}) for y, n in years]
+        "groups": ix.group_by_issue(tuple(e for e in entries if e.issue.year == y)),
+        **(extra(y) if extra else {"charts": []})}) for y, n in years]
     return {"latest": ix.group_by_issue(entries[:LATEST]), "years": nav}, specs
+
+
+TREND_POINTS = 104  # issues in a district page's trend charts (two years); each year page has its own
+
+
+def _trend_charts(d, trends: dict, points: Callable, label: str = "") -> list[tuple]:
+    out = []
+    for name, pts in trends.items():
+        shown = points(pts)
+        if shown:
+            chart = charts.line_chart(f"{d.name} {name}{label}", [(p.date, p.value) for p in shown],
+                                      integer=not name.startswith("满意率"))
+            out.append((name + label, chart, shown))
+    return out
 
 
 def district_pages(s: SiteData) -> list[PageSpec]:
@@ -126,7 +142,8 @@ def district_pages(s: SiteData) -> list[PageSpec]:
     for d in reg.districts:
         entries = s.indexes.by_district.get(d.slug, ())
         trends = s.indexes.trends.get(d.slug, {})
-        paged, years = _by_year(urls.district(d.slug), d.name, entries, False)
+        paged, years = _by_year(urls.district(d.slug), d.name, entries, False, lambda y: {
+            "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date.year == y], f"（{y} 年）")})
         out += years
         window = reg.recurrence_window
         recent_ids = {i.id for i in s.archive.issues[:window]}
@@ -139,9 +156,8 @@ def district_pages(s: SiteData) -> list[PageSpec]:
             "recurring": ix.group_by_issue(recurring), "window": window,
             "pending": [p for p in s.pending if p.ref.report.district.slug == d.slug],
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
-            "charts": [(name, charts.line_chart(f"{d.name} {name}", [(p.date, p.value) for p in pts],
-                                                integer=not name.startswith("满意率")), pts)
-                       for name, pts in trends.items()],
+            "charts": _trend_charts(d, trends, lambda pts: pts[-TREND_POINTS:],
+                                    "（近两年）" if any(len(p) > TREND_POINTS for p in trends.values()) else ""),
             "months": _months(entries),
             "month_chart": charts.month_chart(f"{d.name} 每月问题数", _months(entries)),
             "predecessors": [reg.district_by_slug(x) for x in d.predecessors],

@@ -11,12 +11,32 @@ from . import canonical, safefile
 from .model import Registry
 
 
-def issue_files(issue: dict, districts: dict[str, dict], registry: Registry) -> dict[str, str]:
+def issue_files(issue: dict, districts: dict[str, dict], registry: Registry,
+                proposals: dict[str, dict[int, tuple[str, float]]] | None = None) -> dict[str, str]:
+    """The files of an issue folder. `proposals` (district → finding number → (id, similarity))
+    become commented-out `follows:` lines, which the editor confirms by removing the “# ”."""
     order = tuple(m.name for m in registry.metrics)
     files = {"issue.yaml": canonical.render(issue, "issue")}
     for slug, data in districts.items():
-        files[f"{slug}.yaml"] = canonical.render(data, "district", order)
+        text = canonical.render(data, "district", order)
+        files[f"{slug}.yaml"] = _with_proposals(text, (proposals or {}).get(slug, {}))
     return files
+
+
+def _with_proposals(text: str, proposals: dict[int, tuple[str, float]]) -> str:
+    if not proposals:
+        return text
+    lines = text.split("\n")
+    last = len(lines) - 1 if lines[-1] == "" else len(lines)  # before the final newline
+    starts = [i for i, line in enumerate(lines) if line.startswith("  - text:")]
+    for n in sorted(proposals, reverse=True):  # from the end, so earlier positions stay valid
+        if n > len(starts):
+            continue
+        end = starts[n] if n < len(starts) else next(
+            (i for i in range(starts[n - 1] + 1, last) if not lines[i].startswith("    ")), last)
+        fid, score = proposals[n]
+        lines.insert(end, f"    # follows: {fid}  # 导入时的建议（文字相似度 {score}）：确是对它的跟进，就删去本行开头的“# ”")
+    return "\n".join(lines)
 
 
 def write_issue_folder(target: Path, files: dict[str, str], force: bool = False) -> None:
