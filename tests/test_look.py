@@ -101,7 +101,7 @@ def test_each_chart_has_a_data_table_behind_a_table_icon(browser, look_url):
     context, page = _open(browser, look_url + "districts/xiaoshan/", 1366)
     try:
         figures = page.evaluate("""() => [...document.querySelectorAll('figure.zb-figure')].map(f => ({
-            chart: !!f.querySelector('svg.zb-chart[role=img] title') && !!f.querySelector('svg.zb-chart desc'),
+            chart: !!f.querySelector('svg.zb-chart[role] title') && !!f.querySelector('svg.zb-chart desc'),
             icon: !!f.querySelector('summary svg.zb-icon'), rows: f.querySelectorAll('table tbody tr').length,
             pencil: getComputedStyle(f.querySelector('summary'), '::before').display}))""")
     finally:
