@@ -201,7 +201,7 @@ def test_an_issue_prints_to_a4_like_the_paper_bulletin(sample_url, page, tmp_pat
 # --- accessibility ----------------------------------------------------------------------------
 
 AXE_PAGES = ["", "issues/2018-033/", "districts/gongshu/", "types/zizhu-shebei/", "search/?q=自助机",
-             "archive/", "departments/", "corrections/", "districts/", "no/such/page/"]
+             "archive/", "departments/", "corrections/", "districts/", "pending/", "no/such/page/"]
 
 
 @pytest.mark.parametrize("path", AXE_PAGES)

@@ -14,7 +14,8 @@ from conftest import built, cli, make_archive, serve
 
 VNU = Path(__file__).parent / "js" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 PAGES = ["", "issues/2018-033/", "districts/xiaoshan/", "types/zizhu-shebei/", "departments/shuiwu/",
-         "archive/", "archive/2018/", "districts/", "types/", "corrections/", "search/?q=自助机"]
+         "archive/", "archive/2018/", "districts/", "types/", "corrections/", "pending/", "districts/xiaoshan/2019/",
+         "search/?q=自助机"]
 MM = 72 / 25.4  # PDF points per millimetre
 
 
