@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
 import sys
 from pathlib import Path
 
@@ -64,11 +63,9 @@ def _only(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path] | None, list[
     missing or not in this archive's issues/: never a silent pass over data that was not read."""
     base, only, problems = root / "issues", [], []
     for given in paths:
-        p = Path(os.path.abspath(given))
-        if not os.path.lexists(p):
-            problems.append(Problem(str(given), 1, 1, "找不到这个文件或文件夹 — 请检查路径"))
-        elif not p.is_relative_to(base):
-            problems.append(Problem(str(given), 1, 1, f"不在本归档的 issues/ 中 — 请给出 {base} 里的期文件夹或文件"))
+        p, refused = project.data_path(root, given)
+        if refused:
+            problems.append(Problem(str(given), 1, 1, refused))
         elif p == base or p.relative_to(base).parts[0] == "registry":
             return None, problems  # the registry concerns every issue
         else:

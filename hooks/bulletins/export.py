@@ -10,7 +10,7 @@ import datetime as dt
 from xml.sax.saxutils import escape
 
 from . import urls
-from .model import Archive, DistrictReport, Issue
+from .model import Archive, DistrictReport, Issue, finding_id
 
 ARCHIVE_JSON = "data/archive.json"
 SEARCH_NAMES = "search/names.json"
@@ -23,13 +23,13 @@ def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, lin
         "name": r.district.name, "slug": r.district.slug, "position": position, "summary": r.summary or None,
         "metrics": dict(r.metrics),
         "findings": [{
-            "id": f"{issue.id}-{f.anchor}", "number": f.number, "text": f.text,
+            "id": finding_id(issue, f), "number": f.number, "text": f.text,
             "types": list(f.types), "departments": list(f.departments),
             "place": f.place or None, "observed": f.observed or None, "action": f.action or None,
             "url": urls.finding(issue.id, f.anchor),
-            "earlier": [ref.id for ref in earlier.get(f"{issue.id}-{f.anchor}", ())],
+            "earlier": [ref.id for ref in earlier.get(finding_id(issue, f), ())],
             "follows": f.follows or None,
-            "followed_by": [ref.id for ref in links[1].get(f"{issue.id}-{f.anchor}", ())]} for f in r.findings],
+            "followed_by": [ref.id for ref in links[1].get(finding_id(issue, f), ())]} for f in r.findings],
     }
 
 

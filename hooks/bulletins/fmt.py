@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-from . import canonical, safefile, yamlio
+from . import canonical, project, safefile, yamlio
 from .load import as_plain
 from .problems import Problem
 
@@ -19,12 +18,10 @@ def data_files(root: Path, paths: list[Path] | None = None) -> tuple[list[Path],
                       and not p.name.startswith(".") and not p.parent.is_symlink()), []
     out, problems = [], []
     for given in paths:
-        p = Path(os.path.abspath(given))  # not resolve(): a link must be seen, not followed
+        p, refused = project.data_path(root, given)  # not resolved: a link must be seen, not followed
         shown = str(given)
-        if not (p == base or p.is_relative_to(base)):
-            problems.append(Problem(shown, 1, 1, f"不在本归档的 issues/ 中 — fmt 只整理 {base} 里的数据文件"))
-        elif not os.path.lexists(p):
-            problems.append(Problem(shown, 1, 1, "找不到这个文件或文件夹 — 请检查路径"))
+        if refused:
+            problems.append(Problem(shown, 1, 1, refused))
         elif (link := safefile.link_inside(root, p)) is not None:
             problems.append(Problem(shown, 1, 1, f"{link.relative_to(root).as_posix()} 是符号链接 — fmt 不跟随链接"))
         elif p.is_dir():

@@ -9,8 +9,8 @@ from typing import Any
 
 from . import schema, validate, yamlio
 from .located import FileProblems
-from .patterns import check_follows
 from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry
+from .patterns import check_follows
 from .problems import Problem, errors
 from .registry import load_registry
 

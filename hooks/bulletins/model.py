@@ -78,6 +78,11 @@ class Finding:
         return f"{self.district}-{self.number}"
 
 
+def finding_id(issue: "Issue", finding: Finding) -> str:
+    """A finding's id everywhere (archive.json, `follows:`, search): 2018-033-jianggan-2."""
+    return f"{issue.id}-{finding.anchor}"
+
+
 @dataclass(frozen=True)
 class DistrictReport:
     district: District

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 from . import charts, indexes as ix, rates, urls
-from .model import Archive
+from .model import Archive, finding_id
 from .textutil import pinyin_sort_key
 
 
@@ -43,20 +43,23 @@ def issue_pages(s: SiteData) -> list[PageSpec]:
                      {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
                       "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
                       "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
-                      "follows": {f.anchor: s.links[0][k] for f in i.findings if (k := f"{i.id}-{f.anchor}") in s.links[0]},
-                      "followed_by": {f.anchor: s.links[1][k] for f in i.findings if (k := f"{i.id}-{f.anchor}") in s.links[1]}},
+                      "follows": _by_anchor(i, s.links[0]), "followed_by": _by_anchor(i, s.links[1])},
                      toc=tuple((r.district.slug, r.district.name) for r in i.districts))
             for i in s.archive.issues + s.drafts]
 
 
+def _by_anchor(issue, by_id: dict) -> dict:
+    """One issue's share of a map keyed by finding id, keyed by anchor as its page needs."""
+    return {f.anchor: by_id[k] for f in issue.findings if (k := finding_id(issue, f)) in by_id}
+
+
 def _earlier_of(s: SiteData, issue) -> dict[str, tuple]:
     """Anchor → (times in the window, counting this one; earlier refs) for one issue's findings."""
-    out = {}
-    for f in issue.findings:
-        refs = s.earlier.get(f"{issue.id}-{f.anchor}")
-        if refs:
-            out[f.anchor] = (1 + len({r.issue.id for r in refs}), refs)
-    return out
+    return {a: (1 + len({r.issue.id for r in refs}), refs) for a, refs in _by_anchor(issue, s.earlier).items()}
+
+
+def _pending_of(s: SiteData, slug: str) -> list:
+    return [p for p in s.pending if p.ref.report.district.slug == slug]
 
 
 def archive_pages(s: SiteData) -> list[PageSpec]:
@@ -139,27 +142,27 @@ def _trend_charts(d, trends: dict, points: Callable, label: str = "") -> list[tu
 
 def district_pages(s: SiteData) -> list[PageSpec]:
     reg, out = s.archive.registry, []
+    window = reg.recurrence_window
+    recent_ids = {i.id for i in s.archive.issues[:window]}
     for d in reg.districts:
         entries = s.indexes.by_district.get(d.slug, ())
         trends = s.indexes.trends.get(d.slug, {})
         paged, years = _by_year(urls.district(d.slug), d.name, entries, False, lambda y: {
             "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date.year == y], f"（{y} 年）")})
         out += years
-        window = reg.recurrence_window
-        recent_ids = {i.id for i in s.archive.issues[:window]}
         recurring = tuple(e for e in entries if e.issue.id in recent_ids
-                          and f"{e.issue.id}-{e.finding.anchor}" in s.earlier)
+                          and finding_id(e.issue, e.finding) in s.earlier)
+        months = _months(entries)
         heat = _heat(urls.district(d.slug), f"{d.name}：各问题类型每月问题数", entries, lambda e: e.finding.types,
                      "问题类型", {"区县": d.name}, [t.name for t in reg.types])
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, **heat, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
-            "pending": [p for p in s.pending if p.ref.report.district.slug == d.slug],
+            "pending": _pending_of(s, d.slug),
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": _trend_charts(d, trends, lambda pts: pts[-TREND_POINTS:],
                                     "（近两年）" if any(len(p) > TREND_POINTS for p in trends.values()) else ""),
-            "months": _months(entries),
-            "month_chart": charts.month_chart(f"{d.name} 每月问题数", _months(entries)),
+            "months": months, "month_chart": charts.month_chart(f"{d.name} 每月问题数", months),
             "predecessors": [reg.district_by_slug(x) for x in d.predecessors],
             "successors": [reg.district_by_slug(x) for x in d.successors]}))
     out.append(PageSpec(urls.DISTRICTS, "区县", "districts.html", {
@@ -179,12 +182,12 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
         out += years
         heat = _heat(url(item.slug), f"{item.name}：各区县每月问题数", entries, lambda e: (e.report.district.name,),
                      "区县", {kind: item.name}, [d.name for d in s.archive.registry.districts])
+        months = _months(entries)
         out.append(PageSpec(url(item.slug), item.name, "topic.html", {
             **paged, **heat, "kind": kind, "item": item, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "by_district": by_d,
             "district_chart": charts.hbar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
-            "month_chart": charts.month_chart(f"{item.name}：每月问题数", _months(entries)),
-            "months": _months(entries)}))
+            "month_chart": charts.month_chart(f"{item.name}：每月问题数", months), "months": months}))
     out.append(PageSpec(index_url, kind, "topics.html", {
         "kind": kind, "url": url, "items": [(x, len(index.get(x.name, ()))) for x in ordered]}))
     return out
@@ -223,8 +226,7 @@ def corrections_page(s: SiteData) -> list[PageSpec]:
 
 def pending_page(s: SiteData) -> list[PageSpec]:
     """待跟进: promised work (近期将…, 正在…) that no later finding follows up yet, by district."""
-    by_district = [(d, [p for p in s.pending if p.ref.report.district.slug == d.slug])
-                   for d in s.archive.registry.districts]
+    by_district = [(d, _pending_of(s, d.slug)) for d in s.archive.registry.districts]
     return [PageSpec(urls.PENDING, "待跟进", "pending.html", {
         "by_district": [(d, ps) for d, ps in by_district if ps], "count": len(s.pending),
         "window": s.archive.registry.recurrence_window})]

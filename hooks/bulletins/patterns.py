@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .located import FileProblems
-from .model import Archive, DistrictReport, Finding, Issue
+from .model import Archive, DistrictReport, Finding, Issue, finding_id
 from .problems import Problem
 
 
@@ -27,10 +27,6 @@ class Ref:
     @property
     def id(self) -> str:
         return finding_id(self.issue, self.finding)
-
-
-def finding_id(issue: Issue, finding: Finding) -> str:
-    return f"{issue.id}-{finding.anchor}"
 
 
 def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:

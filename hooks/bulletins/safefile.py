@@ -14,6 +14,7 @@ import errno
 import os
 import stat
 import tempfile
+from functools import lru_cache
 from pathlib import Path
 
 _KINDS = ((stat.S_ISDIR, "文件夹"), (stat.S_ISFIFO, "命名管道（FIFO）"), (stat.S_ISSOCK, "套接字"),
@@ -126,13 +127,20 @@ _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
 
+@lru_cache(maxsize=1)
+def libc() -> ctypes.CDLL | None:
+    """The C library, loaded once (find_library may run ldconfig: never in a forked child)."""
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
 def exchange(a: Path, b: Path) -> bool:
     """Swaps two paths in one step (Linux renameat2 RENAME_EXCHANGE). False where the system
     or file system cannot; then the caller falls back to two renames."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        fn = libc.renameat2
-    except (OSError, AttributeError):
+    fn = getattr(libc(), "renameat2", None)
+    if fn is None:
         return False
     fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
     if fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:

@@ -16,8 +16,6 @@ text, types and keys, so a result is one finding linking to its anchor.
 from __future__ import annotations
 
 import atexit
-import ctypes
-import ctypes.util
 import json
 import os
 import re
@@ -33,8 +31,8 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from . import pagefind_canon, urls
-from .model import Archive, District, DistrictReport, Issue, ProblemType
+from . import pagefind_canon, safefile, urls
+from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
 FACETS = ("区县", "问题类型", "部门", "年份", "规律", "月份")  # search.js uses the same (月份: links only)
@@ -118,7 +116,7 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
     out = []
     for f in report.findings:
         keys = _unique(dkeys + [k for t in f.types if reg.type(t) for k in type_keys(reg.type(t))])
-        marks = list((flags or {}).get(f"{issue.id}-{f.anchor}", ()))
+        marks = list((flags or {}).get(finding_id(issue, f), ()))
         item = {"a": f.anchor, "n": f.number, "text": f.text, "types": list(f.types),
                 "departments": list(f.departments), "keys": keys, "flags": marks}
         # newest issue first; within an issue, bulletin order. The letter keeps Pagefind's sort lexical.
@@ -156,7 +154,7 @@ def rendered_records(env: Environment, archive: Archive, flags: dict | None = No
         for pos, report in enumerate(i.districts):
             if not report.findings:
                 continue
-            marks = tuple((flags or {}).get(f"{i.id}-{f.anchor}", ()) for f in report.findings)
+            marks = tuple((flags or {}).get(finding_id(i, f), ()) for f in report.findings)
             key = (version, head, pos, report, marks)  # 规律 depends on other issues: part of the key
             hit = _RENDERED.get(key)
             if hit is None:
@@ -219,6 +217,7 @@ class IndexJob:
 
     def start(self) -> None:
         if self._proc is None:
+            safefile.libc()  # loaded here, in the parent, for _die_with_parent
             cmd = [sys.executable, "-m", "pagefind", "--site", self._tmp.name, "--output-path", str(self.out),
                    "--force-language", "zh", "--silent"]
             self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -264,12 +263,11 @@ def _end_running() -> None:
 
 def _die_with_parent() -> None:
     """In the child, before Pagefind starts: the kernel ends it when this process dies, even by
-    SIGKILL, where no handler of ours runs (Linux; elsewhere the atexit handler does what it can)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
+    SIGKILL, where no handler of ours runs (Linux; elsewhere the atexit handler does what it can).
+    The C library was loaded by the parent (`start`): nothing here may spawn or import."""
+    prctl = getattr(safefile.libc(), "prctl", None)
+    if prctl is not None:
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 _SCRATCH_NAME = re.compile(r"^zb-search-(\d+)-")

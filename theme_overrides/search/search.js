@@ -307,10 +307,8 @@ async function nearby(pagefind, root, query, read, explicit, literal) {
     }
   }
   const counted = await Promise.all(tries.map(async (t) => {
-    const r = literal ? { terms: terms(t.query), filters: {} } : understand(t.query, await vocabulary(root));
-    const filters = { ...t.filters };
-    for (const [k, vs] of Object.entries(r.filters)) filters[k] = [...new Set([...(filters[k] ?? []), ...vs])];
-    return { ...t, total: totalOf(await answers(pagefind, r.terms, filters)) };
+    const { read: r, wanted } = await reading(root, t.query, t.filters, literal);
+    return { ...t, total: totalOf(await answers(pagefind, r.terms, wanted)) };
   }));
   // Pagefind's count is of findings holding every pair of a word's characters; a shortened word
   // that exists nowhere can still have all its pairs apart in one finding. Each proposal is read
@@ -337,15 +335,22 @@ const SUGGESTION_CHECK = 30; // findings read to confirm a suggestion (and count
  * for a longer word it may include a finding that holds every pair of its characters but not the
  * word, which `next` never returns (once `done`, the results counted are exact).
  */
-export async function open(query, { filters = {}, base, literal = false } = {}) {
-  const root = siteBase(base);
-  const explicit = cleanFilters(filters);
+/** A query read (names as filters, unless `literal`) and the filters in force: the given ones
+ * and those the query's names add (any of the values of one facet). */
+async function reading(root, query, filters, literal) {
   const read = literal
     ? { terms: terms(query), rawTerms: tokens(query).map((t) => t.raw), filters: {}, understood: [] }
     : understand(query, await vocabulary(root));
-  const words = read.terms;
-  const wanted = { ...explicit };
+  const wanted = { ...filters };
   for (const [k, vs] of Object.entries(read.filters)) wanted[k] = [...new Set([...(wanted[k] ?? []), ...vs])];
+  return { read, wanted };
+}
+
+export async function open(query, { filters = {}, base, literal = false } = {}) {
+  const root = siteBase(base);
+  const explicit = cleanFilters(filters);
+  const { read, wanted } = await reading(root, query, explicit, literal);
+  const words = read.terms;
   let sources = [];
   let total = 0;
   let pagefind = null;
