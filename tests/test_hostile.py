@@ -474,6 +474,15 @@ def _children(pid: int) -> list[int]:
     return out
 
 
+def _descendants(pid: int) -> list[int]:
+    out, todo = [], [pid]
+    while todo:
+        kids = _children(todo.pop())
+        out += kids
+        todo += kids
+    return out
+
+
 def _cmdline(pid: int) -> str:
     try:
         return (Path("/proc") / str(pid) / "cmdline").read_bytes().replace(b"\0", b" ").decode()
@@ -494,20 +503,24 @@ def test_a_stopped_build_stops_its_indexer_and_removes_its_scratch(big_archive, 
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     proc = subprocess.Popen([str(BIN / "mkdocs"), "build"], cwd=big_archive, env=env,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    indexer = None
+    indexer, scratch = None, []
     deadline = time.monotonic() + 60
     while indexer is None and time.monotonic() < deadline and proc.poll() is None:
-        indexer = next((c for c in _children(proc.pid) if "pagefind" in _cmdline(c)), None)
+        # the build's worker runs Pagefind over one year's records, in a scratch folder of the build
+        indexer = next((c for c in _descendants(proc.pid) if "-m pagefind" in _cmdline(c)), None)
+        scratch = [p for p in Path("/dev/shm").glob(f"zb-search-{proc.pid}-*")]
         time.sleep(0.02)
     assert indexer is not None, "the indexer never started"
-    scratch = [p for p in Path("/dev/shm").glob(f"zb-search-{proc.pid}-*")]
     assert scratch
+    workers = [c for c in _descendants(proc.pid) if "searchworker" in _cmdline(c)]
     os.kill(proc.pid, signum)
     _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0 and "Traceback" not in err, err[-2000:]
     time.sleep(0.5)
-    assert not Path(f"/proc/{indexer}").exists() or "pagefind" not in _cmdline(indexer)
+    for pid, name in [(indexer, "-m pagefind"), *((w, "searchworker") for w in workers)]:
+        assert not Path(f"/proc/{pid}").exists() or name not in _cmdline(pid)
     assert not [p for p in scratch if p.exists()]
+    assert not list((big_archive / ".cache" / "bulletins" / "search").glob("tmp-*"))
 
 
 def test_two_builds_into_one_site_wait_for_each_other(archive):

@@ -53,8 +53,8 @@ class Glue:
             log.info(str(problem))
         # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render
         # (under `mkdocs serve` it starts after them, so that the preview is not slowed).
-        self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir),
-                                           keep_records=self.serving, start=not self.serving,
+        self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir), root,
+                                           remember=self.serving, start=not self.serving,
                                            flags=self.site.flags)
         for url, spec in self.site.pages.items():
             src = urls.src_of(url)

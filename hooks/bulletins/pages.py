@@ -62,11 +62,17 @@ def _pending_of(s: SiteData, slug: str) -> list:
     return [p for p in s.pending if p.ref.report.district.slug == slug]
 
 
+ARCHIVE_YEARS_LISTED = 2  # years whose issues the archive page lists; each year has its own page
+PENDING_SHOWN = 5  # open promises of a district on the 待跟进 and district pages; all on pending/<slug>/
+
+
 def archive_pages(s: SiteData) -> list[PageSpec]:
     years = s.indexes.by_year
     per_year = [(f"{y} 年", sum(len(i.findings) for i in issues)) for y, issues in sorted(years.items())]
+    findings = {y: n for (_, n), y in zip(per_year, sorted(years))}
     out = [PageSpec(urls.ARCHIVE, "往期通报", "archive.html", {
-        "years": years, "per_year": per_year, "year_chart": charts.hbar_chart("每年问题数", per_year)},
+        "years": years, "per_year": per_year, "year_chart": charts.hbar_chart("每年问题数", per_year),
+        "listed": set(sorted(years, reverse=True)[:ARCHIVE_YEARS_LISTED]), "findings": findings},
         toc=tuple((f"y{y}", f"{y} 年") for y in years))]
     for year, issues in years.items():
         entries = tuple(e for e in s.indexes.entries if e.issue.year == year)
@@ -158,7 +164,7 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, **heat, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
-            "pending": _pending_of(s, d.slug),
+            "pending": _pending_of(s, d.slug), "pending_shown": PENDING_SHOWN,
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": _trend_charts(d, trends, lambda pts: pts[-TREND_POINTS:],
                                     "（近两年）" if any(len(p) > TREND_POINTS for p in trends.values()) else ""),
@@ -226,10 +232,17 @@ def corrections_page(s: SiteData) -> list[PageSpec]:
 
 def pending_page(s: SiteData) -> list[PageSpec]:
     """待跟进: promised work (近期将…, 正在…) that no later finding follows up yet, by district."""
-    by_district = [(d, _pending_of(s, d.slug)) for d in s.archive.registry.districts]
-    return [PageSpec(urls.PENDING, "待跟进", "pending.html", {
-        "by_district": [(d, ps) for d, ps in by_district if ps], "count": len(s.pending),
-        "window": s.archive.registry.recurrence_window})]
+    window = s.archive.registry.recurrence_window
+    by_district = [(d, ps) for d in s.archive.registry.districts if (ps := _pending_of(s, d.slug))]
+    out = [PageSpec(urls.PENDING, "待跟进", "pending.html", {
+        "by_district": by_district, "count": len(s.pending), "window": window, "shown": PENDING_SHOWN},
+        toc=tuple((d.slug, d.name) for d, _ in by_district))]
+    for d, items in by_district:  # all of a district's, when the pages above show only the newest
+        if len(items) <= PENDING_SHOWN:
+            continue
+        out.append(PageSpec(urls.pending(d.slug), f"待跟进 · {d.name}", "pending_district.html", {
+            "district": d, "items": items, "window": window}))
+    return out
 
 
 def search_page(s: SiteData) -> list[PageSpec]:

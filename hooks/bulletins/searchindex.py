@@ -16,22 +16,27 @@ text, types and keys, so a result is one finding linking to its anchor.
 from __future__ import annotations
 
 import atexit
+import fcntl
+import hashlib
+import importlib.metadata
 import json
 import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Iterator
 
 from jinja2 import Environment
 
-from . import pagefind_canon, safefile, urls
+from . import safefile, searchbundle, searchworker, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
@@ -91,10 +96,13 @@ def _unique(keys: list[str]) -> list[str]:
     return [k for k in dict.fromkeys(k.lower() for k in keys) if len(k) >= 2]
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _json_meta(value: object) -> str:
     """JSON for a meta element, with whitespace escaped so Pagefind cannot collapse it."""
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-    return "".join(f"\\u{ord(c):04x}" if c.isspace() else c for c in text)
+    return _SPACE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
 @dataclass(frozen=True)
@@ -142,110 +150,248 @@ def records(archive: Archive, flags: dict | None = None) -> list[Record]:
 _RENDERED: dict[tuple, tuple[tuple[str, str], ...]] = {}  # lives as long as the process: `mkdocs serve`
 
 
-def rendered_records(env: Environment, archive: Archive, flags: dict | None = None) -> dict[str, str]:
-    """File name → HTML of every record. A district report that has not changed since the last
-    build in this process is not rendered again (an edit in `mkdocs serve` touches one or two)."""
+def _year_of(path: str) -> int:
+    return int(path[:4])  # records are named <issue id>/<anchor>.html, an issue id starts with its year
+
+
+def records_by_year(env: Environment, archive: Archive, flags: dict | None = None,
+                    remember: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+    """(year, file name → HTML of every record of that year), newest year first, one year in memory
+    at a time. With `remember` (mkdocs serve) a district report that has not changed since the last
+    build in this process is not rendered again (an edit touches one or two)."""
     template = env.get_template("search_record.html")
     version = (hash(archive.registry), Path(template.filename or "").read_bytes() if template.filename else b"")
-    out: dict[str, str] = {}
     used: dict[tuple, tuple[tuple[str, str], ...]] = {}
+    by_year: dict[int, list[Issue]] = {}
     for i in archive.issues:
-        head = (i.id, i.number, i.date)
-        for pos, report in enumerate(i.districts):
-            if not report.findings:
-                continue
-            marks = tuple((flags or {}).get(finding_id(i, f), ()) for f in report.findings)
-            key = (version, head, pos, report, marks)  # 规律 depends on other issues: part of the key
-            hit = _RENDERED.get(key)
-            if hit is None:
-                hit = tuple((rec.path, template.render(page_url="", record=rec))
-                            for rec in _records(i, pos, report, archive, flags))
-            used[key] = hit
-            out.update(hit)
-    _RENDERED.clear()
-    _RENDERED.update(used)
-    return out
+        by_year.setdefault(i.year, []).append(i)
+    for year in sorted(by_year, reverse=True):
+        out: dict[str, str] = {}
+        for i in by_year[year]:
+            head = (i.id, i.number, i.date)
+            for pos, report in enumerate(i.districts):
+                if not report.findings:
+                    continue
+                marks = tuple((flags or {}).get(finding_id(i, f), ()) for f in report.findings)
+                key = (version, head, pos, report, marks)  # 规律 depends on other issues: part of the key
+                hit = _RENDERED.get(key) if remember else None
+                if hit is None:
+                    hit = tuple((rec.path, template.render(page_url="", record=rec))
+                                for rec in _records(i, pos, report, archive, flags))
+                if remember:
+                    used[key] = hit
+                out.update(hit)
+        if out:
+            yield year, out
+    if remember:
+        _RENDERED.clear()
+        _RENDERED.update(used)
 
 
-def write_records(env: Environment, archive: Archive, folder: Path,
-                  on_disk: dict[str, str] | None = None, flags: dict | None = None) -> int:
-    """Writes the records; with `on_disk` (what the folder already holds) only what changed."""
-    files = rendered_records(env, archive, flags)
+def write_records(env: Environment, archive: Archive, folder: Path, flags: dict | None = None) -> int:
+    """Every record into one folder (the benchmark's baseline indexes them in one Pagefind run)."""
+    n = 0
+    for _year, files in records_by_year(env, archive, flags):
+        _write_files(folder, files)
+        n += len(files)
+    return n
+
+
+def _write_files(folder: Path, files: dict[str, str]) -> None:
     for path, html in files.items():
-        if on_disk is not None and on_disk.get(path) == html:
-            continue
         target = folder / path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
-    if on_disk is not None:
-        for stale in on_disk.keys() - files.keys():
-            (folder / stale).unlink(missing_ok=True)
-        on_disk.clear()
-        on_disk.update(files)
-    return len(files)
+
+
+def _digest(blob: bytes) -> str:
+    """A year's records as one blob, hashed in one call: from the index thread, each call into
+    hashlib lets go of the interpreter lock and waits to get it back from MkDocs."""
+    return hashlib.sha256(f"{searchbundle.FORMAT}\0{_pagefind_version()}\0".encode("utf-8") + blob).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def _pagefind_version() -> str:
+    try:
+        return importlib.metadata.version("pagefind_bin_extended")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
+YEARS_AT_ONCE = 2  # years indexed at once (2 cores: MkDocs renders beside them)
 
 
 class SearchIndexError(Exception):
     pass
 
 
-_SERVE_RECORDS: tuple[tempfile.TemporaryDirectory, dict[str, str]] | None = None
-
-
 class IndexJob:
-    """Pagefind runs beside MkDocs: it needs only the model, not the pages, so it starts as soon as
-    the records are written and MkDocs renders pages meanwhile (2 cores: the build barely waits).
-    The records go to a scratch folder, never into the site; the index goes to site/pagefind/."""
+    """Builds site/pagefind/ beside MkDocs: it needs only the model, not the pages, so it starts as
+    soon as the build has its data and MkDocs renders pages meanwhile (2 cores: the build barely
+    waits). Year by year: the year's records are rendered and hashed; a year whose records are in
+    the cache (.cache/bulletins/search/) is reused, any other is indexed by its own Pagefind run
+    in a scratch folder and reduced to a part (searchbundle). Then the parts are merged into the
+    site. Under `mkdocs serve` an edit re-indexes one year."""
 
-    def __init__(self, env: Environment, archive: Archive, site_dir: Path, keep_records: bool = False,
-                 start: bool = True, flags: dict | None = None) -> None:
+    def __init__(self, env: Environment, archive: Archive, site_dir: Path, root: Path,
+                 remember: bool = False, start: bool = True, flags: dict | None = None) -> None:
         _sweep_scratch()
-        if keep_records:  # mkdocs serve: one records folder for the process, rewritten where changed
-            global _SERVE_RECORDS
-            if _SERVE_RECORDS is None:
-                _SERVE_RECORDS = (_scratch_dir(), {})
-            self._tmp, on_disk = _SERVE_RECORDS[0], _SERVE_RECORDS[1]
-        else:
-            self._tmp, on_disk = _scratch_dir(), None
-        self._keep = keep_records
-        self.cancelled = False
-        self.count = write_records(env, archive, Path(self._tmp.name), on_disk, flags)
+        self._env, self._archive, self._flags, self._remember = env, archive, flags, remember
         self.out = site_dir / OUTPUT
-        self._proc: subprocess.Popen | None = None
+        self.cache = _cache_dir(root)
+        self.cancelled = False
+        self.count = 0
+        self.indexed: list[int] = []  # years Pagefind ran for in this job (the others were cached)
+        self._procs: set[subprocess.Popen] = set()
+        self._thread: threading.Thread | None = None
+        self._error: BaseException | None = None
         if start:
             self.start()
 
     def start(self) -> None:
-        if self._proc is None:
-            safefile.libc()  # loaded here, in the parent, for _die_with_parent
-            cmd = [sys.executable, "-m", "pagefind", "--site", self._tmp.name, "--output-path", str(self.out),
-                   "--force-language", "zh", "--silent"]
-            self._proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                          preexec_fn=_die_with_parent)
+        if self._thread is None:
+            safefile.libc()  # loaded here, before any fork, for searchworker.die_with_parent
+            self._thread = threading.Thread(target=self._run, name="zb-search", daemon=True)
             _RUNNING.add(self)
+            self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with _CacheLock(self.cache):
+                self.count = self._index()
+        except BaseException as exc:  # reported by finish(), in the build's own thread
+            self._error = exc
+
+    def _index(self) -> int:
+        for stale in self.cache.glob("tmp-*"):  # left by a job that was stopped (we hold the lock)
+            shutil.rmtree(stale, ignore_errors=True)
+        parts: list[tuple[int, Path, Future | None]] = []
+        with ThreadPoolExecutor(max_workers=YEARS_AT_ONCE, thread_name_prefix="zb-year") as pool:
+            for year, files in records_by_year(self._env, self._archive, self._flags, self._remember):
+                if self.cancelled:
+                    return 0
+                blob = json.dumps(files, ensure_ascii=False, sort_keys=True).encode("utf-8")
+                del files
+                digest = _digest(blob)
+                folder = self.cache / f"{year}-{digest[:16]}"
+                if searchbundle.load_part(folder) is not None:
+                    parts.append((year, folder, None))
+                    continue
+                records = tempfile.mkdtemp(prefix=f"zb-search-{os.getpid()}-", dir=_scratch())
+                # one write here; the worker writes the thousands of files Pagefind reads (from this
+                # thread each file's system calls would wait for MkDocs to let go of the interpreter)
+                (Path(records) / searchworker.RECORDS).write_bytes(blob)
+                parts.append((year, folder, pool.submit(self._index_year, records, folder, year, digest[:5])))
+            for year, folder, pending in parts:
+                if pending is not None and not pending.result():
+                    return 0
+        if self.cancelled:
+            return 0
+        if not parts:
+            with tempfile.TemporaryDirectory(prefix=f"zb-search-{os.getpid()}-", dir=_scratch()) as records:
+                if self._worker("empty", records, str(self.out)) is not None:  # no finding published yet
+                    _drop_unused(self.out)
+            return 0
+        found = [searchbundle.load_part(folder) for _, folder, _ in parts]
+        if any(p is None for p in found):
+            raise SearchIndexError("搜索索引有一年没有写成，请重新构建")
+        done = self._worker("merge", str(self.out), *(str(folder) for _, folder, _ in parts))
+        if done is None:
+            return 0
+        keep = {folder.name for _, folder, _ in parts}
+        for old in self.cache.iterdir():  # parts of data that is gone (an edit, a deleted issue)
+            if old.is_dir() and old.name not in keep:
+                shutil.rmtree(old, ignore_errors=True)
+        return int(done)
+
+    def _index_year(self, records: str, folder: Path, year: int, tag: str) -> bool:
+        try:
+            if self._worker("part", records, str(folder), str(year), tag) is None:
+                return False
+            self.indexed.append(year)
+            return True
+        finally:
+            shutil.rmtree(records, ignore_errors=True)
+
+    def _worker(self, *args: str) -> str | None:
+        """Runs one step in a worker process; its output, or None when the job was cancelled."""
+        if self.cancelled:
+            return None
+        proc = subprocess.Popen(searchworker.command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, preexec_fn=searchworker.die_with_parent)
+        self._procs.add(proc)
+        try:
+            out, err = proc.communicate()
+        finally:
+            self._procs.discard(proc)
+        if self.cancelled:
+            return None
+        if proc.returncode != 0:
+            raise SearchIndexError((err or f"搜索索引的一步失败（退出码 {proc.returncode}）").strip())
+        return out.strip()
 
     def finish(self) -> int:
         self.start()
         try:
-            output, _ = self._proc.communicate()
-            if self._proc.returncode != 0:
-                raise SearchIndexError(f"Pagefind 建立搜索索引失败（退出码 {self._proc.returncode}）：\n{output}".strip())
+            self._thread.join()
         finally:
             _RUNNING.discard(self)
-            if not self._keep:
-                self._tmp.cleanup()
-        _drop_unused(self.out)
-        pagefind_canon.canonicalize(self.out)
+        if self._error is not None:
+            if isinstance(self._error, SearchIndexError):
+                raise self._error
+            raise SearchIndexError(f"建立搜索索引失败：{self._error}") from self._error
         return self.count
 
     def cancel(self) -> None:
         self.cancelled = True
         _RUNNING.discard(self)
-        if self._proc is not None and self._proc.poll() is None:
-            self._proc.kill()
-            self._proc.wait()
-        if not self._keep:
-            self._tmp.cleanup()
+        for proc in list(self._procs):
+            if proc.poll() is None:
+                proc.terminate()  # the worker removes its scratch and ends its Pagefind
+        for proc in list(self._procs):
+            try:
+                proc.wait(timeout=5)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+        if self._thread is not None:
+            self._thread.join()
+
+
+class _CacheLock:
+    """One index job at a time per archive: builds into two site folders share the cache."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / "lock"
+        self._fd: int | None = None
+
+    def __enter__(self) -> "_CacheLock":
+        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+        fcntl.flock(self._fd, fcntl.LOCK_EX)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._fd is not None:
+            os.close(self._fd)  # closing releases the lock
+            self._fd = None
+
+
+def _cache_dir(root: Path) -> Path:
+    """Parts are kept beside the parsed-YAML cache; a read-only checkout keeps them for this
+    process only."""
+    folder = root / ".cache" / "bulletins" / "search"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        probe = folder / "lock"
+        os.close(os.open(probe, os.O_RDWR | os.O_CREAT, 0o644))
+        return folder
+    except OSError:
+        global _FALLBACK
+        if _FALLBACK is None:
+            _FALLBACK = tempfile.TemporaryDirectory(prefix="zb-search-cache-")
+        return Path(_FALLBACK.name)
+
+
+_FALLBACK: tempfile.TemporaryDirectory | None = None
 
 
 # Jobs whose Pagefind is running: a build stopped by Ctrl-C or SIGTERM ends them on its way out,
@@ -257,24 +403,9 @@ _RUNNING: set[IndexJob] = set()
 def _end_running() -> None:
     for job in list(_RUNNING):
         job.cancel()
-    if _SERVE_RECORDS is not None:
-        _SERVE_RECORDS[0].cleanup()
-
-
-def _die_with_parent() -> None:
-    """In the child, before Pagefind starts: the kernel ends it when this process dies, even by
-    SIGKILL, where no handler of ours runs (Linux; elsewhere the atexit handler does what it can).
-    The C library was loaded by the parent (`start`): nothing here may spawn or import."""
-    prctl = getattr(safefile.libc(), "prctl", None)
-    if prctl is not None:
-        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
 _SCRATCH_NAME = re.compile(r"^zb-search-(\d+)-")
-
-
-def _scratch_dir() -> tempfile.TemporaryDirectory:
-    return tempfile.TemporaryDirectory(prefix=f"zb-search-{os.getpid()}-", dir=_scratch())
 
 
 def _sweep_scratch() -> None:

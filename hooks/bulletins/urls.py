@@ -36,6 +36,11 @@ def department(slug: str) -> str:
     return f"departments/{slug}/"
 
 
+def pending(slug: str) -> str:
+    """All open promises of one district (待跟进)."""
+    return f"{PENDING}{slug}/"
+
+
 def year(value: int) -> str:
     return f"archive/{value}/"
 

@@ -226,10 +226,19 @@ function resultOf(base, record, finding) {
   };
 }
 
+/**
+ * Where a record stands, newest first, from its name alone: `<year><tag><rank>`, rank 0 being the
+ * newest finding of its year (hooks/bulletins/searchbundle.py). Pagefind lists results by
+ * relevance; the archive lists them by date, and names cost a query nothing to read.
+ */
+function newestFirst(a, b) {
+  return b.id.slice(0, 4) - a.id.slice(0, 4) || parseInt(a.id.slice(9), 36) - parseInt(b.id.slice(9), 36);
+}
+
 /** A Pagefind result list read in order, a few fragments at a time. */
 class Source {
   constructor(results) {
-    this.results = results;
+    this.results = [...results].sort(newestFirst);
     this.at = 0;
     this.loaded = [];
   }
@@ -247,10 +256,7 @@ class Source {
 }
 
 function pagefindOptions(filters) {
-  return {
-    filters: Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, { any: v }])),
-    sort: { order: "desc" },
-  };
+  return { filters: Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, { any: v }])) };
 }
 
 /** Pagefind's answers for the query's words (one per pinyin/text reading) under these filters. */

@@ -1,0 +1,289 @@
+"""One Pagefind run per year, merged here into the one bundle the browser reads.
+
+Why per year: Pagefind holds a whole run in memory (about 80 KB per record, 3.6 GB for 1,040
+issues in one run), so a run per year bounds the build's memory by its largest year, and a year
+whose records did not change is not indexed again (its part is cached by content).
+
+Why merged: every bundle a browser searches costs its own metadata and its own index chunk per
+word, so twenty yearly bundles would cost a query twenty chunks. The years are merged into one
+bundle in Pagefind's own format, and what no query of ours reads is left out on the way:
+
+- words that are not ours (Pagefind also indexes each record's metadata: the findings' text as
+  Chinese words, dates, numbers); we only ever ask for `r…` pairs and `s…` pinyin keys;
+- the sort table (one entry per record in every query's metadata): a record's name says its
+  order instead, `<year><tag><rank>`, rank 0 being the newest finding of that year, so search.js
+  orders results by name without loading them;
+- word counts and word positions (used by Pagefind to rank by relevance, which we never show).
+
+A record's name changes whenever its year's records change (the tag is that year's digest), so a
+browser never mixes a cached fragment with a newer index. The format is Pagefind 1.5's (pinned):
+gzip-compressed CBOR after a signature; `tests/test_search*.py` run real queries through Pagefind's
+own JavaScript against the merged bundle.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import heapq
+import json
+import os
+import re
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+import cbor2
+
+SIGNATURE = b"pagefind_dcd"
+FORMAT = "zb-part-1"  # bump when what a part holds changes: every cached part is then rebuilt
+OURS = re.compile(r"^[rs][a-q]+$")  # the words search.js asks for (searchindex.grams, key_words)
+CHUNK_BYTES = 40_000  # raw CBOR per index chunk: about 10 KB on the wire
+ASSETS = ("pagefind.js", "pagefind-worker.js")
+_B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
+def b36(n: int) -> str:
+    out = ""
+    while True:
+        n, r = divmod(n, 36)
+        out = _B36[r] + out
+        if not n:
+            return out
+
+
+def _read(path: Path):
+    raw = gzip.decompress(path.read_bytes())
+    if not raw.startswith(SIGNATURE):
+        raise ValueError(f"{path}: 不是 Pagefind 文件")
+    return cbor2.loads(raw[len(SIGNATURE):])
+
+
+def _pack(value) -> bytes:
+    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=6, mtime=0)
+
+
+def _entry(bundle: Path) -> tuple[dict, str, dict]:
+    entry = json.loads((bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+    (language, info), = entry["languages"].items()
+    return entry, language, info
+
+
+@dataclass(frozen=True)
+class Part:
+    """One year's records, indexed and reduced: what the merge needs, in a folder of the cache."""
+    folder: Path
+    year: int
+    tag: str
+    count: int
+
+    @property
+    def prefix(self) -> str:
+        return f"{self.year}{self.tag}"
+
+    def name(self, rank: int) -> str:
+        return self.prefix + b36(rank)
+
+
+def make_part(raw: Path, folder: Path, year: int, tag: str) -> Part:
+    """Reduces one Pagefind run over a year's records (in `raw`) to a part in `folder`."""
+    entry, language, info = _entry(raw)
+    meta = _read(raw / f"pagefind.{info['hash']}.pf_meta")
+    pages, chunks, filters, sorts = meta[1], meta[2], meta[3], meta[4]
+    order = dict((s[0], s[1]) for s in sorts)["order"]  # page numbers, oldest first
+    rank = [0] * len(pages)
+    for r, page in enumerate(reversed(order)):
+        rank[page] = r
+    part = Part(folder, year, tag, len(pages))
+    (folder / "fragment").mkdir(parents=True)
+    for page, (hash_, _count) in enumerate(pages):  # moved, not rewritten: the raw run is scratch
+        os.replace(raw / "fragment" / f"{hash_}.pf_fragment", folder / "fragment" / f"{part.name(rank[page])}.pf_fragment")
+    with gzip.open(folder / "words.gz", "wt", encoding="ascii", compresslevel=3, newline="\n") as out:
+        for low, high, hash_ in chunks:
+            if high < "r" or low >= "t":  # only metadata words there (digits, Chinese, other letters)
+                continue
+            for word, postings, *rest in _read(raw / "index" / f"{hash_}.pf_index")[0]:
+                if not OURS.match(word):
+                    continue
+                if any(rest):
+                    raise ValueError(f"Pagefind 为 {word} 写了变体，合并不支持")
+                page, ranks = 0, []
+                for p in postings:  # Pagefind writes each page number as the step from the last
+                    page += p[0]
+                    ranks.append(rank[page])
+                out.write(word + "\t" + " ".join(map(str, sorted(ranks))) + "\n")
+    values: dict[str, dict[str, list[int]]] = {}
+    for name, hash_ in filters:
+        filter_name, entries = _read(raw / "filter" / f"{hash_}.pf_filter")
+        values[filter_name] = {value: sorted(rank[p] for p in ps) for value, ps in entries}
+    (folder / "filters.json").write_text(json.dumps(values, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    assets = folder / "assets"
+    assets.mkdir()
+    for name in ASSETS + (f"wasm.{info.get('wasm') or 'unknown'}.pagefind",):
+        shutil.copyfile(raw / name, assets / name)
+    about = {"format": FORMAT, "year": year, "tag": tag, "count": len(pages), "version": meta[0],
+             "language": language, "include_characters": entry.get("include_characters", []),
+             "wasm": info.get("wasm"), "meta_fields": meta[5] if len(meta) > 5 else []}
+    (folder / "part.json").write_text(json.dumps(about, ensure_ascii=False, sort_keys=True), encoding="utf-8")
+    return part
+
+
+def load_part(folder: Path) -> Part | None:
+    """A cached part, or None when it is missing, unfinished or of another format."""
+    try:
+        about = json.loads((folder / "part.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    if about.get("format") != FORMAT:
+        return None
+    return Part(folder, int(about["year"]), str(about["tag"]), int(about["count"]))
+
+
+def _words(part: Part, offset: int) -> Iterator[tuple[str, list[int]]]:
+    """A part's words in order, each with its page numbers in the merged bundle."""
+    with gzip.open(part.folder / "words.gz", "rt", encoding="ascii", newline="\n") as f:
+        for line in f:
+            word, _, ranks = line.rstrip("\n").partition("\t")
+            yield word, [int(r) + offset for r in ranks.split(" ")]
+
+
+def _merged_words(parts: list[Part], offsets: list[int]) -> Iterator[tuple[str, list[int]]]:
+    streams = [_words(p, o) for p, o in zip(parts, offsets)]
+    current: tuple[str, list[int]] | None = None
+    for word, pages in heapq.merge(*streams, key=lambda item: item[0]):
+        if current is not None and current[0] == word:
+            current[1].extend(pages)  # parts come newest first, so page numbers stay ascending
+            continue
+        if current is not None:
+            yield current
+        current = (word, pages)
+    if current is not None:
+        yield current
+
+
+def _head(major: int, n: int) -> bytes:
+    """A CBOR item head (RFC 8949 §3): written by hand for the index, the bulk of the merge."""
+    if n < 24:
+        return bytes((major | n,))
+    if n < 0x100:
+        return bytes((major | 24, n))
+    if n < 0x10000:
+        return bytes((major | 25,)) + n.to_bytes(2, "big")
+    return bytes((major | 26,)) + n.to_bytes(4, "big")
+
+
+_EMPTY_LOCS = b"\x80\x80"  # positions and meta positions: our words are matched, never ranked
+
+
+def _word_item(word: str, pages: list[int]) -> bytes:
+    """[word, [[step, [], []] …], []]: Pagefind stores each page number as the step from the last."""
+    out = [b"\x83", _head(0x60, len(word)), word.encode("ascii"), _head(0x80, len(pages))]
+    last = 0
+    for page in pages:
+        out += (b"\x83", _head(0, page - last), _EMPTY_LOCS)
+        last = page
+    out.append(b"\x80")
+    return b"".join(out)
+
+
+def _lcp(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _write_named(folder: Path, prefix: str, suffix: str, data: bytes, digits: int = 10) -> str:
+    name = prefix + hashlib.sha256(data).hexdigest()[:digits]
+    (folder / f"{name}{suffix}").write_bytes(data)
+    return name
+
+
+def _chunks(words: Iterator[tuple[str, list[int]]], folder: Path, language: str) -> list[list[str]]:
+    """Writes the index chunks; returns Pagefind's chunk table [from, to, name], each bound the
+    shortest prefix that still tells the chunk from its neighbour (as Pagefind writes them)."""
+    done: list[tuple[str, str, str]] = []  # first word, last word, name
+    batch: list[tuple[str, bytes]] = []
+    size = 0
+
+    def flush() -> None:
+        nonlocal batch, size
+        if batch:
+            body = b"\x81" + _head(0x80, len(batch)) + b"".join(item for _, item in batch)
+            data = gzip.compress(SIGNATURE + body, compresslevel=6, mtime=0)
+            name = _write_named(folder, f"{language}_", ".pf_index", data)
+            done.append((batch[0][0], batch[-1][0], name))
+            batch, size = [], 0
+
+    for word, pages in words:
+        item = _word_item(word, pages)
+        batch.append((word, item))
+        size += len(item)
+        if size >= CHUNK_BYTES:
+            flush()
+    flush()
+    table = []
+    for i, (first, last, name) in enumerate(done):
+        lo = first if i == 0 else first[:_lcp(done[i - 1][1], first) + 1]
+        hi = last if i == len(done) - 1 else last[:_lcp(last, done[i + 1][0]) + 1]
+        table.append([lo, hi, name])
+    return table
+
+
+def merge(parts: list[Part], out: Path) -> int:
+    """Writes one Pagefind bundle into `out` (emptied first) from the parts; returns the records.
+    Parts are ordered newest year first, so page numbers run newest first."""
+    if out.exists():
+        shutil.rmtree(out)
+    for sub in ("index", "filter", "fragment"):
+        (out / sub).mkdir(parents=True)
+    parts = sorted(parts, key=lambda p: -p.year)
+    abouts = [json.loads((p.folder / "part.json").read_text(encoding="utf-8")) for p in parts]
+    first = abouts[0]
+    language = first["language"]
+    offsets, total = [], 0
+    for p in parts:
+        offsets.append(total)
+        total += p.count
+    pages = [[p.name(r), 1] for p in parts for r in range(p.count)]
+    table = _chunks(_merged_words(parts, offsets), out / "index", language)
+    merged: dict[str, dict[str, list[int]]] = {}
+    for p, offset in zip(parts, offsets):
+        for name, values in json.loads((p.folder / "filters.json").read_text(encoding="utf-8")).items():
+            into = merged.setdefault(name, {})
+            for value, ranks in values.items():
+                into.setdefault(value, []).extend(r + offset for r in ranks)
+    filter_table = []
+    for name in sorted(merged):
+        values = [[v, merged[name][v]] for v in sorted(merged[name])]
+        filter_table.append([name, _write_named(out / "filter", f"{language}_", ".pf_filter",
+                                                _pack([name, values]), 7)])
+    fields = sorted({f for a in abouts for f in a.get("meta_fields", [])})
+    meta = [first["version"], pages, table, filter_table, [], fields]
+    meta_name = _write_named(out, f"pagefind.{language}_", ".pf_meta", _pack(meta))
+    entry = {"version": first["version"],
+             "languages": {language: {"hash": meta_name[len("pagefind."):], "wasm": first["wasm"],
+                                      "page_count": total}},
+             "include_characters": first["include_characters"]}
+    (out / "pagefind-entry.json").write_text(json.dumps(entry, ensure_ascii=False, separators=(",", ":")),
+                                             encoding="utf-8")
+    for asset in sorted((parts[0].folder / "assets").iterdir()):
+        shutil.copyfile(asset, out / asset.name)
+    for p in parts:
+        _link_all(p.folder / "fragment", out / "fragment")
+    return total
+
+
+def _link_all(src: Path, dst: Path) -> None:
+    """Fragments are never rewritten in place: a hard link costs no copy (a copy across disks)."""
+    names = os.listdir(src)
+    try:
+        for name in names:
+            os.link(src / name, dst / name)
+    except OSError:
+        for name in names:
+            if not (dst / name).exists():
+                shutil.copyfile(src / name, dst / name)

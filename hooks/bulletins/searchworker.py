@@ -1,0 +1,92 @@
+"""The search index's heavy steps, each in a process of its own.
+
+Indexing a year (a Pagefind run, then reducing its output to a part) and merging the parts are
+CPU work: in the build's own process they would hold the interpreter lock while MkDocs renders
+pages, and a rebuild under `mkdocs serve` could only stop them between steps. In a process they run
+on the other core, and stopping one is a kill. The kernel ends a worker, and its Pagefind, when
+the build that started it dies (PR_SET_PDEATHSIG).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+from . import safefile, searchbundle
+
+HOOKS = Path(__file__).resolve().parent.parent  # the folder holding this package
+RECORDS = "records.json"  # a year's records as the build hands them over: {file name: HTML}
+
+
+def command(*args: str) -> list[str]:
+    """How the build starts a worker: the same interpreter, this same package."""
+    return [sys.executable, "-c",
+            "import sys; sys.path.insert(0, sys.argv[1]); from bulletins.searchworker import main; "
+            "sys.exit(main(sys.argv[2:]))", str(HOOKS), *args]
+
+
+def die_with_parent() -> None:
+    """In a child, before it runs: ended by the kernel when its parent dies, even by SIGKILL.
+    The C library was loaded before the fork (`safefile.libc()`): nothing here may spawn or import."""
+    prctl = getattr(safefile.libc(), "prctl", None)
+    if prctl is not None:
+        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
+def pagefind(site: Path, output: Path) -> None:
+    safefile.libc()
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
+           "--force-language", "zh", "--silent"]
+    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                          preexec_fn=die_with_parent)
+    if done.returncode != 0:
+        raise RuntimeError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：\n{done.stdout}".strip())
+
+
+def part(scratch: Path, folder: Path, year: int, tag: str) -> None:
+    """One year: Pagefind over its records, reduced to a part, which appears whole or not at all."""
+    tmp = folder.with_name(f"tmp-{folder.name}")
+    raw = folder.with_name(f"tmp-{folder.name}-raw")  # beside the part: fragments are moved, not copied
+    records = scratch / "records"
+    for name, html in json.loads((scratch / RECORDS).read_text(encoding="utf-8")).items():
+        target = records / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+    try:
+        pagefind(records, raw)
+        searchbundle.make_part(raw, tmp, year, tag)
+        os.replace(tmp, folder)
+    finally:
+        shutil.rmtree(raw, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(1)  # stopped by the build (or its death): unwinds, so scratch is removed
+
+
+def main(argv: list[str]) -> int:
+    signal.signal(signal.SIGTERM, _stop)
+    try:
+        if argv[0] == "part":
+            part(Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4])
+        elif argv[0] == "merge":
+            parts = [searchbundle.load_part(Path(p)) for p in argv[2:]]
+            if any(p is None for p in parts):
+                raise RuntimeError("搜索索引的缓存不完整，请重新构建")
+            print(searchbundle.merge([p for p in parts if p is not None], Path(argv[1])))
+        elif argv[0] == "empty":
+            out = Path(argv[2])
+            shutil.rmtree(out, ignore_errors=True)
+            pagefind(Path(argv[1]), out)
+        else:
+            raise RuntimeError(f"未知的步骤：{argv[0]}")
+    except (OSError, ValueError, RuntimeError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 0
