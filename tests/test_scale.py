@@ -1,0 +1,140 @@
+"""The search index at scale: one Pagefind run per year, cached by content, merged into one bundle.
+
+Every cache and split is checked for what a reader would notice: a build from the cache is the
+same site, byte for byte, as a build without it; an edit shows in search and re-indexes its year
+only; a deleted issue is gone from search and its year from the cache; results across years come
+newest first and their counts add up. No timing here: speed is `bulletins bench` (README).
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import shutil
+from pathlib import Path
+
+import cbor2
+import pytest
+
+from conftest import built, cli, make_archive, node_search, serve
+
+CACHE = Path(".cache") / "bulletins" / "search"
+
+
+@pytest.fixture(scope="module")
+def years_archive(tmp_path_factory) -> Path:
+    """The sample plus 110 synthetic weekly issues: parts of 2018, all of 2019 and 2020."""
+    root = make_archive(tmp_path_factory.mktemp("years"))
+    assert cli(root, "synth", "--issues", "110", "--seed", "5").returncode == 0
+    built(root)
+    return root
+
+
+def parts(root: Path) -> dict[str, str]:
+    """Year → the cache folder holding its part."""
+    return {p.name[:4]: p.name for p in (root / CACHE).iterdir() if p.is_dir()}
+
+
+def tree(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def archive_json(site: Path) -> dict:
+    return json.loads((site / "data" / "archive.json").read_text(encoding="utf-8"))
+
+
+def read_pagefind(path: Path):
+    return cbor2.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
+
+
+def test_one_part_per_year_and_a_build_from_the_cache_is_the_same_site(years_archive, tmp_path):
+    assert sorted(parts(years_archive)) == ["2018", "2019", "2020"]
+    warm = tree(years_archive / "site")
+    copy = tmp_path / "cold"
+    shutil.copytree(years_archive, copy, ignore=shutil.ignore_patterns(".cache", "site"))
+    assert tree(built(copy)) == warm  # nothing cached there: every year indexed again
+
+
+def test_the_merged_bundle_holds_what_queries_read_and_nothing_else(years_archive):
+    pf = years_archive / "site" / "pagefind"
+    meta = read_pagefind(next(pf.glob("*.pf_meta")))
+    pages, chunks, sorts = meta[1], meta[2], meta[4]
+    assert sorts == []  # order is in the names: no table of every record in every query
+    years = [name[:4] for name, _ in pages]
+    assert years == sorted(years, reverse=True)  # newest year first
+    assert {name for name, _ in pages} == {p.stem for p in (pf / "fragment").iterdir()}
+    total = sum(len(d["findings"]) for i in archive_json(years_archive / "site")["issues"] for d in i["districts"])
+    assert len(pages) == total  # one record per finding
+    for _low, _high, name in chunks:
+        words = [w for w, *_ in read_pagefind(pf / "index" / f"{name}.pf_index")[0]]
+        assert words == sorted(words) and all(re.fullmatch(r"[rs][a-q]+", w) for w in words)
+
+
+def test_an_edit_shows_in_search_and_reindexes_its_year_only(years_archive, tmp_path):
+    root = tmp_path / "edit"
+    shutil.copytree(years_archive, root)
+    before = parts(root)
+    target = sorted((root / "issues").glob("2019-0*"))[3]
+    district = sorted(p for p in target.glob("*.yaml") if p.name != "issue.yaml")[0]
+    text = district.read_text(encoding="utf-8")
+    district.write_text(re.sub(r"(?m)^(\s*- text: [^'\"|>].*?)$", r"\1另查见鹦鹉螺标识", text, count=1),
+                        encoding="utf-8")
+    site = built(root)
+    after = parts(root)
+    assert after["2019"] != before["2019"]
+    assert {y: after[y] for y in ("2018", "2020")} == {y: before[y] for y in ("2018", "2020")}
+    assert not (root / CACHE / before["2019"]).exists()  # the old part is gone with its data
+    with serve(site) as url:
+        found, = node_search(site, url, [{"q": "鹦鹉螺"}])
+    assert [(r["issue"], r["district"]) for r in found] == [(target.name, found[0]["district"])]
+    assert "鹦鹉螺" in found[0]["text"]
+
+
+def test_a_deleted_issue_and_a_deleted_year_disappear_from_search_and_the_cache(years_archive, tmp_path):
+    root = tmp_path / "delete"
+    shutil.copytree(years_archive, root)
+    gone = next(i["id"] for i in archive_json(root / "site")["issues"] if i["id"].startswith("2019-")
+                and not any(f["followed_by"] for d in i["districts"] for f in d["findings"]))
+    with serve(root / "site") as url:
+        before, = node_search(root / "site", url, [{"q": "", "filters": {"年份": "2019"}}])
+    assert any(r["issue"] == gone for r in before)
+    shutil.rmtree(root / "issues" / gone)
+    for folder in (root / "issues").glob("2020-*"):
+        shutil.rmtree(folder)
+    site = built(root)
+    assert sorted(parts(root)) == ["2018", "2019"]
+    with serve(site) as url:
+        after, last_year, everything = node_search(site, url, [
+            {"q": "", "filters": {"年份": "2019"}}, {"q": "", "filters": {"年份": "2020"}},
+            {"open": True, "q": "窗口", "limit": 0}])
+    assert not any(r["issue"] == gone for r in after)
+    assert len(after) == len(before) - sum(1 for r in before if r["issue"] == gone)
+    assert last_year == []
+    assert "2020" not in everything["counts"]["年份"]
+
+
+def test_results_across_years_come_newest_first_and_counts_add_up(years_archive):
+    site = years_archive / "site"
+    issues = archive_json(site)["issues"]
+    expected: dict[str, int] = {}
+    for i in issues:
+        for d in i["districts"]:
+            if d["name"] == "萧山区":
+                expected[i["date"][:4]] = expected.get(i["date"][:4], 0) + len(d["findings"])
+    with serve(site) as url:
+        whole, *by_year = node_search(site, url, [
+            {"open": True, "q": "", "filters": {"区县": "萧山区"}},
+            *({"open": True, "q": "", "filters": {"区县": "萧山区", "年份": y}} for y in sorted(expected))])
+    results = whole["results"]
+    assert whole["total"] == len(results) == sum(expected.values())
+    assert [r["date"] for r in results] == sorted((r["date"] for r in results), reverse=True)
+    assert whole["counts"]["年份"] == expected
+    assert [y["total"] for y in by_year] == [expected[y] for y in sorted(expected)]
+    assert [r["url"] for y in reversed(by_year) for r in y["results"]] == [r["url"] for r in results]
+    position = {(i["id"], d["name"]): d["position"] for i in issues for d in i["districts"]}
+    printed = [(position[(r["issue"], r["district"])], int(r["anchor"].rsplit("-", 1)[1])) for r in results]
+    for a, b, n, m in zip(results, results[1:], printed, printed[1:]):  # within an issue, as printed
+        assert a["issue"] != b["issue"] or n < m
