@@ -138,3 +138,71 @@ def test_results_across_years_come_newest_first_and_counts_add_up(years_archive)
     printed = [(position[(r["issue"], r["district"])], int(r["anchor"].rsplit("-", 1)[1])) for r in results]
     for a, b, n, m in zip(results, results[1:], printed, printed[1:]):  # within an issue, as printed
         assert a["issue"] != b["issue"] or n < m
+
+
+# --- Several archives, each built on its own, searched from one page ----------------------------
+
+@pytest.fixture(scope="module")
+def two_archives(tmp_path_factory) -> Path:
+    """甲 (the sample and 20 more issues) names 乙 (15 issues of its own) in `extra.search_also`;
+    each is built alone, and one web server holds both sites, as an intranet would."""
+    top = tmp_path_factory.mktemp("two")
+    (top / "a-src").mkdir()
+    (top / "b-src").mkdir()
+    a = make_archive(top / "a-src")
+    b = make_archive(top / "b-src", with_sample=False)
+    config = (a / "mkdocs.yml").read_text(encoding="utf-8").replace("site_name: 专报归档", "site_name: 甲归档")
+    config = config.replace("extra:\n", "extra:\n  search_also:\n    - name: 乙归档\n      url: ../b/\n", 1)
+    (a / "mkdocs.yml").write_text(config, encoding="utf-8")
+    assert cli(a, "synth", "--issues", "20", "--seed", "11").returncode == 0
+    assert cli(b, "synth", "--issues", "15", "--seed", "12").returncode == 0
+    www = top / "www"
+    www.mkdir()
+    shutil.copytree(built(a), www / "a")
+    shutil.copytree(built(b), www / "b")
+    return www
+
+
+def counts_of(site: Path, district: str) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for i in archive_json(site)["issues"]:
+        for d in i["districts"]:
+            if d["name"] == district:
+                out[i["date"][:4]] = out.get(i["date"][:4], 0) + len(d["findings"])
+    return out
+
+
+def test_two_archives_built_apart_are_searched_together_with_filters_intact(two_archives):
+    a, b = counts_of(two_archives / "a", "萧山区"), counts_of(two_archives / "b", "萧山区")
+    assert sum(a.values()) and sum(b.values())
+    with serve(two_archives) as url:
+        both, words = node_search(two_archives / "a", url + "a/", [
+            {"open": True, "q": "", "filters": {"区县": "萧山区"}},
+            {"open": True, "q": "窗口 2018"}])
+    results = both["results"]
+    assert both["total"] == len(results) == sum(a.values()) + sum(b.values())
+    assert {y: both["counts"]["年份"][y] for y in both["counts"]["年份"]} == {
+        y: a.get(y, 0) + b.get(y, 0) for y in set(a) | set(b)}
+    assert [r["date"] for r in results] == sorted((r["date"] for r in results), reverse=True)
+    assert {r["archive"] for r in results} == {"甲归档", "乙归档"}
+    assert all(r["url"].startswith(url + ("a/" if r["archive"] == "甲归档" else "b/")) for r in results)
+    assert all(r["district"] == "萧山区" for r in results)
+    assert words["understood"] == [{"facet": "年份", "value": "2018", "word": "2018"}]
+    found = words["results"]
+    assert found and {r["archive"] for r in found} == {"甲归档", "乙归档"}
+    assert all("窗口" in r["text"] and r["date"].startswith("2018") for r in found)
+
+
+def test_the_search_page_shows_and_links_results_of_both_archives(two_archives, page):
+    with serve(two_archives) as url:
+        page.goto(url + "a/search/?q=" + "窗口&区县=萧山区")
+        page.wait_for_selector(".zb-result")
+        page.wait_for_function("document.querySelector('.zb-results').children.length >= 10")
+        places = page.locator(".zb-result__place").all_text_contents()
+        assert any(p.startswith("乙归档 · ") for p in places) and any(p.startswith("甲归档 · ") for p in places)
+        link = page.locator(".zb-result__place", has_text="乙归档").first
+        href = link.get_attribute("href")
+        assert href.startswith(url + "b/issues/")
+        link.click()
+        page.wait_for_url(url + "b/issues/**")
+        assert page.locator(f"[id='{href.split('#')[1]}']").count() == 1

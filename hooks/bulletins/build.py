@@ -76,7 +76,8 @@ def _templates_version(root: Path) -> int:
     return hash(tuple((p.name, p.read_bytes()) for p in sorted(folder.glob("*.html"))))
 
 
-def build_site(root: Path, site_url: str, site_name: str, preview: bool = False) -> Site:
+def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
+               search_also: tuple[tuple[str, str], ...] = ()) -> Site:
     """The site of the published issues. Drafts appear nowhere; with `preview` (mkdocs serve)
     each draft also gets its own page, marked 草稿, reachable from the home page only."""
     everything, problems = load_archive(root)
@@ -95,14 +96,14 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False)
     pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts, earlier, links, pending, flags))
     env = render.environment(root)
     env.globals["registry"] = archive.registry
-    version = hash((archive.registry, archive.issues, site_url, site_name))
+    version = hash((archive.registry, archive.issues, site_url, site_name, search_also))
     if _EXPORTS.get("version") != version:  # under `mkdocs serve`, only when the data changed
         _EXPORTS.clear()
         _EXPORTS.update(version=version, assets={
             export.ARCHIVE_JSON: export.archive_json(archive, earlier, links),
             export.FINDINGS_CSV: export.findings_csv(archive),
             export.FEED: export.feed_xml(archive, site_url, site_name),
-            export.SEARCH_NAMES: export.search_names(archive),
+            export.SEARCH_NAMES: export.search_names(archive, search_also, site_name),
         })
     assets = _EXPORTS["assets"]
     return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root), flags)

@@ -49,16 +49,20 @@ def _issue(i: Issue, earlier: dict, links: tuple) -> dict:
     }
 
 
-def search_names(archive: Archive) -> bytes:
+def search_names(archive: Archive, also: tuple[tuple[str, str], ...] = (), name: str = "") -> bytes:
     """The names a query may use as a filter (search.js): districts with their aliases, problem
-    types, departments, years. A few KB, read once per page that searches."""
+    types, departments, years. A few KB, read once per page that searches. `also`: other archives
+    (name, address) searched from this one's pages (mkdocs.yml `extra.search_also`); `name` is
+    this archive's own, shown beside its results when there are others."""
     reg = archive.registry
-    data = {
+    data: dict = {
         "区县": [[d.name, list(d.aliases)] for d in reg.districts],
         "问题类型": [[t.name, []] for t in reg.types],
         "部门": [[x.name, []] for x in reg.departments],
         "年份": [[str(y), []] for y in sorted({i.year for i in archive.issues}, reverse=True)],
     }
+    if also:
+        data["归档"] = {"name": name, "also": [{"name": n, "url": u} for n, u in also]}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import calendar
 import logging
 import os
+import re
 import signal
 import threading
 from pathlib import Path
@@ -36,7 +37,9 @@ class Glue:
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
         try:
-            self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving)
+            also = search_also(config.extra.get("search_also"))
+            self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
+                                   search_also=also)
         except ArchiveError as exc:
             if not self.serving:
                 raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
@@ -147,6 +150,20 @@ class Glue:
 # package imported, so the mode and the build in progress (and every cache) live here.
 _serving = False
 _current = Glue()
+
+
+def search_also(value) -> tuple[tuple[str, str], ...]:
+    """mkdocs.yml `extra.search_also`: other archives searched from this one's pages, each
+    {name: 西湖区专报, url: ../xihu/} (an address of its built site, relative to this one's)."""
+    if value is None:
+        return ()
+    ok = isinstance(value, list) and all(
+        isinstance(v, dict) and set(v) == {"name", "url"} and all(isinstance(x, str) and x.strip() for x in v.values())
+        and not re.match(r"(?i)^\s*(?!https?:)[a-z][a-z0-9+.-]*:", v["url"]) for v in value)
+    if not ok:
+        raise PluginError("mkdocs.yml: extra.search_also 应是一个列表，每项写 name（归档名称）和 url（它的站点地址，"
+                          "如 ../xihu/），例如：\n  search_also:\n    - name: 西湖区专报\n      url: ../xihu/")
+    return tuple((v["name"].strip(), v["url"].strip()) for v in value)
 
 
 def _source_date(root: Path, site: Site) -> int:

@@ -2,13 +2,18 @@
 //
 // One ES module for the site's pages and for tests under Node 20:
 //   search(query, {filters, base, limit, literal}) → Promise<[{url, issue, number, date, district,
-//                                                     types, departments, text, anchor}]>, newest first.
+//                                                     types, departments, text, anchor, archive}]>, newest first.
 //   open(query, options) → a cursor: {terms, filters, understood, total, next(n), counts(), suggestions()}
 //
 // Names in a query: a word that is a district's name or alias (萧山区, 萧山, 高新区), a problem
 // type, a department or a year (2019, 2019年, 2019 年) is read as that filter, and the rest of
 // the query is matched in the text; `"萧山"` in quotes (or “萧山”), or {literal: true}, keeps a word
 // as text. The names come from search/names.json, written by the build.
+//
+// Several archives: an archive whose mkdocs.yml lists others in `extra.search_also` searches them
+// too (names.json says where they are); each is built on its own and keeps its own Pagefind
+// bundle. Results are merged newest first, counts are added, and `archive` names the archive of
+// a result (only when there are several).
 // Each record in the Pagefind index is a district report whose words are every pair of neighbouring
 // characters of its findings (hooks/bulletins/searchindex.py). A query asks for
 // records holding a few of each term's pairs, then keeps only findings whose text contains every
@@ -61,8 +66,8 @@ function tokens(query) {
  */
 export function understand(query, names) {
   const lookup = new Map();
-  for (const [facet, entries] of Object.entries(names ?? {})) {
-    for (const [name, aliases] of entries) {
+  for (const facet of FACETS) {
+    for (const [name, aliases] of names?.[facet] ?? []) {
       for (const word of [name, ...aliases]) {
         const key = normalize(word);
         if (key && !lookup.has(key)) lookup.set(key, { facet, value: name });
@@ -174,7 +179,7 @@ function siteBase(base) {
   throw new Error("search(): 请给出 base，即站点的地址，例如 http://127.0.0.1:8000/");
 }
 
-const engines = new Map();
+const loaded = new Map();
 const vocabularies = new Map();
 
 /** search/names.json of a site, fetched once (an archive without it: no names understood). */
@@ -187,16 +192,20 @@ function vocabulary(base) {
   return vocabularies.get(base);
 }
 
+/** One archive's Pagefind: its own copy of Pagefind's module, reading its own bundle. A module
+ * per archive, because Pagefind's WebAssembly glue is one per module (two instances in one
+ * module overwrite each other's memory). */
 async function loadPagefind(base) {
   const url = new URL("pagefind/pagefind.js", base).href;
   let pagefind;
   if (typeof document !== "undefined") {
     pagefind = await import(url);
   } else {
-    // Node imports only file: and data: modules: fetch Pagefind's module and import its text.
+    // Node imports only file: and data: modules: fetch Pagefind's module and import its text
+    // (with its address appended, so that two archives' identical copies stay two modules).
     const response = await fetch(url);
     if (!response.ok) throw new Error(`无法读取搜索索引 ${url}：HTTP ${response.status}`);
-    pagefind = await import("data:text/javascript," + encodeURIComponent(await response.text()));
+    pagefind = await import("data:text/javascript," + encodeURIComponent(`${await response.text()}\n// ${url}`));
   }
   await pagefind.options({ basePath: new URL("pagefind/", base).href, baseUrl: new URL(base).pathname });
   await pagefind.init();
@@ -204,16 +213,55 @@ async function loadPagefind(base) {
 }
 
 function engine(base) {
-  if (!engines.has(base)) {
+  if (!loaded.has(base)) {
     const loading = loadPagefind(base);
-    loading.catch(() => engines.delete(base));
-    engines.set(base, loading);
+    loading.catch(() => loaded.delete(base));
+    loaded.set(base, loading);
   }
-  return engines.get(base);
+  return loaded.get(base);
 }
 
-function resultOf(base, record, finding) {
+/**
+ * The archives a search reads: this one, and those its mkdocs.yml names in `extra.search_also`
+ * (each built on its own: its own Pagefind bundle, found at its own address). Results of all are
+ * merged newest first and their counts added; a result from another archive says which.
+ */
+async function archives(root) {
+  const own = (await vocabulary(root))["归档"];
+  const list = [{ base: root, name: own?.name ?? "" }];
+  for (const other of own?.also ?? []) list.push({ base: siteBase(new URL(other.url, root).href), name: other.name });
+  return list;
+}
+
+/** Each archive with its Pagefind loaded: [{base, name, pagefind}]. */
+async function engines(root) {
+  const list = await archives(root);
+  return Promise.all(list.map(async (a) => ({ ...a, pagefind: await engine(a.base) })));
+}
+
+/** The names of every archive searched, for reading a query (one archive may know a district
+ * the other does not). */
+async function vocabularyOf(root) {
+  const list = await archives(root);
+  if (list.length === 1) return vocabulary(root);
+  const merged = {};
+  for (const names of await Promise.all(list.map((a) => vocabulary(a.base)))) {
+    for (const facet of FACETS) {
+      const into = (merged[facet] ??= []);
+      for (const [name, aliases] of names[facet] ?? []) {
+        const have = into.find(([n]) => n === name);
+        if (have) have[1] = [...new Set([...have[1], ...aliases])];
+        else into.push([name, [...aliases]]);
+      }
+    }
+  }
+  return merged;
+}
+
+function resultOf(source, record, finding) {
+  const base = source.base;
   return {
+    archive: source.others ? source.name : undefined,
     url: new URL(record.url + "#" + finding.a, base).href,
     issue: record.issue,
     number: Number(record.number),
@@ -235,10 +283,13 @@ function newestFirst(a, b) {
   return b.id.slice(0, 4) - a.id.slice(0, 4) || parseInt(a.id.slice(9), 36) - parseInt(b.id.slice(9), 36);
 }
 
-/** A Pagefind result list read in order, a few fragments at a time. */
+/** A Pagefind result list read in order, a few fragments at a time (`list`: one of answers()). */
 class Source {
-  constructor(results) {
-    this.results = [...results].sort(newestFirst);
+  constructor(list) {
+    this.base = list.base;
+    this.name = list.name;
+    this.others = list.others;
+    this.results = [...list.results].sort(newestFirst);
     this.at = 0;
     this.loaded = [];
   }
@@ -259,27 +310,37 @@ function pagefindOptions(filters) {
   return { filters: Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, { any: v }])) };
 }
 
-/** Pagefind's answers for the query's words (one per pinyin/text reading) under these filters. */
-async function answers(pagefind, words, filters) {
+/** Pagefind's answers for the query's words (one per pinyin/text reading) under these filters,
+ * from every archive; each list knows its archive. */
+async function answers(engs, words, filters) {
   if (!words.length && !Object.keys(filters).length) return [];
   const options = pagefindOptions(filters);
-  return Promise.all(queries(words).map((q) => pagefind.search(q.length ? q.join(" ") : null, options)));
+  const per = await Promise.all(engs.map(async (e) => {
+    const lists = await Promise.all(queries(words).map((q) => e.pagefind.search(q.length ? q.join(" ") : null, options)));
+    return lists.map((l) => Object.assign(l, { base: e.base, name: e.name, others: engs.length > 1 }));
+  }));
+  return per.flat();
 }
 
 function totalOf(lists) {
-  return new Set(lists.flatMap((l) => l.results.map((r) => r.id))).size;
+  return new Set(lists.flatMap((l) => l.results.map((r) => l.base + "|" + r.id))).size;
 }
 
 /** Findings per value of each facet for these words, each facet counted under the other facets'
  * filters only, as a reader expects of a filter pane (one record is one finding). */
-async function facetCounts(pagefind, words, filters) {
-  await pagefind.filters(); // Pagefind counts only the filters it has loaded: load them all first
+async function facetCounts(engs, words, filters) {
+  // Pagefind counts only the filters it has loaded: load them all first
+  const everything = await Promise.all(engs.map((e) => e.pagefind.filters()));
   const out = {};
   for (const facet of FACETS) {
     const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== facet));
-    const lists = await answers(pagefind, words, others);
+    const lists = await answers(engs, words, others);
     const counts = {};
-    if (!lists.length) Object.assign(counts, (await pagefind.filters())[facet] ?? {});
+    if (!lists.length) {
+      for (const all of everything) {
+        for (const [value, n] of Object.entries(all[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
+      }
+    }
     for (const l of lists) {
       for (const [value, n] of Object.entries(l.filters?.[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
     }
@@ -289,7 +350,7 @@ async function facetCounts(pagefind, words, filters) {
 }
 
 /** When nothing is found: nearby searches that do find something (never a dead end). */
-async function nearby(pagefind, root, query, read, explicit, literal) {
+async function nearby(engs, root, query, read, explicit, literal) {
   const tries = [];
   for (const u of read.understood) {
     tries.push({ label: `在正文中搜索“${u.word}”`, query: asText(query, u.word), filters: explicit });
@@ -314,7 +375,7 @@ async function nearby(pagefind, root, query, read, explicit, literal) {
   }
   const counted = await Promise.all(tries.map(async (t) => {
     const { read: r, wanted } = await reading(root, t.query, t.filters, literal);
-    return { ...t, total: totalOf(await answers(pagefind, r.terms, wanted)) };
+    return { ...t, total: totalOf(await answers(engs, r.terms, wanted)) };
   }));
   // Pagefind's count is of findings holding every pair of a word's characters; a shortened word
   // that exists nowhere can still have all its pairs apart in one finding. Each proposal is read
@@ -346,7 +407,7 @@ const SUGGESTION_CHECK = 30; // findings read to confirm a suggestion (and count
 async function reading(root, query, filters, literal) {
   const read = literal
     ? { terms: terms(query), rawTerms: tokens(query).map((t) => t.raw), filters: {}, understood: [] }
-    : understand(query, await vocabulary(root));
+    : understand(query, await vocabularyOf(root));
   const wanted = { ...filters };
   for (const [k, vs] of Object.entries(read.filters)) wanted[k] = [...new Set([...(wanted[k] ?? []), ...vs])];
   return { read, wanted };
@@ -359,12 +420,12 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
   const words = read.terms;
   let sources = [];
   let total = 0;
-  let pagefind = null;
+  let engs = null;
   if (words.length || Object.keys(wanted).length) {
-    pagefind = await engine(root);
-    const lists = await answers(pagefind, words, wanted);
+    engs = await engines(root);
+    const lists = await answers(engs, words, wanted);
     total = totalOf(lists);
-    sources = lists.map((l) => new Source(l.results)).filter((src) => !src.empty);
+    sources = lists.map((l) => new Source(l)).filter((src) => !src.empty);
   }
   const seen = new Set();
   const buffer = [];
@@ -378,9 +439,10 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
       });
       if (best < 0) return null;
       const record = sources[best].loaded.shift();
-      if (seen.has(record.id)) continue;
-      seen.add(record.id);
-      return record.meta;
+      const key = sources[best].base + "|" + record.id;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      return { meta: record.meta, source: sources[best] };
     }
   }
   return {
@@ -395,12 +457,13 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     },
     async next(n = 20) {
       while (buffer.length < n) {
-        const record = await nextRecord(n - buffer.length);
-        if (!record) break;
+        const next = await nextRecord(n - buffer.length);
+        if (!next) break;
+        const record = next.meta;
         for (const f of JSON.parse(record.findings)) {
           f.norm = normalize(f.text);
           if (facetMatches(wanted, record, f) && words.every((t) => termMatches(t, f))) {
-            buffer.push(resultOf(root, record, f));
+            buffer.push(resultOf(next.source, record, f));
           }
         }
       }
@@ -408,12 +471,12 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     },
     /** {facet: {value: findings}} for this query, each facet under the others' filters. */
     async counts() {
-      return facetCounts(pagefind ?? (await engine(root)), words, wanted);
+      return facetCounts(engs ?? (await engines(root)), words, wanted);
     },
     /** Nearby searches with results, when this one has none: [{label, query, filters, total}]. */
     async suggestions() {
       if (total > 0) return [];
-      return nearby(pagefind ?? (await engine(root)), root, query, read, explicit, literal);
+      return nearby(engs ?? (await engines(root)), root, query, read, explicit, literal);
     },
   };
 }

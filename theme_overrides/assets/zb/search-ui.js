@@ -29,7 +29,8 @@ const CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳";
 function place(r) {
   const n = Number(r.anchor.split("-").pop());
   const marker = n >= 1 && n <= CIRCLED.length ? CIRCLED[n - 1] : `(${n})`;
-  return `第 ${r.number} 期 · ${dateCn(r.date)} · ${r.district} ${marker}`;
+  const where = r.archive ? `${r.archive} · ` : ""; // searching several archives: whose finding
+  return `${where}第 ${r.number} 期 · ${dateCn(r.date)} · ${r.district} ${marker}`;
 }
 
 function marked(text, terms) {
