@@ -33,6 +33,10 @@ def on_page_content(html, page, config, files):
     return glue.current().page_content(html, page)
 
 
+def on_post_page(output, page, config):
+    return glue.current().post_page(output, page)
+
+
 def on_post_build(config):
     glue.current().post_build(config)
 

@@ -60,6 +60,13 @@ def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_pa
             assert old not in _get(url + "issues/2018-033/")
             assert _until(lambda: _finds(site, url, new) == ["jianggan-2"]), f"search never found {new}"
             assert node_search(site, url, [{"q": old}]) == [[]]
+        # pages unchanged since the last build are written as they were then: never a stale one
+        district = _get(url + "districts/jianggan/")
+        assert "育婴室" in district and "母婴室" not in district and "哺乳室" not in district
+        config = archive / "mkdocs.yml"
+        config.write_text(config.read_text(encoding="utf-8").replace("publisher: ", "publisher: 试编："), encoding="utf-8")
+        for page in ("issues/2018-033/", "districts/jianggan/", "types/"):
+            assert _until(lambda: "试编：" in _get(url + page)), f"{page} kept its old footer"
         text = log.read_text(encoding="utf-8")
         assert "Traceback" not in text and "未能更新" not in text
         assert len(re.findall(r"Reloading browsers", text)) >= 2

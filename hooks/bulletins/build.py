@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ class Site:
     changed: dict
     templates: int  # a version of our page templates: part of every cached page's key
     flags: dict  # finding id → values of the search filter 规律 (patterns.flags)
+    _keys: dict = field(default_factory=dict)
 
     def update_date(self, url: str) -> str | None:
         """The sitemap date of a page: when its issue's data last changed in git."""
@@ -36,9 +37,15 @@ class Site:
         when = self.changed.get(issue.id) or issue.date  # outside git: the issue's own date
         return when.isoformat()
 
+    def key(self, url: str) -> int | None:
+        """A fingerprint of what the page at `url` shows (None: render it every time)."""
+        if url not in self._keys:
+            self._keys[url] = _fingerprint(self.pages[url], self.templates)
+        return self._keys[url]
+
     def render(self, url: str) -> str:
         spec = self.pages[url]
-        key = _fingerprint(spec, self.templates)
+        key = self.key(url)
         hit = _BODIES.get(url)
         if key is not None and hit is not None and hit[0] == key:
             return hit[1]

@@ -33,6 +33,7 @@ class Glue:
         self.serving = serving  # `mkdocs serve`: pages first, the search index follows
         self.lock = lock
         self.errors: list[str] = []  # under serve, data errors shown on every page instead
+        self.shared: int | None = None  # under serve: what every page's frame depends on (_frame_key)
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
@@ -70,6 +71,8 @@ class Glue:
             files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
         for path, content in self.site.assets.items():
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        if self.serving:
+            self.shared = _frame_key(root, config, files)
         return files
 
     def post_build(self, config) -> None:
@@ -119,10 +122,25 @@ class Glue:
 
     def page_markdown(self, page: Page) -> None:
         """Titles come from data, and Material prints page.title unescaped (<title>, <h1>, toc):
-        an escaped Markup string is safe both where it is printed raw and where it is escaped."""
+        an escaped Markup string is safe both where it is printed raw and where it is escaped.
+        Under serve, a page whose body and frame are those of the last build is written as it
+        was then (PASSTHROUGH): the theme's templates are most of a rebuild's time."""
         spec = self._spec(page)
         if spec is not None and not spec.block:
             page.title = Markup(escape(spec.title))
+            if self.shared is not None and self.site.key(spec.url) is not None:
+                key = (self.shared, spec.url, self.site.key(spec.url))
+                page.zb_key = key
+                hit = _OUTPUTS.get(spec.url)
+                if hit is not None and hit[0] == key:
+                    page.meta["template"] = PASSTHROUGH
+                    page.zb_output = hit[1]
+
+    def post_page(self, output: str, page: Page) -> str:
+        key = getattr(page, "zb_key", None)
+        if key is not None:
+            _OUTPUTS[self._spec(page).url] = (key, output)
+        return output
 
     def _spec(self, page: Page):
         if self.site is None or not page.file.src_uri.endswith("index.md"):
@@ -131,7 +149,7 @@ class Glue:
 
     def page_content(self, html: str, page: Page) -> str:
         spec = self._spec(page)
-        if spec is None:
+        if spec is None or hasattr(page, "zb_output"):
             return html
         url = spec.url
         body = self.site.render(url)
@@ -144,6 +162,22 @@ class Glue:
             page.toc = get_toc([{"level": 2, "id": a, "name": Markup(escape(n)), "children": []}
                                 for a, n in spec.toc])
         return body
+
+
+PASSTHROUGH = "zb-passthrough.html"  # prints page.zb_output, the page as the last build wrote it
+_OUTPUTS: dict[str, tuple[tuple, str]] = {}  # under serve: url → (key, the page as written)
+
+
+def _frame_key(root: Path, config, files: Files) -> int:
+    """Everything a page's frame shows besides its own body: the config, the hand-written pages
+    and the theme overrides (the nav, the header, the footer), and which pages exist."""
+    parts = [Path(config.config_file_path).read_bytes()]
+    for folder in (Path(config.docs_dir), root / "theme_overrides"):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                parts += [str(path).encode(), path.read_bytes()]
+    parts.append(repr(sorted((f.src_uri, str(f.inclusion)) for f in files)).encode())
+    return hash(tuple(parts))
 
 
 # Process-wide state. `mkdocs serve` re-executes the hook file for each rebuild but keeps this

@@ -57,13 +57,22 @@ def _num(value: float | int) -> str:
     return f"{int(value):,}"
 
 
+_ENVIRONMENTS: dict[str, Environment] = {}  # under `mkdocs serve`, templates are compiled once
+
+
 def environment(root: Path) -> Environment:
-    env = Environment(
-        loader=FileSystemLoader(str(root / "theme_overrides" / "zb")),
-        autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-        keep_trailing_newline=False)
-    env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments)
-    env.globals["urls"] = urls
+    """The page templates' environment, kept for the process: Jinja recompiles a template only
+    when its file changes (auto_reload). What a build renders is not kept from one to the next:
+    the finding renderer, with its cache, is new for every build."""
+    folder = str(root / "theme_overrides" / "zb")
+    env = _ENVIRONMENTS.get(folder)
+    if env is None:
+        env = _ENVIRONMENTS[folder] = Environment(
+            loader=FileSystemLoader(folder), auto_reload=True,
+            autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+            keep_trailing_newline=False)
+        env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments)
+        env.globals["urls"] = urls
     env.globals["entry"] = _entry_renderer(env)
     return env
 
