@@ -5,6 +5,8 @@ at the top, and kept. `mkdocs serve` executes this file again for every rebuild,
 kept here: it lives in the package (bulletins.mkdocs_glue), which is imported once.
 """
 
+from pathlib import Path
+
 from bulletins import mkdocs_glue as glue
 
 
@@ -43,6 +45,10 @@ def on_post_build(config):
 
 def on_build_error(error):
     glue.current().cancel()
+
+
+def on_serve(server, config, builder):
+    return glue.watch_refresh(server, Path(config.config_file_path).parent)
 
 
 def on_shutdown():

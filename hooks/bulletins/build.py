@@ -27,6 +27,8 @@ class Site:
     changed: dict
     templates: int  # a version of our page templates: part of every cached page's key
     flags: dict  # finding id → values of the search filter 规律 (patterns.flags)
+    data: SiteData | None = None  # what the pages were made from (a quick rebuild under serve reuses it)
+    keep: bool = False  # under serve: page bodies kept for the next build, which renders only changes
     _keys: dict = field(default_factory=dict)
 
     def update_date(self, url: str) -> str | None:
@@ -45,6 +47,8 @@ class Site:
 
     def render(self, url: str) -> str:
         spec = self.pages[url]
+        if not self.keep:  # a one-off build: nothing to compare with, nothing to keep
+            return render.render(self.env, spec.template, url, spec.context)
         key = self.key(url)
         hit = _BODIES.get(url)
         if key is not None and hit is not None and hit[0] == key:
@@ -100,7 +104,8 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
     commits = gitdata.commits_by_issue(root)
     changed = history.last_changed(commits)
     fixes = history.corrections(root, commits, archive)
-    pages = all_pages(SiteData(archive, indexes, changed, fixes, drafts, earlier, links, pending, flags))
+    data = SiteData(archive, indexes, changed, fixes, drafts, earlier, links, pending, flags)
+    pages = all_pages(data)
     env = render.environment(root)
     env.globals["registry"] = archive.registry
     version = hash((archive.registry, archive.issues, site_url, site_name, search_also))
@@ -113,4 +118,5 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
             export.SEARCH_NAMES: export.search_names(archive, search_also, site_name),
         })
     assets = _EXPORTS["assets"]
-    return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root), flags)
+    return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root), flags, data,
+                keep=preview)

@@ -258,7 +258,8 @@ def bench_cmd(count: int, seed: int, runs: int, as_json: bool, keep: Path | None
     for name, size in sorted(result.query_files.items()):
         click.echo(f"    {size:>8}  {name}")
     click.echo(f"首条结果        {result.first_result_ms} 毫秒（无头 Chromium，按键到第一条结果）")
-    click.echo(f"serve 重建      {result.rebuild_s} 秒（改动一个区县文件后）")
+    click.echo(f"serve 重建      {result.rebuild_s} 秒（改动一个区县文件后，浏览器显示改过的这一期）")
+    click.echo(f"serve 全部更新  {result.full_rebuild_s} 秒（其余页面随后更新完毕）")
     click.echo(f"最大页面        {result.largest_page_kb} KB")
 
 

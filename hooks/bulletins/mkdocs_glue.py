@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import buildlock, gitdata, searchindex, urls
+from . import buildlock, gitdata, preview, searchindex, urls
 from .build import Site, build_site
 from .problems import ArchiveError
 
@@ -34,9 +34,15 @@ class Glue:
         self.lock = lock
         self.errors: list[str] = []  # under serve, data errors shown on every page instead
         self.shared: int | None = None  # under serve: what every page's frame depends on (_frame_key)
+        self.kept: list[str] = []  # a quick rebuild: pages written as the last build wrote them
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
+        stats = preview.data_stats(root) if self.serving else {}
+        if self.serving and _REFRESH["dir"] is not None and _LAST:
+            quick = self._quick(root, config, files, stats)
+            if quick is not None:
+                return quick
         try:
             also = search_also(config.extra.get("search_also"))
             self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
@@ -72,13 +78,46 @@ class Glue:
         for path, content in self.site.assets.items():
             files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
         if self.serving:
-            self.shared = _frame_key(root, config, files)
+            self.shared = _frame_key(root, config, self.site.pages)
+            _LAST.update(site=self.site, stats=stats, frame=self.shared)
+        return files
+
+    def _quick(self, root: Path, config, files: Files, stats: dict) -> Files | None:
+        """An edit of issue files only: their pages now, the rest as last written (preview.py)."""
+        made = preview.quick_site(_LAST["site"], root, _LAST["stats"], stats)
+        if made is None:
+            return None
+        site, fresh = made
+        shared = _frame_key(root, config, site.pages)
+        kept = [u for u, spec in site.pages.items() if u not in fresh and u not in urls.NAV_PAGES and not spec.block]
+        if shared != _LAST["frame"] or any(u not in _OUTPUTS for u in kept):
+            return None
+        self.site, self.shared, self.kept = site, shared, kept
+        _LAST.update(site=site, stats=stats)
+        for url, spec in site.pages.items():
+            if spec.block or url in kept:
+                continue
+            if files.get_file_from_path(urls.src_of(url)) is not None:
+                return None
+            files.append(File.generated(config, urls.src_of(url), content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        for path, content in site.assets.items():
+            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        self.search = searchindex.IndexJob(site.env, site.archive, Path(config.site_dir), root,
+                                           remember=True, start=False, flags=site.flags)
+        log.info(f"快速预览：重新生成 {len(fresh)} 期通报的页面，其余页面随后更新")
         return files
 
     def post_build(self, config) -> None:
         """Waits for Pagefind (started in `files`) and makes its output byte-stable. Under
         `mkdocs serve` it does not wait: the rebuilt pages are served at once and search catches
         up a few seconds later (a newer rebuild cancels it)."""
+        if self.kept:
+            site_dir = Path(config.site_dir)
+            for url in self.kept:  # as the last build wrote them; the full rebuild follows
+                target = site_dir / url / "index.html"
+                target.parent.mkdir(parents=True, exist_ok=True)
+                target.write_text(_OUTPUTS[url][1], encoding="utf-8")
+            _ask_for_refresh()
         job = self.search
         if job is None:
             self.release()
@@ -104,7 +143,8 @@ class Glue:
             if not job.cancelled:
                 log.warning(f"搜索索引未能更新：{exc}")
             return
-        log.info(f"搜索索引已更新：{n} 条记录")
+        if not job.cancelled:  # a newer rebuild took over
+            log.info(f"搜索索引已更新：{n} 条记录")
 
     def cancel(self) -> None:
         """A failed build or a new one in `mkdocs serve`: stop a Pagefind still running."""
@@ -168,7 +208,7 @@ PASSTHROUGH = "zb-passthrough.html"  # prints page.zb_output, the page as the la
 _OUTPUTS: dict[str, tuple[tuple, str]] = {}  # under serve: url → (key, the page as written)
 
 
-def _frame_key(root: Path, config, files: Files) -> int:
+def _frame_key(root: Path, config, pages) -> int:
     """Everything a page's frame shows besides its own body: the config, the hand-written pages
     and the theme overrides (the nav, the header, the footer), and which pages exist."""
     parts = [Path(config.config_file_path).read_bytes()]
@@ -176,8 +216,48 @@ def _frame_key(root: Path, config, files: Files) -> int:
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 parts += [str(path).encode(), path.read_bytes()]
-    parts.append(repr(sorted((f.src_uri, str(f.inclusion)) for f in files)).encode())
+    parts.append(repr(sorted(pages)).encode())
     return hash(tuple(parts))
+
+
+# Under serve: the last build's site, the data files' state it was made from, and its frame key.
+_LAST: dict = {}
+# Under serve: the folder MkDocs watches for our own requests of a rebuild (on_serve), and the
+# pending request. After a quick rebuild the full one is asked for a moment later, once the
+# browsers have fetched the edited page (MkDocs holds every request while it builds).
+_REFRESH: dict = {"dir": None, "timer": None}
+REFRESH_AFTER = 0.5  # seconds
+
+
+def watch_refresh(server, root: Path):
+    """on_serve: a folder of ours that MkDocs watches, to ask it for a full rebuild."""
+    folder = root / ".cache" / "bulletins" / "serve"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return server  # a read-only checkout: every rebuild is a full one
+    server.watch(str(folder))
+    _REFRESH["dir"] = folder
+    return server
+
+
+def _ask_for_refresh() -> None:
+    folder = _REFRESH["dir"]
+    if folder is None:
+        return
+    if _REFRESH["timer"] is not None:
+        _REFRESH["timer"].cancel()
+
+    def touch() -> None:
+        try:
+            (folder / "refresh").write_text(str(os.getpid()) + " " + str(len(_LAST)), encoding="utf-8")
+            os.utime(folder / "refresh")
+        except OSError:
+            pass
+
+    _REFRESH["timer"] = threading.Timer(REFRESH_AFTER, touch)
+    _REFRESH["timer"].daemon = True
+    _REFRESH["timer"].start()
 
 
 # Process-wide state. `mkdocs serve` re-executes the hook file for each rebuild but keeps this

@@ -38,14 +38,17 @@ class SiteData:
 
 
 def issue_pages(s: SiteData) -> list[PageSpec]:
-    return [PageSpec(urls.issue(i.id), f"{'草稿：' if i.draft else ''}第 {i.number} 期（{i.date.isoformat()}）",
-                     "issue.html",
-                     {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
-                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
-                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
-                      "follows": _by_anchor(i, s.links[0]), "followed_by": _by_anchor(i, s.links[1])},
-                     toc=tuple((r.district.slug, r.district.name) for r in i.districts))
-            for i in s.archive.issues + s.drafts]
+    return [issue_page(s, i) for i in s.archive.issues + s.drafts]
+
+
+def issue_page(s: SiteData, i) -> PageSpec:
+    return PageSpec(urls.issue(i.id), f"{'草稿：' if i.draft else ''}第 {i.number} 期（{i.date.isoformat()}）",
+                    "issue.html",
+                    {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
+                     "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
+                     "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
+                     "follows": _by_anchor(i, s.links[0]), "followed_by": _by_anchor(i, s.links[1])},
+                    toc=tuple((r.district.slug, r.district.name) for r in i.districts))
 
 
 def _by_anchor(issue, by_id: dict) -> dict:
