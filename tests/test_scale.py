@@ -198,6 +198,7 @@ def test_the_search_page_shows_and_links_results_of_both_archives(two_archives, 
         page.goto(url + "a/search/?q=" + "窗口&区县=萧山区")
         page.wait_for_selector(".zb-result")
         page.wait_for_function("document.querySelector('.zb-results').children.length >= 10")
+        assert "（甲归档、乙归档）" in page.locator("p.zb-status").inner_text()
         places = page.locator(".zb-result__place").all_text_contents()
         assert any(p.startswith("乙归档 · ") for p in places) and any(p.startswith("甲归档 · ") for p in places)
         link = page.locator(".zb-result__place", has_text="乙归档").first
@@ -206,3 +207,32 @@ def test_the_search_page_shows_and_links_results_of_both_archives(two_archives, 
         link.click()
         page.wait_for_url(url + "b/issues/**")
         assert page.locator(f"[id='{href.split('#')[1]}']").count() == 1
+
+
+# --- Pages that would grow with the archive stay bounded ----------------------------------------
+
+def test_pages_that_grow_with_the_archive_list_a_bounded_part_and_link_the_rest(years_archive):
+    from conftest import soup
+    site = years_archive / "site"
+    archive = soup(site / "archive" / "index.html")
+    lists = archive.select(".zb-archive .zb-issue-list")
+    assert len(lists) == 2  # the latest two years; each year has its own page
+    older = archive.select_one("#y2018 ~ p.zb-more a")
+    assert older is not None and older["href"] == "2018/"
+    assert len(soup(site / "archive" / "2018" / "index.html").select("a[href*='issues/2018-']")) >= 10
+    pending = soup(site / "pending" / "index.html")
+    sections = pending.select(".zb-pending h2")
+    assert sections
+    for h2 in sections:
+        total = int(re.search(r"(\d+) 条", h2.get_text()).group(1))
+        items = h2.find_next("ol").select("li")
+        assert len(items) == min(total, 5)
+        if total > 5:
+            slug = h2["id"]
+            more = h2.find_next("p", class_="zb-more").a
+            assert more["href"] == f"{slug}/"
+            everything = soup(site / "pending" / slug / "index.html").select(".zb-pending-list li")
+            assert len(everything) == total
+            district = soup(site / "districts" / slug / "index.html")
+            assert len(district.select("#pending ~ ol.zb-pending-list")[0].select("li")) == 5
+    assert any(int(re.search(r"(\d+) 条", h.get_text()).group(1)) > 5 for h in sections)

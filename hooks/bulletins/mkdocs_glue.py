@@ -180,6 +180,10 @@ class Glue:
         key = getattr(page, "zb_key", None)
         if key is not None:
             _OUTPUTS[self._spec(page).url] = (key, output)
+        if not self.serving and self._spec(page) is not None:
+            # MkDocs would keep every page's body until the build ends (about 300 MB of text at
+            # 1,040 issues); nothing reads it once the page is written (search is Pagefind's)
+            page.content = None
         return output
 
     def _spec(self, page: Page):

@@ -5,6 +5,7 @@ A spec names its URL, title, template and context; rendering happens later, one 
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
@@ -135,7 +136,7 @@ def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district:
     return {"latest": ix.group_by_issue(entries[:LATEST]), "years": nav}, specs
 
 
-TREND_POINTS = 104  # issues in a district page's trend charts (two years); each year page has its own
+TREND_DAYS = 731  # a district page's trend charts: the last two years; each year page has its own
 
 
 def _trend_charts(d, trends: dict, points: Callable, label: str = "") -> list[tuple]:
@@ -153,6 +154,8 @@ def district_pages(s: SiteData) -> list[PageSpec]:
     reg, out = s.archive.registry, []
     window = reg.recurrence_window
     recent_ids = {i.id for i in s.archive.issues[:window]}
+    latest = s.archive.latest
+    since = latest.date - dt.timedelta(days=TREND_DAYS) if latest else dt.date.min
     for d in reg.districts:
         entries = s.indexes.by_district.get(d.slug, ())
         trends = s.indexes.trends.get(d.slug, {})
@@ -169,8 +172,8 @@ def district_pages(s: SiteData) -> list[PageSpec]:
             "recurring": ix.group_by_issue(recurring), "window": window,
             "pending": _pending_of(s, d.slug), "pending_shown": PENDING_SHOWN,
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
-            "charts": _trend_charts(d, trends, lambda pts: pts[-TREND_POINTS:],
-                                    "（近两年）" if any(len(p) > TREND_POINTS for p in trends.values()) else ""),
+            "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date > since],
+                                    "（近两年）" if any(p[0].date <= since for p in trends.values() if p) else ""),
             "months": months, "month_chart": charts.month_chart(f"{d.name} 每月问题数", months),
             "predecessors": [reg.district_by_slug(x) for x in d.predecessors],
             "successors": [reg.district_by_slug(x) for x in d.successors]}))

@@ -450,6 +450,8 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     filters: wanted,
     understood: read.understood,
     total,
+    /** The archives searched, by name, when there are several (mkdocs.yml `extra.search_also`). */
+    archives: engs && engs.length > 1 ? engs.map((e) => e.name) : [],
     /** Records Pagefind proposed (kept for callers of the first version: the same as total). */
     candidates: total,
     get done() {

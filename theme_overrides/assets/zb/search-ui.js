@@ -292,9 +292,10 @@ function setupPage(root) {
   }
 
   function describe() {
-    if (!shown) status.textContent = "没有找到符合条件的问题。";
-    else if (cursor.done) status.textContent = `共 ${shown} 条，最新的在前。`;
-    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条，最新的在前；已显示 ${shown} 条。`;
+    const from = cursor.archives.length ? `（${cursor.archives.join("、")}）` : ""; // several archives
+    if (!shown) status.textContent = `${from}没有找到符合条件的问题。`;
+    else if (cursor.done) status.textContent = `共 ${shown} 条${from}，最新的在前。`;
+    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条${from}，最新的在前；已显示 ${shown} 条。`;
   }
 
   async function page() {
