@@ -150,10 +150,6 @@ def records(archive: Archive, flags: dict | None = None) -> list[Record]:
 _RENDERED: dict[tuple, tuple[tuple[str, str], ...]] = {}  # lives as long as the process: `mkdocs serve`
 
 
-def _year_of(path: str) -> int:
-    return int(path[:4])  # records are named <issue id>/<anchor>.html, an issue id starts with its year
-
-
 def records_by_year(env: Environment, archive: Archive, flags: dict | None = None,
                     remember: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
     """(year, file name → HTML of every record of that year), newest year first, one year in memory
