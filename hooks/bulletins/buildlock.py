@@ -2,7 +2,8 @@
 
 MkDocs empties site_dir and Pagefind writes site/pagefind/: two builds into one folder interleave
 and can both exit 0 with a search index that finds nothing. The second build waits for the first
-(an advisory lock beside the site folder, released by the system if the process dies).
+(an advisory lock beside the site folder, released by the system if the process dies). The
+search index's cache, shared by builds into any folder, is locked the same way (searchindex).
 """
 
 from __future__ import annotations
@@ -16,12 +17,13 @@ from pathlib import Path
 log = logging.getLogger("mkdocs.plugins.bulletins")
 
 
-class BuildLock:
-    def __init__(self, root: Path, site_dir: Path) -> None:
-        site = Path(os.path.abspath(site_dir))
-        name = hashlib.sha1(str(site).encode("utf-8")).hexdigest()[:16]
-        self.path = root / ".cache" / "bulletins" / f"build-{name}.lock"
-        self.site = site
+class FileLock:
+    """An advisory lock on a file (created if need be), released by the system if the process
+    dies; `waiting` is said when another process holds it."""
+
+    def __init__(self, path: Path, waiting: str) -> None:
+        self.path = path
+        self.waiting = waiting
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -35,7 +37,7 @@ class BuildLock:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            log.info(f"另一个构建正在写入 {self.site}，等它结束后再开始…")
+            log.info(self.waiting)
             fcntl.flock(fd, fcntl.LOCK_EX)
         self._fd = fd
 
@@ -46,3 +48,21 @@ class BuildLock:
                 fcntl.flock(fd, fcntl.LOCK_UN)
             finally:
                 os.close(fd)
+
+    def __enter__(self) -> "FileLock":
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+class BuildLock(FileLock):
+    """One build at a time into one site folder (the lock file is named after the folder)."""
+
+    def __init__(self, root: Path, site_dir: Path) -> None:
+        site = Path(os.path.abspath(site_dir))
+        name = hashlib.sha1(str(site).encode("utf-8")).hexdigest()[:16]
+        super().__init__(root / ".cache" / "bulletins" / f"build-{name}.lock",
+                         f"另一个构建正在写入 {site}，等它结束后再开始…")
+        self.site = site

@@ -66,17 +66,7 @@ class Glue:
         self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir), root,
                                            remember=self.serving, start=not self.serving,
                                            flags=self.site.flags)
-        for url, spec in self.site.pages.items():
-            src = urls.src_of(url)
-            if spec.block:
-                continue
-            if files.get_file_from_path(src) is not None:
-                raise PluginError(f"docs/{src} 与生成的页面地址冲突 — 请改名或删除该文件")
-            # No front matter: a title from data could break it (a quote, a backslash escape);
-            # the title is set on the page itself in `page_markdown`.
-            files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
-        for path, content in self.site.assets.items():
-            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        _add_files(files, config, self.site)
         if self.serving:
             self.shared = _frame_key(root, config, self.site.pages)
             _LAST.update(site=self.site, stats=stats, frame=self.shared)
@@ -94,23 +84,17 @@ class Glue:
             return None
         self.site, self.shared, self.kept = site, shared, kept
         _LAST.update(site=site, stats=stats)
-        for url, spec in site.pages.items():
-            if spec.block or url in kept:
-                continue
-            if files.get_file_from_path(urls.src_of(url)) is not None:
-                return None
-            files.append(File.generated(config, urls.src_of(url), content="", inclusion=InclusionLevel.NOT_IN_NAV))
-        for path, content in site.assets.items():
-            files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        _add_files(files, config, site, skip=set(kept))
         self.search = searchindex.IndexJob(site.env, site.archive, Path(config.site_dir), root,
                                            remember=True, start=False, flags=site.flags)
         log.info(f"快速预览：重新生成 {len(fresh)} 期通报的页面，其余页面随后更新")
         return files
 
     def post_build(self, config) -> None:
-        """Waits for Pagefind (started in `files`) and makes its output byte-stable. Under
-        `mkdocs serve` it does not wait: the rebuilt pages are served at once and search catches
-        up a few seconds later (a newer rebuild cancels it)."""
+        """Waits for the search index (started in `files`). Under `mkdocs serve` it does not
+        wait: the rebuilt pages are served at once and search catches up a few seconds later (a
+        newer rebuild cancels it); after a quick rebuild it writes the pages kept as they were and
+        asks for the full rebuild."""
         if self.kept:
             site_dir = Path(config.site_dir)
             for url in self.kept:  # as the last build wrote them; the full rebuild follows
@@ -177,10 +161,11 @@ class Glue:
                     page.zb_output = hit[1]
 
     def post_page(self, output: str, page: Page) -> str:
+        spec = self._spec(page)
         key = getattr(page, "zb_key", None)
         if key is not None:
-            _OUTPUTS[self._spec(page).url] = (key, output)
-        if not self.serving and self._spec(page) is not None:
+            _OUTPUTS[spec.url] = (key, output)
+        if not self.serving and spec is not None:
             # MkDocs would keep every page's body until the build ends (about 300 MB of text at
             # 1,040 issues); nothing reads it once the page is written (search is Pagefind's)
             page.content = None
@@ -206,6 +191,21 @@ class Glue:
             page.toc = get_toc([{"level": 2, "id": a, "name": Markup(escape(n)), "children": []}
                                 for a, n in spec.toc])
         return body
+
+
+def _add_files(files: Files, config, site: Site, skip: set[str] = frozenset()) -> None:
+    """The generated pages (but those in `skip`, written by us as they were) and the exports."""
+    for url, spec in site.pages.items():
+        src = urls.src_of(url)
+        if spec.block or url in skip:
+            continue
+        if files.get_file_from_path(src) is not None:
+            raise PluginError(f"docs/{src} 与生成的页面地址冲突 — 请改名或删除该文件")
+        # No front matter: a title from data could break it (a quote, a backslash escape);
+        # the title is set on the page itself in `page_markdown`.
+        files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+    for path, content in site.assets.items():
+        files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
 
 PASSTHROUGH = "zb-passthrough.html"  # prints page.zb_output, the page as the last build wrote it
@@ -254,8 +254,7 @@ def _ask_for_refresh() -> None:
 
     def touch() -> None:
         try:
-            (folder / "refresh").write_text(str(os.getpid()) + " " + str(len(_LAST)), encoding="utf-8")
-            os.utime(folder / "refresh")
+            (folder / "refresh").write_text(str(os.getpid()), encoding="utf-8")  # a write: MkDocs sees it
         except OSError:
             pass
 

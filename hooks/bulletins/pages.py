@@ -72,8 +72,8 @@ PENDING_SHOWN = 5  # open promises of a district on the 待跟进 and district p
 
 def archive_pages(s: SiteData) -> list[PageSpec]:
     years = s.indexes.by_year
-    per_year = [(f"{y} 年", sum(len(i.findings) for i in issues)) for y, issues in sorted(years.items())]
-    findings = {y: n for (_, n), y in zip(per_year, sorted(years))}
+    findings = {y: sum(len(i.findings) for i in issues) for y, issues in years.items()}
+    per_year = [(f"{y} 年", findings[y]) for y in sorted(years)]
     out = [PageSpec(urls.ARCHIVE, "往期通报", "archive.html", {
         "years": years, "per_year": per_year, "year_chart": charts.hbar_chart("每年问题数", per_year),
         "listed": set(sorted(years, reverse=True)[:ARCHIVE_YEARS_LISTED]), "findings": findings},

@@ -61,7 +61,12 @@ def _read(path: Path):
 
 
 def _pack(value) -> bytes:
-    return gzip.compress(SIGNATURE + cbor2.dumps(value), compresslevel=6, mtime=0)
+    return _file(cbor2.dumps(value))
+
+
+def _file(cbor: bytes) -> bytes:
+    """A Pagefind file: its signature and CBOR, gzip-compressed (no timestamp: same bytes each build)."""
+    return gzip.compress(SIGNATURE + cbor, compresslevel=6, mtime=0)
 
 
 def _entry(bundle: Path) -> tuple[dict, str, dict]:
@@ -213,8 +218,7 @@ def _chunks(words: Iterator[tuple[str, list[int]]], folder: Path, language: str)
         nonlocal batch, size
         if batch:
             body = b"\x81" + _head(0x80, len(batch)) + b"".join(item for _, item in batch)
-            data = gzip.compress(SIGNATURE + body, compresslevel=6, mtime=0)
-            name = _write_named(folder, f"{language}_", ".pf_index", data)
+            name = _write_named(folder, f"{language}_", ".pf_index", _file(body))
             done.append((batch[0][0], batch[-1][0], name))
             batch, size = [], 0
 

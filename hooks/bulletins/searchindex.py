@@ -16,7 +16,6 @@ text, types and keys, so a result is one finding linking to its anchor.
 from __future__ import annotations
 
 import atexit
-import fcntl
 import hashlib
 import importlib.metadata
 import json
@@ -36,7 +35,7 @@ from typing import Iterator
 
 from jinja2 import Environment
 
-from . import safefile, searchbundle, searchworker, urls
+from . import buildlock, safefile, searchbundle, searchworker, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
@@ -188,16 +187,9 @@ def write_records(env: Environment, archive: Archive, folder: Path, flags: dict 
     """Every record into one folder (the benchmark's baseline indexes them in one Pagefind run)."""
     n = 0
     for _year, files in records_by_year(env, archive, flags):
-        _write_files(folder, files)
+        searchworker.write_files(folder, files)
         n += len(files)
     return n
-
-
-def _write_files(folder: Path, files: dict[str, str]) -> None:
-    for path, html in files.items():
-        target = folder / path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
 
 
 def _digest(blob: bytes) -> str:
@@ -253,7 +245,7 @@ class IndexJob:
 
     def _run(self) -> None:
         try:
-            with _CacheLock(self.cache):
+            with buildlock.FileLock(self.cache / "lock", "另一个构建正在更新搜索索引，等它结束后再继续…"):
                 self.count = self._index()
         except BaseException as exc:  # reported by finish(), in the build's own thread
             self._error = exc
@@ -288,9 +280,7 @@ class IndexJob:
                 if self._worker("empty", records, str(self.out)) is not None:  # no finding published yet
                     _drop_unused(self.out)
             return 0
-        found = [searchbundle.load_part(folder) for _, folder, _ in parts]
-        if any(p is None for p in found):
-            raise SearchIndexError("搜索索引有一年没有写成，请重新构建")
+        # the worker refuses a part that is missing or unfinished
         done = self._worker("merge", str(self.out), *(str(folder) for _, folder, _ in parts))
         if done is None:
             return 0
@@ -351,24 +341,6 @@ class IndexJob:
                 proc.kill()
         if self._thread is not None:
             self._thread.join()
-
-
-class _CacheLock:
-    """One index job at a time per archive: builds into two site folders share the cache."""
-
-    def __init__(self, folder: Path) -> None:
-        self.path = folder / "lock"
-        self._fd: int | None = None
-
-    def __enter__(self) -> "_CacheLock":
-        self._fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
-        fcntl.flock(self._fd, fcntl.LOCK_EX)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._fd is not None:
-            os.close(self._fd)  # closing releases the lock
-            self._fd = None
 
 
 def _cache_dir(root: Path) -> Path:

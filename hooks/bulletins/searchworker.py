@@ -38,6 +38,14 @@ def die_with_parent() -> None:
         prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
 
 
+def write_files(folder: Path, files: dict[str, str]) -> None:
+    """Records as the files Pagefind reads: {name in the folder: HTML}."""
+    for name, html in files.items():
+        target = folder / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(html, encoding="utf-8")
+
+
 def pagefind(site: Path, output: Path) -> None:
     safefile.libc()
     cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
@@ -53,10 +61,7 @@ def part(scratch: Path, folder: Path, year: int, tag: str) -> None:
     tmp = folder.with_name(f"tmp-{folder.name}")
     raw = folder.with_name(f"tmp-{folder.name}-raw")  # beside the part: fragments are moved, not copied
     records = scratch / "records"
-    for name, html in json.loads((scratch / RECORDS).read_text(encoding="utf-8")).items():
-        target = records / name
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(html, encoding="utf-8")
+    write_files(records, json.loads((scratch / RECORDS).read_text(encoding="utf-8")))
     try:
         pagefind(records, raw)
         searchbundle.make_part(raw, tmp, year, tag)

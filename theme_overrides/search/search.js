@@ -336,13 +336,8 @@ async function facetCounts(engs, words, filters) {
     const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== facet));
     const lists = await answers(engs, words, others);
     const counts = {};
-    if (!lists.length) {
-      for (const all of everything) {
-        for (const [value, n] of Object.entries(all[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
-      }
-    }
-    for (const l of lists) {
-      for (const [value, n] of Object.entries(l.filters?.[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
+    for (const from of lists.length ? lists.map((l) => l.filters) : everything) {
+      for (const [value, n] of Object.entries(from?.[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
     }
     out[facet] = counts;
   }
