@@ -18,7 +18,7 @@ def test_hostile_text_imports_builds_and_shows_as_typed(empty_archive, tmp_path)
     text = SAMPLE_TXT.read_text(encoding="utf-8").replace("多名办事群众反映大厅缺乏母婴设施", HOSTILE + "多名办事群众反映大厅缺乏母婴设施")
     src = tmp_path / "hostile.txt"
     src.write_text(text, encoding="utf-8")
-    assert cli(empty_archive, "import", str(src)).returncode == 0
+    assert cli(empty_archive, "import", "--publish", str(src)).returncode == 0
     site = built(empty_archive)
     for page_path in (site / "issues/2018-033/index.html", site / "districts/jianggan/index.html",
                       site / "types/sheshi-huanjing/index.html"):
@@ -72,7 +72,7 @@ def test_loader_gives_data_or_problems_for_any_text(text):
 @given(st.text(alphabet=st.sampled_from(list("上城区拱墅1.、：:①②（1）。\n 第期年月日2018报发满意件")), max_size=300))
 def test_importer_gives_a_bulletin_or_a_chinese_refusal(text):
     try:
-        parsed = importer.parse(text, REGISTRY)
+        parsed = importer.parse_text(text, REGISTRY)
     except importer.ImportFailure as exc:
         assert re.search(r"[\u4e00-\u9fff]", str(exc))
         return

@@ -141,7 +141,7 @@ def test_a_published_issue_may_not_have_an_empty_district(archive):
 # --- The importer takes the layouts editors really paste -----------------------------------------
 
 def _import(root: Path, src: Path) -> subprocess.CompletedProcess:
-    result = cli(root, "import", str(src))
+    result = cli(root, "import", "--publish", str(src))
     assert result.returncode == 0, result.stderr
     return result
 

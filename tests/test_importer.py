@@ -25,7 +25,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
 
 
 def imported(root: Path, src: Path, *extra: str) -> Path:
-    result = cli(root, "import", str(src), *extra)
+    result = cli(root, "import", "--publish", str(src), *extra)
     assert result.returncode == 0, result.stderr
     folder = re.search(r"issues/(\d{4}-\d{3})/", result.stdout).group(1)
     return root / "issues" / folder

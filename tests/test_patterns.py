@@ -248,7 +248,7 @@ def test_synth_plants_recurrences_follow_ups_and_promises(synth_site):
 
 def test_the_importer_proposes_a_follow_up_as_a_comment_to_confirm(archive):
     from conftest import FIXTURES
-    result = cli(archive, "import", str(FIXTURES / "2018-034-followup.txt"))
+    result = cli(archive, "import", "--publish", str(FIXTURES / "2018-034-followup.txt"))
     assert result.returncode == 0, result.stderr
     assert "建议：江干区 第 1 条可能是对 2018-033-jianggan-2 的跟进" in result.stderr
     path = archive / "issues/2018-034/jianggan.yaml"

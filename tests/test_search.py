@@ -154,9 +154,9 @@ def test_quality_recall_and_precision_are_one_on_synthetic_archive(synth_site):
 def test_quality_on_bulletins_the_project_has_never_seen(tmp_path):
     root = make_archive(tmp_path, with_sample=False)
     for name in ("2019-010-yi.txt", "2020-021-paren.md"):
-        result = cli(root, "import", str(FIXTURES / name))
+        result = cli(root, "import", "--publish", str(FIXTURES / name))
         assert result.returncode == 0, result.stderr
-    assert cli(root, "import", str(SAMPLE_TXT)).returncode == 0
+    assert cli(root, "import", "--publish", str(SAMPLE_TXT)).returncode == 0
     _quality(built(root), root, seed=5, minimum=200)
 
 

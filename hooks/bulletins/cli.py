@@ -89,58 +89,58 @@ def validate_cmd(paths: tuple[Path, ...]) -> None:
 
 
 @_command("import")
-@click.argument("file", type=click.Path(path_type=Path), metavar="文件")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path), metavar="文件或文件夹…")
 @click.option("--force", is_flag=True, help="覆盖已存在的同一期")
+@click.option("--dry-run", is_flag=True, help="只显示将写入什么，不写任何文件")
+@click.option("--publish", is_flag=True, help="直接作为已发布的一期写入（默认写为草稿 draft: true）")
 @_writes
-def import_cmd(file: Path, force: bool) -> None:
-    """把一期通报（.txt/.md/.docx）导入为 issues/<年>-<期号>/。"""
-    from . import importer, source, writer
+def import_cmd(files: tuple[Path, ...], force: bool, dry_run: bool, publish: bool) -> None:
+    """把通报（.docx/.doc/.wps/.pdf/.txt/.md）导入为 issues/<年>-<期号>/，默认写为草稿。
+
+    可以一次给多个文件或文件夹（往期存档）：每个文件各自导入或各自说明原因，最后列出汇总表。"""
+    from . import importrun
     from .registry import load_registry
 
     root = _root()
     registry, problems = load_registry(root)
     if registry is None:
         sys.exit(_report(problems))
-    try:
-        parsed = importer.parse(source.read_source(file), registry)
-    except (source.SourceError, importer.ImportFailure) as exc:
-        raise click.ClickException(f"导入失败：{exc}\n未写入任何文件。") from None
-    folder = f"{parsed.issue['date'].year}-{parsed.issue['number']:03d}"
-    target = root / "issues" / folder
-    proposals = _follow_proposals(root, parsed)
-    files = writer.issue_files(parsed.issue, parsed.districts, registry, proposals)
-    try:
-        writer.write_issue_folder(target, files, force)
-    except FileExistsError:
-        raise click.ClickException(f"issues/{folder}/ 已存在 — 如要覆盖，请加 --force。未写入任何文件。") from None
-    for warning in parsed.warnings:
-        click.echo(f"警告：{warning}", err=True)
-    for slug, found in proposals.items():
-        for n, (fid, score) in sorted(found.items()):
-            name = parsed.districts[slug]["district"]
-            click.echo(f"建议：{name} 第 {n} 条可能是对 {fid} 的跟进（文字相似度 {score}），"
-                       f"已在 issues/{folder}/{slug}.yaml 中写为注释 — 确认后删去“# ”", err=True)
-    n = sum(len(d["findings"]) for d in parsed.districts.values())
-    click.echo(f"已写入 issues/{folder}/：{len(files)} 个文件，{len(parsed.districts)} 个区县，{n} 条问题")
-    for name in files:
-        click.echo(f"  issues/{folder}/{name}")
+    paths, outcomes = importrun.expand(list(files))
+    run = importrun.Importer(root, registry, force=force, dry_run=dry_run, publish=publish)
+    for path in paths:
+        outcome = run.one(path)
+        outcomes.append(outcome)
+        _echo_outcome(outcome, dry_run)
+    if not outcomes:
+        raise click.ClickException("没有找到可以导入的文件（.docx .doc .wps .pdf .txt .md） — 请检查路径。未写入任何文件。")
+    if len(outcomes) > 1:
+        click.echo("")
+        for line in importrun.summary(outcomes, dry_run):
+            click.echo(line)
+    if any(o.refused for o in outcomes):
+        sys.exit(1)
 
 
-def _follow_proposals(root: Path, parsed) -> dict[str, dict[int, tuple[str, float]]]:
-    """Likely follow-ups of earlier findings, for the editor to confirm (none if the archive has errors)."""
-    from . import patterns
-    from .load import load_archive
+def _echo_outcome(o, dry_run: bool) -> None:
+    from pathlib import Path as _P
 
-    archive, _ = load_archive(root)
-    if archive is None:
-        return {}
-    out: dict[str, dict[int, tuple[str, float]]] = {}
-    for slug, data in parsed.districts.items():
-        for n, finding in enumerate(data["findings"], 1):
-            found = patterns.propose_follow(archive, parsed.issue["date"], slug, finding)
-            if found:
-                out.setdefault(slug, {})[n] = found
-    return out
+    name = _P(o.file).name
+    if o.refused:
+        click.echo(f"错误：{name}：导入失败：{o.refused}\n未写入任何文件。", err=True)
+        return
+    for warning in o.warnings:
+        click.echo(f"警告：{name}：{warning}", err=True)
+    for line in o.proposals:
+        click.echo(f"建议：{line}", err=True)
+    verb = "将写入（--dry-run，未写入）" if dry_run else "已写入"
+    click.echo(f"{verb} issues/{o.folder}/：{len(o.files)} 个文件，{o.districts} 个区县，{o.findings} 条问题")
+    for file in o.files:
+        click.echo(f"  issues/{o.folder}/{file}")
+    if o.count:
+        click.echo(f"  {o.count.line()}")
+    if o.draft and not dry_run:
+        click.echo(f"  这一期写为草稿（issue.yaml 中 draft: true），不会发布：核对警告，用 bulletins serve 预览，"
+                   "无误后删去 draft: true 再提交")
 
 
 @_command("new")

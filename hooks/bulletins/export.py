@@ -41,7 +41,8 @@ def _issue(i: Issue, earlier: dict, links: tuple) -> dict:
         "series": i.series, "publisher": i.publisher,
         "report": {"title": i.report_title, "sequence": i.report_sequence or None},
         "intro": i.intro or None,
-        "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None},
+        "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None,
+                         "copy_to": i.copy_to or None, "printed": i.printed or None},
         "url": urls.issue(i.id),
         "districts": [_district(i, n, r, earlier, links) for n, r in enumerate(i.districts, 1)],  # as printed
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],

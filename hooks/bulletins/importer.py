@@ -1,8 +1,9 @@
-"""Bulletin text → issue data (dicts in canonical key order), losing nothing.
+"""A bulletin's paragraphs and tables → issue data (dicts in canonical key order), losing nothing.
 
-The text is cut into paragraphs, page breaks left inside sentences are mended, the masthead
-and footer are read, and each district entry is split into findings. Every character of the
-body ends up in the data: text that fits nowhere goes to `unplaced`, with a warning.
+The reader (text, Word, PDF) gives blocks; `paragraphs` mends and splits them; here the masthead
+and 版记 are read, districts found (by name, whatever the numbering or style), tables turned into
+metrics, and each district entry split into findings. Every character of the body ends up in
+the data: text that fits nowhere goes to `unplaced`, with a warning (`tally` counts it).
 """
 
 from __future__ import annotations
@@ -11,31 +12,21 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import annotate
-from .model import Registry
+from . import annotate, importtables, tally
+from .model import District, Registry
+from .paragraphs import (BYLINE, CN_NUM, DATE, ENDS_SENTENCE, ENTRY, FOOTER, HEADING, NUMBER, PAREN_MARK,
+                         PRINTED, RULE, SEQUENCE, Para, paragraphs, strip_markup)
+from .readers import Block, Document
+from .readers.plaintext import blocks_of, normalise
 from .schema import closest
 from .textutil import CIRCLED
 
-CN_NUM = "一二三四五六七八九十"
-_ENTRY = re.compile(
-    r"^\s*#*\s*(?:\*\*)?\s*(?:\d{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}\s*、)\s*(?:\*\*)?\s*"
-    r"(?P<name>[^:：*\n]{2,24}?)\s*[:：]\s*(?:\*\*)?")
-_DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
-_NUMBER = re.compile(r"第\s*(\d{1,3})\s*期")
-_SEQUENCE = re.compile(r"^[（(]\s*第\s*(\d{1,3})\s*期\s*[）)]$")
 _PERIOD = re.compile(r"(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*[—–\-~～至到]+\s*(?:(\d{1,2})\s*月\s*)?(\d{1,2})\s*日")
-_FOOTER = re.compile(r"^\s*(报|发|抄送|抄报)\s*[:：]\s*")
-_RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|—{3,})\s*$")
-_PAREN_MARK = re.compile(r"[（(]\s*(\d{1,2})\s*[）)]")
-_ENDS_SENTENCE = "。！？!?；;：:”’）)】》"
-# A district heading alone on its line, without a colon (“1.上城区”, “2. 下城区”, “三、西湖区”):
-# its text follows on the next line. Only names ending as district names do are taken for one.
-_HEADING = re.compile(
-    r"^\s*#*\s*(?:\*\*)?\s*(?:\d{1,2}\s*[.．、]|[一二三四五六七八九十]{1,3}\s*、)\s*(?:\*\*)?\s*"
-    r"(?P<name>[^:：*\n。，,；;\s][^:：*\n。，,；;]{0,22}?(?:区|县|市|管委会|[）)]))\s*(?:\*\*)?\s*$")
-# The publisher and the date on one line, as the paper masthead prints them (tabs or runs of spaces).
-_BYLINE = re.compile(r"^(?P<pub>\S.*?\S)(?:\t+|[ \u3000]{2,}|\u3000)\s*"
-                     r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+_LEAD = re.compile(rf"^(?:\d{{1,2}}\s*[.．、]|[{CN_NUM}]{{1,3}}\s*、|[（(]\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[）)])\s*")
+_NAMED = re.compile(rf"^\s*#*\s*(?:\*\*)?\s*(?:[（(]\s*[{CN_NUM}\d]{{1,3}}\s*[）)])?\s*"
+                    r"(?P<name>[^:：*\n]{2,24}?)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?")
+_NONE = re.compile(r"^(?:本期|本周)?(?:暂)?未发现(?:明显)?问题[。.]?$|^无[。.]?$")
+FOOTER_KEYS = {"报": "report_to", "抄报": "report_to", "发": "send_to", "抄送": "copy_to", "印发": "printed"}
 LAYOUT = """可以导入的格式（每项单独一行或一段；详见编辑指南“导入一期通报”）：
   “最多跑一次”改革专报
   第 33 期
@@ -43,10 +34,10 @@ LAYOUT = """可以导入的格式（每项单独一行或一段；详见编辑�
   “最多跑一次”改革各区、县(市)和管委会自查情况通报
   （第 2 期）
   9 月 14 日—9 月 20 日，各区、县（市）和管委会整体自查情况如下：
-  1. 上城区：正文……                      （或“1. 上城区”单独一行、正文在下一行；或“一、上城区：”）
-  2. 江干区：①第一条……②第二条……          （多条问题用 ①② 或（1）（2）编号）
+  1. 上城区：正文……       （或“上城区”单独一段，任何样式、带不带编号都可以；或“一、上城区：”）
+  2. 江干区：①第一条……②第二条……   （多条问题用 ①②、（1）（2）、（一）（二）或 Word 自动编号）
   报：……
-  发：……"""
+  发：……                  （报/发也可以是 Word 表格）"""
 
 
 class ImportFailure(Exception):
@@ -58,91 +49,22 @@ class Parsed:
     issue: dict
     districts: dict[str, dict]  # slug → district data
     warnings: list[str] = field(default_factory=list)
+    count: tally.Tally | None = None
 
 
-def _strip_markup(line: str) -> str:
-    return re.sub(r"^\s*#+\s*", "", line).replace("**", "").strip()
+@dataclass
+class _Entry:
+    district: District
+    paras: list[Para]
+    where: str
+    metrics: dict[str, float | int] = field(default_factory=dict)
+    extra: list[str] = field(default_factory=list)  # tables kept as text, for the summary
 
 
-def paragraphs(text: str) -> list[str]:
-    """Blocks separated by blank lines; a block that stops mid-sentence is joined to the next."""
-    out: list[str] = []
-    for block in re.split(r"\n\s*\n", text):
-        for piece in _own_lines(block):
-            joined = "".join(line.strip() for line in piece)
-            if not joined:
-                continue
-            if out and _continues(out[-1], joined):
-                out[-1] += joined
-            else:
-                out.append(joined)
-    return out
-
-
-def _own_lines(block: str) -> list[list[str]]:
-    """Masthead lines (date, 第 N 期, （第 N 期）, publisher and date) and colon-less district headings
-    stand alone even without a blank line around them; 报：/发： each start a paragraph of their own."""
-    pieces: list[list[str]] = [[]]
-    for line in block.split("\n"):
-        bare = _strip_markup(line)
-        alone = bool(_SEQUENCE.match(line.strip()) or _DATE.fullmatch(bare) or _NUMBER.fullmatch(bare)
-                     or _BYLINE.match(bare) or _HEADING.match(line))
-        starts = bool(_FOOTER.match(line))
-        if alone or starts or (pieces[-1] and pieces[-1][-1] is None):
-            pieces.append([])
-        pieces[-1].append(line)
-        if alone:
-            pieces[-1].append(None)  # type: ignore[arg-type]
-    return [[x for x in p if x is not None] for p in pieces if any(x for x in p if x)]
-
-
-def _structural(p: str) -> bool:
-    return bool(_RULE.match(p) or _ENTRY.match(p) or p.startswith("#") or _FOOTER.match(p)
-                or p[:1] in CIRCLED or _PAREN_MARK.match(p))
-
-
-def _continues(prev: str, nxt: str) -> bool:
-    """A PDF page break leaves a blank line inside a sentence; a real paragraph ends one."""
-    if (_structural(nxt) or _RULE.match(prev) or prev.startswith("#") or _is_masthead_line(prev)
-            or _HEADING.match(prev) or _HEADING.match(nxt)):
-        return False
-    tail = prev.replace("**", "").rstrip()
-    return bool(tail) and tail[-1] not in _ENDS_SENTENCE
-
-
-def _is_masthead_line(p: str) -> bool:
-    s = _strip_markup(p)
-    return bool(_DATE.fullmatch(s) or _NUMBER.fullmatch(s) or _SEQUENCE.match(s) or _BYLINE.match(s)
-                or "专报" in s.replace(" ", "") or s.endswith(("办公室", "通报", "情况")))
-
-
-def split_findings(body: str) -> tuple[str, list[str]]:
-    """(preamble, findings) for one district entry; no markers means one finding."""
-    marks = [m.start() for m in re.finditer(f"[{CIRCLED}]", body)]
-    if marks:
-        return _cut(body, [(s, s + 1) for s in marks])
-    expected, found = 1, []
-    for m in _PAREN_MARK.finditer(body):  # (1)(2)… count only when they run in order
-        if int(m.group(1)) == expected:
-            found.append(m)
-            expected += 1
-    if len(found) >= 2 or (found and found[0].start() == 0):
-        return _cut(body, [(m.start(), m.end()) for m in found])
-    return "", [body.strip()]
-
-
-def _cut(body: str, cuts: list[tuple[int, int]]) -> tuple[str, list[str]]:
-    preamble = body[: cuts[0][0]].strip()
-    ends = [c[0] for c in cuts[1:]] + [len(body)]
-    return preamble, [body[c[1]:e].strip() for c, e in zip(cuts, ends)]
-
-
-def _district(name: str, registry: Registry):
-    for candidate in (name, name.replace("(", "（").replace(")", "）"),
-                      name.replace("（", "(").replace("）", ")"), name.replace(" ", "")):
-        found = registry.district_by_any_name(candidate)
-        if found:
-            return found
+def _district(name: str, registry: Registry) -> District:
+    found = _exact(name, registry)
+    if found:
+        return found
     names = [d.name for d in registry.districts] + [a for d in registry.districts for a in d.aliases]
     near = closest(name, names)
     raise ImportFailure(
@@ -151,39 +73,108 @@ def _district(name: str, registry: Registry):
         "如果是新设立的区县，请在该文件中新增一项（name、slug、pinyin、kind、order）后再导入。")
 
 
-def _masthead(paras: list[str], warnings: list[str]) -> tuple[dict, list[str]]:
-    head: dict = {}
-    unplaced = []
+def _exact(name: str, registry: Registry) -> District | None:
+    name = name.strip()
+    for candidate in (name, name.replace("(", "（").replace(")", "）"),
+                      name.replace("（", "(").replace("）", ")"), re.sub(r"\s+", "", name)):
+        found = registry.district_by_any_name(candidate)
+        if found:
+            return found
+    return None
+
+
+def _looks_like_district(name: str, registry: Registry) -> bool:
+    """A registry name, or close enough to one that a typo should be reported, not skipped."""
+    names = [d.name for d in registry.districts] + [a for d in registry.districts for a in d.aliases]
+    return bool(_exact(name, registry) or closest(name, names, 1, cutoff=0.6))
+
+
+def _bare_name(text: str, registry: Registry) -> District | None:
+    """The district a paragraph names and nothing else (“上城区”, “1. 上城区”, “一、上城区：”)."""
+    bare = _LEAD.sub("", strip_markup(text), count=1).rstrip(":：").strip()
+    return _exact(bare, registry) if len(bare) <= 24 else None
+
+
+def _start(p: Para, registry: Registry, first: bool) -> tuple[District, str] | None:
+    """(district, the text after its name) when this paragraph opens a district's entry.
+
+    A registered name or alias opens one whatever its style or numbering; a typed number
+    before a name that only looks like a district's is refused by name, never skipped."""
+    if p.table or p.aside:
+        return None
+    found = _bare_name(p.shown, registry)
+    if found:
+        return found, ""
+    m = ENTRY.match(p.shown) or HEADING.match(p.shown)
+    if m:
+        name = m.group("name").strip()
+        if (not first and name.endswith(("区", "县", "市", "）", ")"))) or _looks_like_district(name, registry):
+            return _district(name, registry), p.shown[m.end():].strip()
+    m = _NAMED.match(p.shown)
+    if m and (found := _exact(m.group("name"), registry)):
+        return found, p.shown[m.end():].strip()
+    return None
+
+
+def _expand_tables(paras: list[Para], registry: Registry) -> list[Para]:
+    """Tables that hold district entries (a bulletin laid out in a table) become paragraphs,
+    cell by cell in reading order; metrics and 版记 tables stay tables."""
+    out: list[Para] = []
     for p in paras:
-        if _RULE.match(p):
+        rows = p.table.rows if p.table else None
+        if rows and not importtables.metric_table(rows, registry) and not importtables.distribution(rows):
+            cells = [c for row in rows for c in row if c.strip()]
+            if any(_bare_name(c, registry) or _safe_start(Para(c, p.where), registry) for c in cells):
+                out += [Para(line, f"{p.where}中") for c in cells for line in c.split("\n") if line.strip()]
+                continue
+        out.append(p)
+    return out
+
+
+def _safe_start(p: Para, registry: Registry) -> bool:
+    try:
+        return _start(p, registry, True) is not None
+    except ImportFailure:
+        return True  # a typo of a district's name: the entries pass refuses it by name
+
+
+def _masthead(paras: list[Para]) -> tuple[dict, list[Para]]:
+    head: dict = {}
+    unplaced: list[Para] = []
+    for para in paras:
+        p = para.shown
+        if RULE.match(p):
             continue
-        s = _strip_markup(p)
+        if para.table or para.aside:
+            unplaced.append(para)
+            continue
+        s = strip_markup(p)
         compact = s.replace(" ", "").replace("\u3000", "")
-        byline = _BYLINE.match(s)
-        if "date" not in head and (_DATE.fullmatch(s) or byline):
+        byline = BYLINE.match(s)
+        if "date" not in head and (DATE.fullmatch(s) or byline):
             if byline:  # the masthead's own line names the publisher: a guess made before it was wrong
                 if "publisher" in head:
-                    unplaced.append(head["publisher"])
+                    unplaced.append(Para(head["publisher"], head["publisher_where"]))
                 head["publisher"] = byline.group("pub").strip()
-            y, m, d = map(int, _DATE.fullmatch(byline.group("date") if byline else s).groups())
+            y, m, d = map(int, DATE.fullmatch(byline.group("date") if byline else s).groups())
             try:
                 head["date"] = dt.date(y, m, d)
             except ValueError as exc:
                 raise ImportFailure(f"发文日期“{s}”不是真实的日期 — 请核对原文") from exc
-        elif "number" not in head and _NUMBER.fullmatch(s):
-            head["number"] = int(_NUMBER.fullmatch(s).group(1))
+        elif "number" not in head and NUMBER.fullmatch(s):
+            head["number"] = int(NUMBER.fullmatch(s).group(1))
         elif "series" not in head and "专报" in compact:
             head["series"] = compact
-        elif _SEQUENCE.match(s) and "title" in head:
-            head["sequence"] = f"第 {_SEQUENCE.match(s).group(1)} 期"
+        elif SEQUENCE.match(s) and "title" in head:
+            head["sequence"] = f"第 {SEQUENCE.match(s).group(1)} 期"
         elif "date" not in head and "publisher" not in head and "series" in head:
-            head["publisher"] = s
+            head["publisher"], head["publisher_where"] = s, para.where
         elif "date" in head and "title" not in head and not _PERIOD.search(s):
             head["title"] = s
         elif "intro" not in head and _PERIOD.search(s):
             head["intro"] = p.strip()
         else:
-            unplaced.append(p.strip())
+            unplaced.append(para)
     missing = [label for key, label in (("number", "期号（第 N 期）"), ("date", "发文日期（YYYY 年 M 月 D 日）"))
                if key not in head]
     if missing:
@@ -205,82 +196,204 @@ def _period(intro: str, date: dt.date) -> dict | None:
         return None
 
 
-def _entries(paras: list[str], registry: Registry) -> tuple[list, dict, list[str]]:
-    entries: list = []
-    footer: dict[str, str] = {}
-    unplaced: list[str] = []
-    for p in paras:
-        if _RULE.match(p):
-            continue
-        fm = _FOOTER.match(p)
-        if fm:
-            key = "report_to" if fm.group(1) in ("报", "抄报") else "send_to"
-            footer[key] = (footer.get(key, "") + p[fm.end():].strip())
-            continue
-        m = _ENTRY.match(p) or _HEADING.match(p)
-        name = m.group("name").strip() if m else ""
-        if m and not footer and (not entries or name.endswith(("区", "县", "市", "）", ")"))
-                                 or _looks_like_district(name, registry)):
-            district = _district(name, registry)
-            if any(d.slug == district.slug for d, _ in entries):
-                raise ImportFailure(f"{district.name} 在这期通报中出现了两次 — 请核对原文，每个区县只应有一个条目")
-            first_text = p[m.end():].strip()
-            entries.append((district, [first_text] if first_text else []))
-        elif entries and not footer:
-            entries[-1][1].append(_strip_markup(p) if p.startswith("#") else p)
+class _Entries:
+    """The pass over the paragraphs from the first district on: entries, tables and the 版记."""
+
+    def __init__(self, registry: Registry, warnings: list[str]) -> None:
+        self.registry, self.warnings = registry, warnings
+        self.entries: list[_Entry] = []
+        self.footer: dict[str, str] = {}
+        self.unplaced: list[Para] = []
+
+    def add_footer(self, label: str, text: str) -> None:
+        key = FOOTER_KEYS[label]
+        self.footer[key] = self.footer.get(key, "") + text.strip()
+
+    def run(self, paras: list[Para]) -> None:
+        for p in paras:
+            if p.aside:
+                self.unplaced.append(p)
+            elif p.table:
+                self.table(p)
+            elif RULE.match(p.shown):
+                continue
+            elif fm := FOOTER.match(p.shown):
+                self.add_footer(fm.group(1), p.shown[fm.end():])
+            elif PRINTED.match(strip_markup(p.shown)):
+                self.add_footer("印发", strip_markup(p.shown))
+            elif not self.footer and (start := _start(p, self.registry, not self.entries)):
+                district, rest = start
+                if any(e.district.slug == district.slug for e in self.entries):
+                    raise ImportFailure(f"{district.name} 在这期通报中出现了两次（{p.where}） — "
+                                        "请核对原文，每个区县只应有一个条目")
+                self.entries.append(_Entry(district, [Para(rest, p.where)] if rest else [], p.where))
+            elif self.entries and not self.footer:
+                self.entries[-1].paras.append(Para(strip_markup(p.text) if p.text.startswith("#") else p.text,
+                                                   p.where, p.label, p.heading))
+            else:
+                self.unplaced.append(p)
+
+    def table(self, p: Para) -> None:
+        rows = p.table.rows or ()
+        pairs = importtables.distribution(rows)
+        if pairs:
+            for label, text in pairs:
+                self.add_footer(label, text)
+            return
+        metrics = importtables.metric_table(rows, self.registry, p.where)
+        if metrics:
+            self.metric_rows(metrics, p.where)
+            return
+        text = importtables.as_text(rows)
+        if self.entries and not self.footer:
+            entry = self.entries[-1]
+            entry.extra.append(text)
+            self.warnings.append(f"{p.where}不是指标表，也不是报/发：其文字已放入{entry.district.name}的概述（summary）— "
+                                 "请核对，需要时改写为问题或指标")
         else:
-            unplaced.append(p)
-    return entries, footer, unplaced
+            self.unplaced.append(Para(text, p.where))
+
+    def metric_rows(self, table: importtables.MetricTable, where: str) -> None:
+        self.warnings += table.notes
+        for label, values, leftovers in table.rows:
+            district = _exact(label, self.registry) if label else None
+            entry = next((e for e in self.entries if district and e.district.slug == district.slug), None)
+            if district and entry is None:
+                entry = _Entry(district, [], where)
+                self.entries.append(entry)
+            if entry is None:
+                entry = self.entries[-1] if self.entries and not self.footer else None
+            if entry is None:
+                self.unplaced.append(Para("；".join(f"{k}：{v}" for k, v in values.items()), where))
+                continue
+            for name, value in values.items():
+                if name in entry.metrics and entry.metrics[name] != value:
+                    self.warnings.append(f"{where}：{entry.district.name}的“{name}”有两个值（{entry.metrics[name]} 和 {value}），"
+                                         "录入了后者 — 请核对")
+                entry.metrics[name] = value
+            if label and not district:
+                leftovers.insert(0, label)
+            if leftovers:
+                entry.extra.append("；".join(leftovers) + "。")
+                self.warnings.append(f"{where}中有不是指标的栏目（{'、'.join(leftovers)[:40]}）：已放入{entry.district.name}的概述 — 请核对")
+            if table.derived:
+                self.warnings.append(f"{where}中标为“计算值”的栏目是归档自己算出的比率，导入时略去（会重新计算）")
 
 
-def _looks_like_district(name: str, registry: Registry) -> bool:
-    """A registry name, or close enough to one that a typo should be reported, not skipped."""
-    names = [d.name for d in registry.districts] + [a for d in registry.districts for a in d.aliases]
-    return _resolves(name, registry) or bool(closest(name, names, 1, cutoff=0.6))
+def _ordered(body: str, pattern: str, value) -> list[tuple[int, int]]:
+    """Spans of markers that count 1, 2, 3… in order; the rest are ordinary text."""
+    expected, found = 1, []
+    for m in re.finditer(pattern, body, flags=re.M):
+        if value(m.group(1)) == expected:
+            found.append((m.start(), m.end()))
+            expected += 1
+    return found
 
 
-def _resolves(name: str, registry: Registry) -> bool:
-    try:
-        _district(name, registry)
-        return True
-    except ImportFailure:
-        return False
+def split_findings(body: str) -> tuple[str, list[str]]:
+    """(preamble, findings) for one district entry; no markers means one finding."""
+    marks = [m.start() for m in re.finditer(f"[{CIRCLED}]", body)]
+    if marks:
+        return _cut(body, [(s, s + 1) for s in marks])
+    chinese = {c: i for i, c in enumerate(CN_NUM, 1)}
+    for pattern, value in ((PAREN_MARK.pattern, int),
+                           (rf"[（(]\s*([{CN_NUM}])\s*[）)]", chinese.get),
+                           (r"^\s*(\d{1,2})\s*[.．、](?!\d)", int)):
+        found = _ordered(body, pattern, value)
+        if len(found) >= 2 or (found and found[0][0] == 0):
+            return _cut(body, found)
+    return "", [body.strip()]
 
 
-def _district_data(district, position: int, body: str, registry: Registry, date: dt.date,
+def _cut(body: str, cuts: list[tuple[int, int]]) -> tuple[str, list[str]]:
+    preamble = body[: cuts[0][0]].strip()
+    ends = [c[0] for c in cuts[1:]] + [len(body)]
+    return preamble, [body[c[1]:e].strip() for c, e in zip(cuts, ends)]
+
+
+def _by_labels(paras: list[Para]) -> tuple[str, list[str]] | None:
+    """Word's automatic numbering inside an entry: each numbered paragraph opens a finding."""
+    if not any(p.label for p in paras):
+        return None
+    preamble: list[str] = []
+    findings: list[list[str]] = []
+    for p in paras:
+        if p.label:
+            findings.append([p.text])
+        elif findings:
+            findings[-1].append(p.text)
+        else:
+            preamble.append(p.text)
+    return "\n".join(preamble).strip(), ["\n".join(f).strip() for f in findings]
+
+
+def _district_data(entry: _Entry, position: int, registry: Registry, date: dt.date,
                    warnings: list[str]) -> dict:
-    preamble, texts = split_findings(body)
+    body = "\n".join(p.shown for p in entry.paras)
+    name = entry.district.name
+    if _NONE.match(body.strip()):
+        preamble, texts = body.strip(), []
+    else:
+        preamble, texts = _by_labels(entry.paras) or split_findings(body)
     metrics, notes = annotate.extract_metrics(body, registry.metrics)
-    warnings += [f"{district.name}：{n}" for n in notes]
-    data: dict = {"district": district.name, "position": position}
-    if preamble:
-        data["summary"] = preamble
+    warnings += [f"{name}：{n}" for n in notes]
+    for key, value in entry.metrics.items():
+        metrics[key] = value
+    summary = "".join([preamble] + entry.extra).strip()
+    data: dict = {"district": name, "position": position}
+    if summary:
+        data["summary"] = summary
     if metrics:
         data["metrics"] = metrics
     findings = []
     for n, text in enumerate(texts, 1):
         if not text:
-            warnings.append(f"{district.name}：第 {n} 条问题没有内容，已略去编号")
+            warnings.append(f"{name}：第 {n} 条问题没有内容，已略去编号")
             continue
         findings.append({"text": text, **annotate.annotate(text, registry, date)})
     data["findings"] = findings
     return data
 
 
-def parse(text: str, registry: Registry) -> Parsed:
-    paras = paragraphs(text)
-    first = next((i for i, p in enumerate(paras) if (m := _ENTRY.match(p) or _HEADING.match(p))
-                  and _looks_like_district(m.group("name").strip(), registry)), None)
+def parse_text(text: str, registry: Registry) -> Parsed:
+    """A bulletin given as text (the tests' and the property tests' way in)."""
+    return parse(Document("文本", blocks_of(normalise(text))), registry)
+
+
+def parse(doc: Document, registry: Registry) -> Parsed:
+    paras = _expand_tables(paragraphs(doc.blocks, lambda s: _bare_name(s, registry) is not None), registry)
+    first = next((i for i, p in enumerate(paras) if _safe_start(p, registry)), None)
     if first is None:
-        raise ImportFailure("没有找到任何区县条目（如“1. 上城区：”或“一、上城区：”） — "
+        raise ImportFailure("没有找到任何区县条目（区县名称单独一段，或“1. 上城区：”“一、上城区：”开头的段落） — "
                             f"这份文件不完整，或不是区县自查情况通报。\n{LAYOUT}")
-    warnings: list[str] = []
-    head, unplaced = _masthead(paras[:first], warnings)
-    entries, footer, tail = _entries(paras[first:], registry)
-    last = (entries[-1][1][-1] if entries[-1][1] else "").replace("**", "").rstrip()
-    if not footer and (not last or last[-1] not in _ENDS_SENTENCE):
+    warnings: list[str] = list(doc.notes)
+    head, unplaced = _masthead(paras[:first])
+    passed = _Entries(registry, warnings)
+    passed.run(paras[first:])
+    _check_ending(passed)
+    issue = _issue(head, passed.footer)
+    districts = {e.district.slug: _district_data(e, n, registry, head["date"], warnings)
+                 for n, e in enumerate(passed.entries, 1)}
+    parsed = Parsed(issue, districts, warnings)
+    leftovers = unplaced + passed.unplaced
+    leftovers += [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
+    if leftovers:
+        issue["unplaced"] = [p.text for p in leftovers]
+        warnings += [f"{p.where}：这段文字无法归入任何区县或报头，已放在 issue.yaml 的 unplaced 中，请核对："
+                     f"“{p.text[:30]}{'…' if len(p.text) > 30 else ''}”" for p in leftovers if not p.aside]
+    parsed.count = tally.count(doc, parsed, registry)
+    return parsed
+
+
+def _check_ending(passed: _Entries) -> None:
+    last_entry = passed.entries[-1]
+    last = (last_entry.paras[-1].text if last_entry.paras else "").replace("**", "").rstrip()
+    if not passed.footer and not last_entry.metrics and (not last or last[-1] not in ENDS_SENTENCE):
         raise ImportFailure(f"通报在“…{last[-12:]}”处中断，最后一段没有结束，也没有“报/发”页脚 — "
                             f"文件不完整，请复制全文后再导入。\n{LAYOUT}")
+
+
+def _issue(head: dict, footer: dict[str, str]) -> dict:
     issue: dict = {"number": head["number"], "date": head["date"],
                    "series": head.get("series", "专报"), "publisher": head.get("publisher", ""),
                    "report": {"title": head.get("title", "")}}
@@ -293,58 +406,7 @@ def parse(text: str, registry: Registry) -> Parsed:
         issue["intro"] = head["intro"]
     if footer:
         issue["distribution"] = footer
-    districts = {d.slug: _district_data(d, n, "\n".join(body), registry, head["date"], warnings)
-                 for n, (d, body) in enumerate(entries, 1)}
-    unplaced += tail
-    parsed = Parsed(issue, districts, warnings)
-    lost = lost_sentences(text, parsed)
-    unplaced += lost
-    if unplaced:
-        issue["unplaced"] = unplaced
-        lines = text.split("\n")
-        warnings += [f"第 {_line_of(lines, u)} 行：这段文字无法归入任何区县或报头，已放在 issue.yaml 的 unplaced 中，"
-                     f"请核对：“{u[:30]}{'…' if len(u) > 30 else ''}”" for u in unplaced]
-    return parsed
+    return issue
 
 
-def _line_of(lines: list[str], para: str) -> str:
-    """The source line a paragraph (or a sentence of one) starts on, for the editor to look at."""
-    want = _squash(_strip_markup(para))[:12]
-    for no, line in enumerate(lines, 1):
-        have = _squash(_strip_markup(line))
-        if have and want and (want in have or (have in want and len(have) >= 4)):
-            return str(no)
-    return "?"
-
-
-_MARKER = re.compile(rf"^\s*#*\s*(?:\*\*)?\s*(?:\d{{1,2}}\s*[.．、]|[{CN_NUM}]{{1,3}}\s*、)|[{CIRCLED}*#]|[（(]\s*\d{{1,2}}\s*[）)]|^\s*(?:报|发|抄送|抄报)\s*[:：]")
-
-
-def _squash(s: str) -> str:
-    return re.sub(r"\s+", "", s)
-
-
-def _all_strings(value) -> list[str]:
-    if isinstance(value, dict):
-        return [s for v in value.values() for s in _all_strings(v)]
-    if isinstance(value, list):
-        return [s for v in value for s in _all_strings(v)]
-    return [str(value)] if isinstance(value, str) else []
-
-
-def lost_sentences(text: str, parsed: Parsed) -> list[str]:
-    """Sentences of the source found nowhere in the data: the importer's own guarantee."""
-    kept = _squash("".join(_all_strings(parsed.issue) + _all_strings(parsed.districts)))
-    kept += _squash(str(parsed.issue.get("number", ""))) + _squash(str(parsed.issue.get("date", "")))
-    lost = []
-    for para in paragraphs(text):
-        if _RULE.match(para) or _is_masthead_line(para):
-            continue
-        body = _MARKER.sub("", para)
-        m = _ENTRY.match(para)
-        if m:
-            body = _MARKER.sub("", para[m.end():])
-        for sentence in re.split(r"(?<=[。；！？])", body):
-            if _squash(sentence) and _squash(sentence) not in kept:
-                lost.append(sentence.strip())
-    return lost
+__all__ = ["parse", "parse_text", "Parsed", "ImportFailure", "split_findings", "LAYOUT", "Block"]

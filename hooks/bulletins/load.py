@@ -45,19 +45,20 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
     if district and district.slug in seen:
         fp.error(("district",), f"{district.name} 在本期中重复出现（另见 {seen[district.slug]}） — 每个区县只能有一个文件")
     validate.metrics(data.get("metrics") or {}, registry, fp)
-    for i, item in enumerate(data["findings"]):
+    for i, item in enumerate(data.get("findings") or []):
         validate.finding(item, i, registry, fp, issue_date)
-    if issue and not issue.get("draft") and not (data["findings"] or data.get("metrics")
+    if issue and not issue.get("draft") and not (data.get("findings") or data.get("metrics")
                                                  or (data.get("summary") or "").strip()):
-        fp.error(("findings",), f"{district.name if district else data['district']} 没有问题、概述，也没有指标，"
-                 "已发布的一期不能有空的区县 — 请填写内容，或删除这个文件；还没写完的一期请在 issue.yaml 中写 draft: true")
+        fp.error(("district",), f"{district.name if district else data['district']} 没有问题、概述，也没有指标，"
+                 "已发布的一期不能有空的区县 — 请至少写其中一项（本期没有问题时写 summary: 本期未发现问题），"
+                 "或删除这个文件；还没写完的一期请在 issue.yaml 中写 draft: true")
     problems = fp.resolve()
     if district is None or errors(problems):
         return None, problems
     seen[district.slug] = rel
     order = {m.name: k for k, m in enumerate(registry.metrics)}
     metrics = tuple(sorted((data.get("metrics") or {}).items(), key=lambda kv: order[kv[0]]))
-    findings = tuple(_finding(item, district.slug, n) for n, item in enumerate(data["findings"], 1))
+    findings = tuple(_finding(item, district.slug, n) for n, item in enumerate(data.get("findings") or [], 1))
     return DistrictReport(district, rel, findings, metrics, data.get("summary", ""), data.get("position")), problems
 
 
@@ -166,6 +167,7 @@ def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
         report_title=h["report"]["title"], report_sequence=h["report"].get("sequence", ""),
         period_start=period.get("start"), period_end=period.get("end"), intro=h.get("intro", ""),
         report_to=dist.get("report_to", ""), send_to=dist.get("send_to", ""),
+        copy_to=dist.get("copy_to", ""), printed=dist.get("printed", ""),
         districts=tuple(sorted(reports, key=order)), unplaced=tuple(h.get("unplaced", ())),
         draft=bool(h.get("draft", False)),
         corrections=tuple(CorrectionNote(c["date"], c["note"].strip()) for c in h.get("corrections", ())))

@@ -126,6 +126,8 @@ class Issue:
     report_to: str
     send_to: str
     districts: tuple[DistrictReport, ...]  # in the bulletin's own order
+    copy_to: str = ""  # 抄送
+    printed: str = ""  # 印发: who printed it, and when
     unplaced: tuple[str, ...] = ()
     draft: bool = False
     corrections: tuple[CorrectionNote, ...] = ()  # as the data lists them

@@ -36,7 +36,7 @@ ISSUE = {
         "intro": _STR,
         "distribution": {
             "type": "object", "additionalProperties": False,
-            "properties": {"report_to": _STR, "send_to": _STR},
+            "properties": {"report_to": _STR, "send_to": _STR, "copy_to": _STR, "printed": _STR},
         },
         "unplaced": {"type": "array", "items": _STR},
         "draft": {"type": "boolean"},
@@ -64,7 +64,7 @@ FINDING = {
 DISTRICT = {
     "type": "object",
     "additionalProperties": False,
-    "required": ["district", "findings"],
+    "required": ["district"],
     "properties": {
         "district": {"type": "string", "minLength": 1},
         "position": {"type": "integer", "minimum": 1, "maximum": 99},
@@ -108,6 +108,7 @@ FIELD_NAMES = {
     "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位", "report": "通报",
     "title": "标题", "sequence": "通报期次", "period": "通报时段", "start": "开始日期",
     "end": "结束日期", "intro": "导语", "distribution": "报送范围", "report_to": "报", "send_to": "发",
+    "copy_to": "抄送", "printed": "印发",
     "unplaced": "未归类文字", "draft": "草稿", "corrections": "更正说明", "note": "说明",
     "position": "在通报中的位置", "district": "区县", "summary": "概述", "metrics": "指标",
     "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",

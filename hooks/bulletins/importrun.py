@@ -1,0 +1,134 @@
+"""Importing one file or a whole back catalogue: each file becomes its issue or is refused with
+its reason, and one bad file never stops or spoils the others."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import importer, readers, writer
+from .model import Registry
+from .tally import Tally
+
+
+@dataclass
+class Outcome:
+    """What became of one file; `refused` is the reason in Chinese when nothing was written."""
+    file: str
+    folder: str = ""
+    districts: int = 0
+    findings: int = 0
+    warnings: list[str] = field(default_factory=list)
+    proposals: list[str] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    count: Tally | None = None
+    refused: str = ""
+    draft: bool = True
+
+
+def expand(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
+    """The files named, and every bulletin file inside the folders named (sorted, hidden ones left
+    out); a path that does not exist is an outcome of its own."""
+    files: list[Path] = []
+    missing: list[Outcome] = []
+    for path in paths:
+        if path.is_dir():
+            for folder, dirs, names in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                files += [Path(folder) / n for n in sorted(names)
+                          if not n.startswith((".", "~$")) and Path(n).suffix.lower() in readers.SUFFIXES]
+        elif os.path.lexists(path):
+            files.append(path)
+        else:
+            missing.append(Outcome(str(path), refused="找不到文件 — 请检查路径"))
+    return files, missing
+
+
+class Importer:
+    """One run over many files, sharing the registry, the archive (for follow-up proposals) and
+    the folders already taken in this run."""
+
+    def __init__(self, root: Path, registry: Registry, *, force: bool, dry_run: bool, publish: bool) -> None:
+        self.root, self.registry = root, registry
+        self.force, self.dry_run, self.publish = force, dry_run, publish
+        self.taken: dict[str, str] = {}
+        self._archive = None
+        self._archive_loaded = False
+
+    def archive(self):
+        if not self._archive_loaded:
+            from .load import load_archive
+
+            self._archive, _ = load_archive(self.root)
+            self._archive_loaded = True
+        return self._archive
+
+    def one(self, path: Path) -> Outcome:
+        out = Outcome(str(path))
+        try:
+            parsed = importer.parse(readers.read(path), self.registry)
+        except (readers.SourceError, importer.ImportFailure) as exc:
+            out.refused = str(exc).removeprefix(f"{path.name}: ").removeprefix(f"{path.name}")
+            return out
+        folder = f"{parsed.issue['date'].year}-{parsed.issue['number']:03d}"
+        out.folder, out.count, out.warnings = folder, parsed.count, parsed.warnings
+        out.districts = len(parsed.districts)
+        out.findings = sum(len(d["findings"]) for d in parsed.districts.values())
+        if folder in self.taken:
+            out.refused = f"与 {self.taken[folder]} 是同一期（issues/{folder}/） — 只导入了第一个文件"
+            return out
+        target = self.root / "issues" / folder
+        if target.exists() and not self.force:
+            out.refused = f"issues/{folder}/ 已存在 — 如要覆盖，请加 --force"
+            return out
+        self.taken[folder] = path.name
+        if not self.publish:
+            parsed.issue = {"draft": True, **parsed.issue}
+        out.draft = not self.publish
+        proposals = self._proposals(parsed, out)
+        files = writer.issue_files(parsed.issue, parsed.districts, self.registry, proposals)
+        out.files = list(files)
+        if not self.dry_run:
+            writer.write_issue_folder(target, files, self.force)
+        return out
+
+    def _proposals(self, parsed: importer.Parsed, out: Outcome) -> dict[str, dict[int, tuple[str, float]]]:
+        """Likely follow-ups of earlier findings, for the editor to confirm (none if the archive has errors)."""
+        from . import patterns
+
+        archive = self.archive()
+        if archive is None:
+            return {}
+        found: dict[str, dict[int, tuple[str, float]]] = {}
+        for slug, data in parsed.districts.items():
+            for n, finding in enumerate(data["findings"], 1):
+                hit = patterns.propose_follow(archive, parsed.issue["date"], slug, finding)
+                if hit:
+                    found.setdefault(slug, {})[n] = hit
+                    out.proposals.append(
+                        f"{data['district']} 第 {n} 条可能是对 {hit[0]} 的跟进（文字相似度 {hit[1]}），"
+                        f"已在 issues/{out.folder}/{slug}.yaml 中写为注释 — 确认后删去“# ”")
+        return found
+
+
+def summary(outcomes: list[Outcome], dry_run: bool) -> list[str]:
+    """The table printed after a run of several files: file → issue, counts, or why refused."""
+    rows = [("文件", "期", "区县", "问题", "警告", "结果")]
+    for o in outcomes:
+        if o.refused:
+            rows.append((Path(o.file).name, o.folder or "—", "—", "—", "—", f"未导入：{o.refused.splitlines()[0]}"))
+        else:
+            done = "将写入" if dry_run else "已写入"
+            rows.append((Path(o.file).name, o.folder, str(o.districts), str(o.findings), str(len(o.warnings)),
+                         f"{done}{'（草稿）' if o.draft else ''}"))
+    widths = [max(_width(r[i]) for r in rows) for i in range(5)]
+    return ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(r[:5])) + "  " + r[5] for r in rows]
+
+
+def _width(text: str) -> int:
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * (width - _width(text))
