@@ -122,7 +122,7 @@ def _expand_tables(paras: list[Para], registry: Registry) -> list[Para]:
     out: list[Para] = []
     for p in paras:
         rows = p.table.rows if p.table else None
-        if rows and not importtables.metric_table(rows, registry) and not importtables.distribution(rows):
+        if rows and not importtables.metric_table(rows, registry, p.where) and not importtables.distribution(rows):
             cells = [c for row in rows for c in row if c.strip()]
             if any(_bare_name(c, registry) or _safe_start(Para(c, p.where), registry) for c in cells):
                 out += [Para(line, f"{p.where}中") for c in cells for line in c.split("\n") if line.strip()]
