@@ -17,7 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import buildlock, gitdata, preview, searchindex, urls
+from . import buildlock, gitdata, preview, searchindex, sitedir, urls
 from .build import Site, build_site
 from .problems import ArchiveError
 
@@ -27,8 +27,10 @@ log = logging.getLogger("mkdocs.plugins.bulletins")
 class Glue:
     """Per-build state: created in on_pre_build, dropped when the next build starts."""
 
-    def __init__(self, serving: bool = False, lock: buildlock.BuildLock | None = None) -> None:
+    def __init__(self, serving: bool = False, lock: buildlock.BuildLock | None = None,
+                 target: Path | None = None, staging: Path | None = None) -> None:
         self.site: Site | None = None
+        self.target, self.staging = target, staging  # `mkdocs build`: the site folder, and where it is built
         self.search: searchindex.IndexJob | None = None
         self.serving = serving  # `mkdocs serve`: pages first, the search index follows
         self.lock = lock
@@ -117,7 +119,21 @@ class Glue:
             raise PluginError(str(exc)) from None
         finally:
             self.release()
+        for note in job.notes:
+            log.info(f"注意：{note}")
         log.info(f"搜索索引：{n} 条记录")
+        self._publish()
+
+    def _publish(self) -> None:
+        """The finished build takes the site folder's place (sitedir.py), unless MkDocs is about to
+        refuse it for warnings in strict mode (it counts them after this event)."""
+        if self.staging is None or _strict_warnings():
+            return
+        try:
+            sitedir.publish(self.staging, self.target)
+        except OSError as exc:
+            raise PluginError(_write_failure(exc, self.target)) from None
+        self.staging = None
 
     @staticmethod
     def _finish_later(job: searchindex.IndexJob) -> None:
@@ -128,13 +144,18 @@ class Glue:
                 log.warning(f"搜索索引未能更新：{exc}")
             return
         if not job.cancelled:  # a newer rebuild took over
+            for note in job.notes:
+                log.info(f"注意：{note}")
             log.info(f"搜索索引已更新：{n} 条记录")
 
     def cancel(self) -> None:
-        """A failed build or a new one in `mkdocs serve`: stop a Pagefind still running."""
+        """A failed build or a new one in `mkdocs serve`: stop a Pagefind still running; the
+        half-built folder goes, and the site folder stays as the last good build left it."""
         if self.search is not None:
             self.search.cancel()
             self.search = None
+        sitedir.discard(self.staging)
+        self.staging = None
         self.release()
 
     def release(self) -> None:
@@ -306,13 +327,42 @@ def startup(command: str) -> None:
 
 def new_build(config) -> Glue:
     """Cancels what the previous build still runs (Pagefind under serve), waits for any other
-    build into the same site folder, and starts afresh."""
+    build into the same site folder, and starts afresh. `mkdocs build` writes into a new folder
+    beside the site folder (MkDocs empties and fills that one); under serve MkDocs serves a
+    folder of its own making."""
     global _current
     _current.cancel()
-    lock = buildlock.BuildLock(Path(config.config_file_path).parent, Path(config.site_dir))
+    root, site = Path(config.config_file_path).parent, Path(config.site_dir)
+    if not _serving:
+        try:
+            sitedir.check(root, site, Path(config.docs_dir))
+        except sitedir.Refused as exc:
+            raise PluginError(str(exc)) from None
+    lock = buildlock.BuildLock(root, site)
     lock.acquire()
-    _current = Glue(serving=_serving, lock=lock)
+    staging = None
+    if not _serving:
+        try:
+            staging = sitedir.staging(site)
+        except OSError as exc:
+            lock.release()
+            raise PluginError(_write_failure(exc, site)) from None
+        config.site_dir = str(staging)
+    _current = Glue(serving=_serving, lock=lock, target=site if staging else None, staging=staging)
     return _current
+
+
+def _write_failure(exc: OSError, site: Path) -> str:
+    from .safefile import write_reason
+
+    where = f"（{exc.filename}）" if exc.filename else ""
+    return f"无法写入站点 {site}{where}：{write_reason(exc)} — 请检查磁盘空间和文件夹权限。原来的站点没有改动。"
+
+
+def _strict_warnings() -> bool:
+    from mkdocs.utils import CountHandler
+
+    return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
 
 
 def shutdown() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import re
+import sys
 from pathlib import Path
 
 _LINES = (
@@ -24,6 +25,8 @@ _LINES = (
     (re.compile(r"^Browser connected: (.*)$"), r"浏览器已连接：\1"),
     (re.compile(r"^Shutting down\.\.\.$"), "正在停止…"),
     (re.compile(r"^Aborted with a BuildError!$"), "数据有错误，站点未生成。"),
+    (re.compile(r"^Error building page '([^']*)': \[Errno \d+\] .*$"), r"生成页面 \1 时无法写入文件"),
+    (re.compile(r"^Error building page '([^']*)': (.*)$"), r"生成页面 \1 时出错：\2"),
     (re.compile(r"^Aborted with (\d+) warnings in strict mode!$"), r"有 \1 个警告，严格模式下站点未生成。"),
 )
 
@@ -31,8 +34,12 @@ _LINES = (
 _CLOCK = re.compile(r"^(\[\d\d:\d\d:\d\d\] )?(.*)$", re.S)  # the serve loop stamps its lines
 
 
+_STAGING = re.compile(r"/\.([^/]+)\.building-\d+(?=/|$)")  # the new site is built beside the old (sitedir)
+
+
 def translate(message: str) -> str:
     clock, text = _CLOCK.match(message).groups()
+    text = _STAGING.sub(r"/\1", text)
     for pattern, replacement in _LINES:
         if pattern.match(text):
             return (clock or "") + pattern.sub(replacement, text)
@@ -73,11 +80,25 @@ def _run(args: list[str]) -> int:
         if isinstance(exc, click.ClickException):
             click.echo(f"错误：{translate(exc.format_message())}", err=True)
             return exc.exit_code
+        if isinstance(exc, OSError):  # a full disk or a read-only folder in MkDocs's own writing
+            from .safefile import write_reason
+
+            where = f"{exc.filename}：" if exc.filename else ""
+            click.echo(translate(f"错误：无法写入 {where}{write_reason(exc)} — 请检查磁盘空间和文件夹权限。"
+                                 "原来的站点没有改动。"), err=True)
+            return 1
         raise
     return 0
 
 
 def build(root: Path, site_dir: Path | None = None) -> int:
+    from . import sitedir
+
+    try:  # before MkDocs, whose own checks speak English (and come after it has read the config)
+        sitedir.check(root, site_dir or root / "site", root / "docs")
+    except sitedir.Refused as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 1
     args = ["build", "--strict", "-f", str(root / "mkdocs.yml")]
     if site_dir is not None:
         args += ["--site-dir", str(site_dir.resolve())]

@@ -28,3 +28,12 @@ def data_path(root: Path, given: Path) -> tuple[Path, str | None]:
     if not path.is_relative_to(base):
         return path, f"不在本归档的 issues/ 中 — 请给出 {base} 里的期文件夹或数据文件"
     return path, None
+
+
+def cache_folder(root: Path) -> Path | None:
+    """The archive's own cache folder (.cache/bulletins), or None when a part of that path is a
+    link: a build deletes and rewrites what it finds there, so never in a folder elsewhere."""
+    folder = root / ".cache" / "bulletins"
+    if any(p.is_symlink() for p in (folder.parent, folder)):
+        return None
+    return folder

@@ -37,7 +37,7 @@ from typing import Iterator
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
-FORMAT = "zb-part-1"  # bump when what a part holds changes: every cached part is then rebuilt
+FORMAT = "zb-part-2"  # bump when what a part holds changes: every cached part is then rebuilt
 OURS = re.compile(r"^[rs][a-q]+$")  # the words search.js asks for (searchindex.grams, key_words)
 CHUNK_BYTES = 40_000  # raw CBOR per index chunk: about 10 KB on the wire
 ASSETS = ("pagefind.js", "pagefind-worker.js")
@@ -129,20 +129,55 @@ def make_part(raw: Path, folder: Path, year: int, tag: str) -> Part:
         shutil.copyfile(raw / name, assets / name)
     about = {"format": FORMAT, "year": year, "tag": tag, "count": len(pages), "version": meta[0],
              "language": language, "include_characters": entry.get("include_characters", []),
-             "wasm": info.get("wasm"), "meta_fields": meta[5] if len(meta) > 5 else []}
+             "wasm": info.get("wasm"), "meta_fields": meta[5] if len(meta) > 5 else [],
+             "files": manifest(folder)}
     (folder / "part.json").write_text(json.dumps(about, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return part
 
 
-def load_part(folder: Path) -> Part | None:
-    """A cached part, or None when it is missing, unfinished or of another format."""
+def manifest(folder: Path) -> dict[str, str]:
+    """Every file of a part (but part.json) → its sha256: what the next build checks before reuse."""
+    out = {}
+    for path in sorted(folder.rglob("*")):
+        if path.is_symlink() or (not path.is_file() and not path.is_dir()):
+            raise ValueError(f"{path}: 不是普通文件")
+        if path.is_file() and path.name != "part.json":
+            out[path.relative_to(folder).as_posix()] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+class DamagedPart(Exception):
+    """A cached part that is not as it was written: its message says what, in Chinese."""
+
+
+def load_part(folder: Path, verify: bool = True) -> Part | None:
+    """A cached part, verified file by file against the digests it was written with; None when it
+    is missing or of another format, DamagedPart when anything in it changed, went missing or was
+    added (a changed fragment would publish text no data file holds)."""
+    if folder.is_symlink():
+        raise DamagedPart(f"{folder.name} 是符号链接")
     try:
         about = json.loads((folder / "part.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    except FileNotFoundError:
+        if folder.exists():
+            raise DamagedPart(f"{folder.name} 缺少 part.json（上次建立索引时被中断，或被删改）") from None
         return None
-    if about.get("format") != FORMAT:
+    except (OSError, ValueError) as exc:
+        raise DamagedPart(f"{folder.name}/part.json 无法读取（{exc.__class__.__name__}）") from None
+    if not isinstance(about, dict) or about.get("format") != FORMAT:
         return None
-    return Part(folder, int(about["year"]), str(about["tag"]), int(about["count"]))
+    if not verify:
+        return Part(folder, int(about["year"]), str(about["tag"]), int(about["count"]))
+    try:
+        found = manifest(folder)
+        part = Part(folder, int(about["year"]), str(about["tag"]), int(about["count"]))
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise DamagedPart(f"{folder.name} 无法读取（{exc.__class__.__name__}）") from None
+    expected = about.get("files") if isinstance(about.get("files"), dict) else {}
+    if found != expected:
+        wrong = sorted(k for k in set(found) | set(expected) if found.get(k) != expected.get(k))
+        raise DamagedPart(f"{folder.name} 中的文件与写入时不符（{'、'.join(wrong[:3])}{'…' if len(wrong) > 3 else ''}）")
+    return part
 
 
 def _words(part: Part, offset: int) -> Iterator[tuple[str, list[int]]]:
@@ -238,10 +273,27 @@ def _chunks(words: Iterator[tuple[str, list[int]]], folder: Path, language: str)
 
 
 def merge(parts: list[Part], out: Path) -> int:
-    """Writes one Pagefind bundle into `out` (emptied first) from the parts; returns the records.
-    Parts are ordered newest year first, so page numbers run newest first."""
-    if out.exists():
-        shutil.rmtree(out)
+    """Writes one Pagefind bundle from the parts and puts it at `out` in one step (an exchange of
+    folders): a reader searching while the site is rebuilt gets the old index or the new one,
+    never a missing one. Returns the records. Parts are ordered newest year first, so page
+    numbers run newest first."""
+    from .safefile import exchange
+
+    tmp = out.with_name(f".{out.name}.new-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        total = _merge_into(parts, tmp)
+        if not out.exists():
+            os.rename(tmp, out)
+        elif not exchange(tmp, out):  # no renameat2 here: the old index goes, then the new one comes
+            shutil.rmtree(out)
+            os.rename(tmp, out)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)  # after an exchange: the old index
+    return total
+
+
+def _merge_into(parts: list[Part], out: Path) -> int:
     for sub in ("index", "filter", "fragment"):
         (out / sub).mkdir(parents=True)
     parts = sorted(parts, key=lambda p: -p.year)
@@ -276,18 +328,7 @@ def merge(parts: list[Part], out: Path) -> int:
                                              encoding="utf-8")
     for asset in sorted((parts[0].folder / "assets").iterdir()):
         shutil.copyfile(asset, out / asset.name)
-    for p in parts:
-        _link_all(p.folder / "fragment", out / "fragment")
+    for p in parts:  # copies, never links: a published file written to must not change the cache
+        for name in sorted(os.listdir(p.folder / "fragment")):
+            shutil.copyfile(p.folder / "fragment" / name, out / "fragment" / name)
     return total
-
-
-def _link_all(src: Path, dst: Path) -> None:
-    """Fragments are never rewritten in place: a hard link costs no copy (a copy across disks)."""
-    names = os.listdir(src)
-    try:
-        for name in names:
-            os.link(src / name, dst / name)
-    except OSError:
-        for name in names:
-            if not (dst / name).exists():
-                shutil.copyfile(src / name, dst / name)

@@ -35,7 +35,7 @@ from typing import Iterator
 
 from jinja2 import Environment
 
-from . import buildlock, safefile, searchbundle, searchworker, urls
+from . import buildlock, project, safefile, searchbundle, searchworker, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
@@ -226,7 +226,12 @@ class IndexJob:
         _sweep_scratch()
         self._env, self._archive, self._flags, self._remember = env, archive, flags, remember
         self.out = site_dir / OUTPUT
-        self.cache = _cache_dir(root)
+        self.notes: list[str] = []  # what the editor should hear of (a damaged cache, rebuilt)
+        try:
+            self.cache = _cache_dir(root)
+        except LinkedCache as exc:
+            self.notes.append(str(exc))
+            self.cache = _cache_dir(None)
         self.cancelled = False
         self.count = 0
         self.indexed: list[int] = []  # years Pagefind ran for in this job (the others were cached)
@@ -252,7 +257,7 @@ class IndexJob:
 
     def _index(self) -> int:
         for stale in self.cache.glob("tmp-*"):  # left by a job that was stopped (we hold the lock)
-            shutil.rmtree(stale, ignore_errors=True)
+            _remove(stale)
         parts: list[tuple[int, Path, Future | None]] = []
         with ThreadPoolExecutor(max_workers=YEARS_AT_ONCE, thread_name_prefix="zb-year") as pool:
             for year, files in records_by_year(self._env, self._archive, self._flags, self._remember):
@@ -262,7 +267,7 @@ class IndexJob:
                 del files
                 digest = _digest(blob)
                 folder = self.cache / f"{year}-{digest[:16]}"
-                if searchbundle.load_part(folder) is not None:
+                if self._cached(folder, year):
                     parts.append((year, folder, None))
                     continue
                 records = tempfile.mkdtemp(prefix=f"zb-search-{os.getpid()}-", dir=_scratch())
@@ -285,10 +290,19 @@ class IndexJob:
         if done is None:
             return 0
         keep = {folder.name for _, folder, _ in parts}
-        for old in self.cache.iterdir():  # parts of data that is gone (an edit, a deleted issue)
-            if old.is_dir() and old.name not in keep:
-                shutil.rmtree(old, ignore_errors=True)
+        for old in self.cache.iterdir():  # parts of data that is gone (an edit, a deleted issue): ours only
+            if _PART_NAME.match(old.name) and old.name not in keep:
+                _remove(old)
         return int(done)
+
+    def _cached(self, folder: Path, year: int) -> bool:
+        """A part in the cache that is exactly as it was written; anything else is indexed anew."""
+        try:
+            return searchbundle.load_part(folder) is not None
+        except searchbundle.DamagedPart as exc:
+            self.notes.append(f"搜索索引的缓存中 {year} 年的部分已损坏或被改动（{exc}），已重新建立这一年的索引")
+            _remove(folder)
+            return False
 
     def _index_year(self, records: str, folder: Path, year: int, tag: str) -> bool:
         try:
@@ -343,23 +357,50 @@ class IndexJob:
             self._thread.join()
 
 
-def _cache_dir(root: Path) -> Path:
-    """Parts are kept beside the parsed-YAML cache; a read-only checkout keeps them for this
-    process only."""
-    folder = root / ".cache" / "bulletins" / "search"
+_PART_NAME = re.compile(r"^\d{4}-[0-9a-f]{16}$")  # what the job writes into the cache, and all it ever deletes
+
+
+def _remove(path: Path) -> None:
+    """A part or scratch folder of ours; a link is removed as a link, never followed."""
+    if path.is_symlink() or not path.is_dir():
+        path.unlink(missing_ok=True)
+    else:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _cache_dir(root: Path | None) -> Path:
+    """Parts are kept beside the parsed-YAML cache; a read-only checkout (or `root` None) keeps
+    them for this process only."""
+    if root is None:
+        return _fallback()
+    base = project.cache_folder(root)
+    folder = (base or root / ".cache" / "bulletins") / "search"
     try:
+        if base is None or folder.is_symlink():  # the job deletes what it finds there: never elsewhere
+            raise LinkedCache(root / ".cache")
         folder.mkdir(parents=True, exist_ok=True)
         probe = folder / "lock"
         os.close(os.open(probe, os.O_RDWR | os.O_CREAT, 0o644))
         return folder
+    except LinkedCache:
+        raise
     except OSError:
-        global _FALLBACK
-        if _FALLBACK is None:
-            _FALLBACK = tempfile.TemporaryDirectory(prefix="zb-search-cache-")
-        return Path(_FALLBACK.name)
+        return _fallback()
+
+
+def _fallback() -> Path:
+    global _FALLBACK
+    if _FALLBACK is None:
+        _FALLBACK = tempfile.TemporaryDirectory(prefix="zb-search-cache-")
+    return Path(_FALLBACK.name)
 
 
 _FALLBACK: tempfile.TemporaryDirectory | None = None
+
+
+class LinkedCache(OSError):
+    def __init__(self, path: Path) -> None:
+        super().__init__(f"{path} 是符号链接：搜索索引的缓存改放在临时文件夹中，链接指向的文件夹不会被改动")
 
 
 # Jobs whose Pagefind is running: a build stopped by Ctrl-C or SIGTERM ends them on its way out,

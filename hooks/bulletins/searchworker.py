@@ -81,7 +81,7 @@ def main(argv: list[str]) -> int:
         if argv[0] == "part":
             part(Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4])
         elif argv[0] == "merge":
-            parts = [searchbundle.load_part(Path(p)) for p in argv[2:]]
+            parts = [searchbundle.load_part(Path(p), verify=False) for p in argv[2:]]  # verified by the job
             if any(p is None for p in parts):
                 raise RuntimeError("搜索索引的缓存不完整，请重新构建")
             print(searchbundle.merge([p for p in parts if p is not None], Path(argv[1])))
@@ -91,7 +91,16 @@ def main(argv: list[str]) -> int:
             pagefind(Path(argv[1]), out)
         else:
             raise RuntimeError(f"未知的步骤：{argv[0]}")
-    except (OSError, ValueError, RuntimeError) as exc:
+    except OSError as exc:
+        where = f"{exc.filename}：" if exc.filename else ""
+        print(f"建立搜索索引时无法读写 {where}{safefile.write_reason(exc)} — 请检查磁盘空间和权限；"
+              "已有的站点没有改动", file=sys.stderr)
+        return 1
+    except RuntimeError as exc:
         print(str(exc), file=sys.stderr)
+        return 1
+    except Exception as exc:  # a broken Pagefind output or cached part: never a traceback
+        print(f"建立搜索索引的一步（{argv[0]}）失败：{exc.__class__.__name__} — 相关缓存已作废，"
+              "下次构建会重新建立", file=sys.stderr)
         return 1
     return 0

@@ -20,6 +20,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
+from .project import cache_folder
 from . import safefile
 from .problems import Problem
 
@@ -263,9 +264,12 @@ def cache_open(root: Path) -> None:
     """Reads the parsed files kept by the last build. Safe to lose, never trusted: each entry is
     kept with the hash of its bytes and is dropped (and parsed again from the data) when they do
     not match, so an edited or damaged cache cannot publish text that is in no data file."""
-    path = root / _DISK
     _USED.clear()
     _ON_DISK.clear()
+    folder = cache_folder(root)
+    if folder is None:
+        return
+    path = folder / _DISK.name
     try:
         saved = _plain_loads(safefile.read_limited(path, 1 << 30))
         if not isinstance(saved, dict) or saved.get("version") != _cache_version():
@@ -298,8 +302,11 @@ def cache_save(root: Path) -> None:
     for k in keys:
         blob = pickle.dumps(_CACHE[k], protocol=pickle.HIGHEST_PROTOCOL)
         entries[k] = (hashlib.sha256(blob).hexdigest(), blob)
+    folder = cache_folder(root)
+    if folder is None:
+        return  # a linked cache folder is not written to
     try:
-        write_atomic(root / _DISK, pickle.dumps({"version": _cache_version(), "entries": entries},
+        write_atomic(folder / _DISK.name, pickle.dumps({"version": _cache_version(), "entries": entries},
                                                 protocol=pickle.HIGHEST_PROTOCOL))
     except OSError:
         return  # a read-only checkout still builds, just without the cache

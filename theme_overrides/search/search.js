@@ -258,11 +258,17 @@ async function vocabularyOf(root) {
   return merged;
 }
 
+// A result's address is made here from its issue id and anchor, never taken from the index: a
+// fragment in a damaged or planted index cannot point a reader anywhere but into an archive.
+const ISSUE_ID = /^\d{4}-\d{3}$/;
+const ANCHOR = /^[a-z][a-z0-9]*(?:-[a-z0-9]+)*-\d{1,3}$/;
+
 function resultOf(source, record, finding) {
   const base = source.base;
+  if (!ISSUE_ID.test(String(record.issue)) || !ANCHOR.test(String(finding.a))) return null;
   return {
     archive: source.others ? source.name : undefined,
-    url: new URL(record.url + "#" + finding.a, base).href,
+    url: new URL(`issues/${record.issue}/#${finding.a}`, base).href,
     issue: record.issue,
     number: Number(record.number),
     date: record.date,
@@ -459,9 +465,9 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
         const record = next.meta;
         for (const f of JSON.parse(record.findings)) {
           f.norm = normalize(f.text);
-          if (facetMatches(wanted, record, f) && words.every((t) => termMatches(t, f))) {
-            buffer.push(resultOf(next.source, record, f));
-          }
+          const result = facetMatches(wanted, record, f) && words.every((t) => termMatches(t, f))
+            ? resultOf(next.source, record, f) : null;
+          if (result) buffer.push(result);
         }
       }
       return buffer.splice(0, n);

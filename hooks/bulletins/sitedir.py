@@ -1,0 +1,109 @@
+"""The site folder: a build only ever replaces what a build wrote, and only when it succeeded.
+
+MkDocs empties `site_dir` before it builds. Named wrongly (`--site-dir issues`, `hooks`, `.git`, a
+folder of someone's files) that deletes data; a build that fails half-way leaves no site at all.
+So a build writes into a new folder beside the site folder (`.site.building-<pid>`) and, once it
+has succeeded, exchanges the two in one rename; the old site is then removed. A site folder
+carries a marker file: a non-empty folder without one, the archive's own folders and the archive
+itself are refused before anything is touched.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from .safefile import exchange
+
+MARKER = ".zhuanbao-site"
+MARKER_TEXT = "这个文件夹是专报归档生成的站点：每次构建会整个替换它，请不要在这里放其他文件。\n"
+OWN = ("issues", "hooks", "docs", "theme_overrides", "tests", "scripts", "doc", "deploy", "screenshots",
+       ".git", ".cache", ".ci", ".venv")
+_STAGING = re.compile(r"^\.(?P<name>.+)\.building-(?P<pid>\d+)$")
+
+
+class Refused(Exception):
+    """The site folder may not be written; the message says why and what to do, in Chinese."""
+
+
+def check(root: Path, site: Path, docs_dir: Path | None = None) -> None:
+    """Refuses a site folder that is not ours to replace (before anything is written or deleted)."""
+    shown = site
+    site = Path(os.path.abspath(site))
+    if site.is_symlink():
+        raise Refused(f"站点文件夹 {shown} 是符号链接 — 请给出一个真实的文件夹（构建会整个替换它）")
+    real, home = site.resolve(), root.resolve()
+    if real == home or home.is_relative_to(real):
+        raise Refused(f"站点文件夹 {shown} 是归档本身或它的上级文件夹 — 构建会整个替换站点文件夹，"
+                      "请给出一个单独的文件夹，如 site/")
+    own = [n for n in OWN if (home / n).exists()] + ([docs_dir.name] if docs_dir else [])
+    for name in own:
+        folder = (home / name).resolve()
+        if real == folder or real.is_relative_to(folder):
+            raise Refused(f"站点文件夹 {shown} 在归档自己的 {name}/ 中 — 构建会整个替换站点文件夹，"
+                          "这会删掉其中的文件；请给出一个单独的文件夹，如 site/")
+    if site.exists():
+        if not site.is_dir():
+            raise Refused(f"站点文件夹 {shown} 已存在，但不是文件夹 — 请换一个名字")
+        entries = os.listdir(site)
+        if entries and MARKER not in entries:
+            raise Refused(f"站点文件夹 {shown} 里已有文件，却不是专报归档生成的站点（没有 {MARKER}） — "
+                          "构建会整个替换它，为免删掉这些文件，没有开始构建。请换一个新的文件夹；"
+                          "如果它确是旧版本生成的站点，请先自己删除它")
+
+
+def staging(site: Path) -> Path:
+    """A new, empty folder beside the site folder, for this build; stale ones of dead builds go."""
+    site = Path(os.path.abspath(site))
+    site.parent.mkdir(parents=True, exist_ok=True)
+    for entry in os.listdir(site.parent):
+        m = _STAGING.match(entry)
+        if m and m.group("name") == site.name and not _alive(int(m.group("pid"))):
+            _remove(site.parent / entry)
+    folder = site.parent / f".{site.name}.building-{os.getpid()}"
+    _remove(folder)
+    folder.mkdir()
+    return folder
+
+
+def publish(folder: Path, site: Path) -> None:
+    """The finished build takes the site folder's place in one step; the old site is removed.
+    Permissions are made those of a published site (a web server reads it, whatever the umask)."""
+    site = Path(os.path.abspath(site))
+    (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    for path in (folder, *folder.rglob("*")):
+        if not path.is_symlink():
+            path.chmod(0o755 if path.is_dir() else 0o644)
+    if not site.exists():
+        os.rename(folder, site)
+    elif exchange(folder, site):
+        _remove(folder)  # now the previous site
+    else:
+        old = site.parent / f".{site.name}.old-{os.getpid()}"
+        os.rename(site, old)
+        os.rename(folder, site)
+        _remove(old)
+
+
+def discard(folder: Path | None) -> None:
+    if folder is not None:
+        _remove(folder)
+
+
+def _remove(path: Path) -> None:
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
