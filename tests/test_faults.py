@@ -216,3 +216,102 @@ def test_a_stale_half_built_folder_of_a_dead_build_is_swept(built_sample):
     (stale / "x.html").write_text("half", encoding="utf-8")
     assert bulletins_build(root).returncode == 0
     assert not stale.exists()
+
+
+# --- 3. links never re-point silently --------------------------------------------------------------
+
+FOLLOW_UP = """district: 江干区
+position: 1
+findings:
+  - text: 复查发现区行政服务中心母婴室已投入使用。
+    types: [设施环境]
+    action: 已整改到位。
+    follows: 2018-033-jianggan-2
+{quote}"""
+ISSUE_34 = """number: 34
+date: 2018-09-28
+series: “最多跑一次”改革专报
+publisher: 杭州市“最多跑一次”改革专题组办公室
+report:
+  title: “最多跑一次”改革各区、县(市)和管委会自查情况通报
+"""
+
+
+def with_follow_up(root: Path, quote: str = "    follows_quote: 多名办事群众反映大厅缺乏母婴设施,带幼\n") -> Path:
+    folder = root / "issues" / "2018-034"
+    folder.mkdir()
+    (folder / "issue.yaml").write_text(ISSUE_34, encoding="utf-8")
+    (folder / "jianggan.yaml").write_text(FOLLOW_UP.format(quote=quote), encoding="utf-8")
+    return folder
+
+
+def drop_first_jianggan_finding(root: Path) -> None:
+    path = root / "issues/2018-033/jianggan.yaml"
+    text = path.read_text(encoding="utf-8")
+    start = text.index("  - text: 多名办事群众反映大厅引导标识不清晰")
+    end = text.index("  - text: 多名办事群众反映大厅缺乏母婴设施")
+    path.write_text(text[:start] + text[end:], encoding="utf-8")
+
+
+def test_a_link_whose_target_moved_fails_loudly_in_either_issue(archive):
+    with_follow_up(archive)
+    assert cli(archive, "validate").returncode == 0
+    drop_first_jianggan_finding(archive)  # jianggan-2 is now the 科长 finding
+    for args in ((), ("issues/2018-034",), ("issues/2018-033",)):
+        result = cli(archive, "validate", *args)
+        assert result.returncode == 1, args
+        assert "issues/2018-034/jianggan.yaml:" in result.stderr
+        assert "2018-033-jianggan-2 现在是“9月20日上午" in result.stderr and "不是记下的“多名办事群众反映大厅缺乏母婴设施" in result.stderr
+
+
+def test_validating_one_issue_finds_a_dangling_link_into_it(archive):
+    with_follow_up(archive)
+    path = archive / "issues/2018-034/jianggan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("jianggan-2", "jianggan-7"), encoding="utf-8")
+    result = cli(archive, "validate", "issues/2018-033")
+    assert result.returncode == 1 and "找不到编号为 2018-033-jianggan-7 的问题" in result.stderr
+
+
+def test_fmt_keeps_the_quote_of_a_confirmed_link(archive):
+    folder = with_follow_up(archive, quote="")
+    result = cli(archive, "validate")
+    assert result.returncode == 0 and "没有记下原文开头（follows_quote）" in result.stderr
+    assert cli(archive, "fmt").returncode == 0
+    text = (folder / "jianggan.yaml").read_text(encoding="utf-8")
+    assert "    follows: 2018-033-jianggan-2\n    follows_quote: 多名办事群众反映大厅缺乏母婴设施\n" in text
+    assert "follows_quote" not in cli(archive, "validate").stderr
+    assert cli(archive, "fmt", "--check").returncode == 0
+
+
+def test_a_link_to_a_draft_is_an_error(archive):
+    with_follow_up(archive)
+    issue = archive / "issues/2018-033/issue.yaml"
+    issue.write_text("draft: true\n" + issue.read_text(encoding="utf-8"), encoding="utf-8")
+    result = cli(archive, "validate")
+    assert result.returncode == 1 and "在草稿 2018-033 中" in result.stderr
+
+
+def test_a_reworded_correction_note_keeps_its_change_and_gains_no_other(archive):
+    from test_review import git
+    git(archive, "init", "-q")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "sample")
+    shang = archive / "issues/2018-033/shangcheng.yaml"
+    shang.write_text(shang.read_text(encoding="utf-8").replace("满意: 15604", "满意: 15640"), encoding="utf-8")
+    issue = archive / "issues/2018-033/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + "corrections:\n  - date: 2018-09-28\n    note: 上城区满意件数更正\n",
+                     encoding="utf-8")
+    git(archive, "commit", "-qam", "correct")
+    issue.write_text(issue.read_text(encoding="utf-8").replace("上城区满意件数更正", "上城区满意件数按原件更正为 15640 件"),
+                     encoding="utf-8")
+    gong = archive / "issues/2018-033/gongshu.yaml"
+    gong.write_text(gong.read_text(encoding="utf-8").replace("看与工作无关书籍", "看与工作无关的书籍"), encoding="utf-8")
+    git(archive, "commit", "-qam", "reword the note, and an unrelated fix")
+    from conftest import soup
+    site = built(archive)
+    section = soup(site / "issues/2018-033/index.html").find(id="corrections").find_parent("section")
+    notes = section.select("ol > li")
+    assert len(notes) == 1 and "上城区满意件数按原件更正为 15640 件" in notes[0].get_text()
+    changes = notes[0].get_text()
+    assert "15604" in changes and "15640" in changes, "the change of the commit that added the note"
+    assert "无关的书籍" not in changes, "not the change of the commit that reworded it"

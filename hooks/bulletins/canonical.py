@@ -19,7 +19,7 @@ REPORT_ORDER = ("title", "sequence")
 PERIOD_ORDER = ("start", "end")
 DIST_ORDER = ("report_to", "send_to", "copy_to", "printed")
 DISTRICT_ORDER = ("district", "position", "summary", "metrics", "findings")
-FINDING_ORDER = ("text", "types", "departments", "place", "observed", "action", "follows")
+FINDING_ORDER = ("text", "types", "departments", "place", "observed", "action", "follows", "follows_quote")
 NESTED = {"report": REPORT_ORDER, "period": PERIOD_ORDER, "distribution": DIST_ORDER}
 
 

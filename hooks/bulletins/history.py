@@ -36,7 +36,8 @@ def corrections(root: Path, commits: dict[str, list], archive: Archive) -> dict[
         if not issue.corrections:
             continue
         changes = _changes_by_note(root, commits.get(issue.id, []), issue.id)
-        notes = [Correction(issue.id, c.date, c.note, changes.get(c, ())) for c in issue.corrections]
+        notes = [Correction(issue.id, c.date, c.note, changes.get(key, ()))
+                 for c, key in zip(issue.corrections, _keys(issue.corrections))]
         out[issue.id] = tuple(sorted(notes, key=lambda c: c.date, reverse=True))
     return out
 
@@ -49,15 +50,27 @@ def _notes(text: str | None) -> list[CorrectionNote]:
             for c in items or [] if isinstance(c, dict) and "date" in c and "note" in c]
 
 
-def _changes_by_note(root: Path, commits_of: list, folder: str) -> dict[CorrectionNote, tuple[str, ...]]:
+def _keys(notes) -> list[tuple[dt.date, int]]:
+    """A note is known by its date and its place among the notes of that date, never by its words:
+    rewording a note later keeps the change it was written for, and is not a new note."""
+    seen: dict[dt.date, int] = {}
+    out = []
+    for n in notes:
+        seen[n.date] = seen.get(n.date, 0) + 1
+        out.append((n.date, seen[n.date]))
+    return out
+
+
+def _changes_by_note(root: Path, commits_of: list, folder: str) -> dict[tuple[dt.date, int], tuple[str, ...]]:
     """The note(s) each commit added, with that commit's data change (less the notes themselves)."""
-    found: dict[CorrectionNote, tuple[str, ...]] = {}
+    found: dict[tuple[dt.date, int], tuple[str, ...]] = {}
     header = f"issues/{folder}/issue.yaml"
     for sha, _day, _subject, paths in commits_of[1:]:
         if header not in paths:
             continue  # a note lives in issue.yaml: a commit that did not touch it added none
         before, after = gitdata.show(root, f"{sha}^", header), gitdata.show(root, sha, header)
-        added = [n for n in _notes(after) if n not in _notes(before)]
+        had = set(_keys(_notes(before)))
+        added = [k for k in _keys(_notes(after)) if k not in had]
         if not added:
             continue
         old = {p: t for p in paths if (t := gitdata.show(root, f"{sha}^", p)) is not None}

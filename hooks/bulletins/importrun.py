@@ -93,14 +93,14 @@ class Importer:
             writer.write_issue_folder(target, files, self.force)
         return out
 
-    def _proposals(self, parsed: importer.Parsed, out: Outcome) -> dict[str, dict[int, tuple[str, float]]]:
+    def _proposals(self, parsed: importer.Parsed, out: Outcome) -> dict[str, dict[int, tuple[str, float, str]]]:
         """Likely follow-ups of earlier findings, for the editor to confirm (none if the archive has errors)."""
         from . import patterns
 
         archive = self.archive()
         if archive is None:
             return {}
-        found: dict[str, dict[int, tuple[str, float]]] = {}
+        found: dict[str, dict[int, tuple[str, float, str]]] = {}
         for slug, data in parsed.districts.items():
             for n, finding in enumerate(data["findings"], 1):
                 hit = patterns.propose_follow(archive, parsed.issue["date"], slug, finding)

@@ -24,7 +24,8 @@ def _finding(item: dict, slug: str, number: int) -> Finding:
         district=slug, number=number, text=item["text"], types=tuple(item.get("types", ())),
         departments=tuple(item.get("departments", ())), place=item.get("place", ""),
         observed=observed.isoformat() if hasattr(observed, "isoformat") else observed,
-        action=item.get("action", ""), follows=item.get("follows", ""))
+        action=item.get("action", ""), follows=item.get("follows", ""),
+        follows_quote=item.get("follows_quote", ""))
 
 
 def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
@@ -216,24 +217,28 @@ def load_archive(root: Path, only: list[Path] | None = None) -> tuple[Archive | 
 
 
 def _load_archive(root: Path, only: list[Path] | None) -> tuple[Archive | None, list[Problem]]:
+    """With `only`, every issue is read (links cross issues) but the problems reported are those
+    of the named issues and of the links into and out of them."""
     registry, problems = load_registry(root)
     if registry is None:
         return None, problems
     folders, problems = issue_folders(root)
-    if only is not None:
-        wanted = {p.resolve() for p in only}
-        folders = [f for f in folders if f.resolve() in wanted]
+    wanted = None if only is None else {p.resolve() for p in only}
     issues = []
     for folder in folders:
         issue, found = load_issue(root, folder, registry)
-        problems += found
+        if wanted is None or folder.resolve() in wanted:
+            problems += found
         if issue:
             issues.append(issue)
     if errors(problems):
         return None, problems
     issues.sort(key=lambda i: (i.date, i.number), reverse=True)
     archive = Archive(registry, tuple(issues))
-    problems += check_follows(root, archive, complete=only is None)
+    ids = None if wanted is None else {f.name for f in folders if f.resolve() in wanted}
+    problems += check_follows(root, archive, ids)
+    if ids is not None:
+        archive = Archive(registry, tuple(i for i in issues if i.id in ids))
     return (None if errors(problems) else archive), problems
 
 

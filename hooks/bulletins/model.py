@@ -72,6 +72,7 @@ class Finding:
     observed: str = ""  # "2018-09-18" or "2018-09-18 14:43"
     action: str = ""
     follows: str = ""  # id of the earlier finding this one follows up (an editor's decision)
+    follows_quote: str = ""  # how that finding's text begins: the link fails loudly if the id re-points
 
     @property
     def anchor(self) -> str:

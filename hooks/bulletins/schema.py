@@ -58,6 +58,7 @@ FINDING = {
         "observed": {"type": ["string", "date"]},
         "action": _STR,
         "follows": {"type": "string", "pattern": r"^\d{4}-\d{3}-[a-z][a-z0-9]*(-[a-z0-9]+)*-\d+$"},
+        "follows_quote": _STR,
     },
 }
 
@@ -113,6 +114,7 @@ FIELD_NAMES = {
     "position": "在通报中的位置", "district": "区县", "summary": "概述", "metrics": "指标",
     "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
     "observed": "发现时间", "action": "处理情况", "follows": "前情",
+    "follows_quote": "前情原文开头",
 }
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
                "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "true 或 false", "null": "空"}

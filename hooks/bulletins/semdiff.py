@@ -14,7 +14,7 @@ from .load import as_plain
 from .textutil import circled
 
 FIELD = {"types": "问题类型", "departments": "部门", "place": "地点", "observed": "发现时间", "action": "处理情况",
-         "follows": "前情"}
+         "follows": "前情", "follows_quote": "前情原文开头"}
 ISSUE_FIELDS = {"draft": "草稿", "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
                 "report": "通报", "period": "时段", "intro": "导语", "distribution": "报送范围",
                 "unplaced": "未归类文字"}

@@ -10,6 +10,7 @@ import datetime as dt
 import random
 
 from . import annotate
+from .patterns import quote_of
 from .model import Archive, District
 
 PLACES = ("区行政服务中心", "区市民之家", "不动产登记服务中心", "办税服务厅", "车管所办事大厅",
@@ -75,7 +76,8 @@ def _follow_ups(rng: random.Random, waiting: list[tuple[str, dict]]) -> list[dic
             waiting.remove(item)
             fid, promised = item
             text = rng.choice(FOLLOW_UPS).format(place=rng.choice(PLACES))
-            out.append({"text": text, "types": list(promised["types"]), "action": "已整改到位。", "follows": fid})
+            out.append({"text": text, "types": list(promised["types"]), "action": "已整改到位。", "follows": fid,
+                        "follows_quote": quote_of(promised["text"])})
     return out
 
 

@@ -12,9 +12,10 @@ from .model import Registry
 
 
 def issue_files(issue: dict, districts: dict[str, dict], registry: Registry,
-                proposals: dict[str, dict[int, tuple[str, float]]] | None = None) -> dict[str, str]:
-    """The files of an issue folder. `proposals` (district → finding number → (id, similarity))
-    become commented-out `follows:` lines, which the editor confirms by removing the “# ”."""
+                proposals: dict[str, dict[int, tuple[str, float, str]]] | None = None) -> dict[str, str]:
+    """The files of an issue folder. `proposals` (district → finding number → (id, similarity,
+    quote)) become commented-out `follows:` and `follows_quote:` lines, which the editor confirms
+    by removing the “# ”."""
     order = tuple(m.name for m in registry.metrics)
     files = {"issue.yaml": canonical.render(issue, "issue")}
     for slug, data in districts.items():
@@ -23,7 +24,7 @@ def issue_files(issue: dict, districts: dict[str, dict], registry: Registry,
     return files
 
 
-def _with_proposals(text: str, proposals: dict[int, tuple[str, float]]) -> str:
+def _with_proposals(text: str, proposals: dict[int, tuple[str, float, str]]) -> str:
     if not proposals:
         return text
     lines = text.split("\n")
@@ -34,8 +35,9 @@ def _with_proposals(text: str, proposals: dict[int, tuple[str, float]]) -> str:
             continue
         end = starts[n] if n < len(starts) else next(
             (i for i in range(starts[n - 1] + 1, last) if not lines[i].startswith("    ")), last)
-        fid, score = proposals[n]
-        lines.insert(end, f"    # follows: {fid}  # 导入时的建议（文字相似度 {score}）：确是对它的跟进，就删去本行开头的“# ”")
+        fid, score, quote = proposals[n]
+        lines[end:end] = [f"    # follows: {fid}  # 导入时的建议（文字相似度 {score}）：确是对它的跟进，就删去这两行开头的“# ”",
+                          f"    # follows_quote: {quote}"]
     return "\n".join(lines)
 
 
