@@ -120,13 +120,30 @@ def check_follows(root: Path, archive: Archive, only: set[str] | None = None) ->
     return out
 
 
-# Words of an action that promises work still to come: 近期将投入使用, 正在整改, 计划…, 限期整改.
-PROMISE = re.compile(r"将|近期|计划|限期|正在|拟")
+# Phrases that promise work still to come (近期将投入使用, 正在整改, 计划于…, 限期两周内完成, 拟于…),
+# and phrases that report it done (已…到位, 问题已解决, 已完成, 整改到位, 不再…). Single characters
+# (将, 拟) are not enough: 已将窗口增至 4 个 is done, 不再拟定新的方案 promises nothing.
+FUTURE = re.compile(
+    r"(?<!已)(?<!已经)(?:近期将|即将|将于|将在|将要|将(?=[\u4e00-\u9fff]{0,2}(?:投入|完成|开展|整改|增设|启用|恢复|安装|更换|"
+    r"调整|组织|进行|加强|落实|推进|解决|上线|开通|维修|建成|实施|开放|补充|配备|优化)))"
+    r"|计划(?:于|在|将|年底|月底|下)|限期|正在|(?<!不再)拟(?:于|将|在|对|增|设|新增|更换)|下一步|预计|尚未(?:完成|到位|解决|恢复|修复|整改)"
+    r"|待[\u4e00-\u9fff]{0,3}?(?:整改|维修|修复|完成)|(?:月底|年底|周内|日内|天内|月内)(?:前)?(?:完成|整改|到位)")
+DONE = re.compile(r"已[^，,。；;]{0,14}?(?:到位|完成|解决|恢复|修复|投入使用|增至|启用|上线|建成|更换)"
+                  r"|问题已解决|整改到位|已整改|已落实|不再")
 
 
 def promises(finding: Finding) -> bool:
-    """The finding's action (or, without one, its text) promises future work."""
-    return bool(PROMISE.search(finding.action or finding.text))
+    """The finding's action (or, without one, its text) promises future work: a promise phrase
+    that no report of work done follows (目前已完成 6 个，剩余 3 个正在整改中 is open; 正在整改，
+    现已整改到位 is done)."""
+    return promised(finding.action or finding.text)
+
+
+def promised(text: str) -> bool:
+    last_future = max((m.end() for m in FUTURE.finditer(text)), default=-1)
+    if last_future < 0:
+        return False
+    return not any(m.start() >= last_future for m in DONE.finditer(text))
 
 
 @dataclass(frozen=True)
