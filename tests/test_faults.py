@@ -315,3 +315,64 @@ def test_a_reworded_correction_note_keeps_its_change_and_gains_no_other(archive)
     changes = notes[0].get_text()
     assert "15604" in changes and "15640" in changes, "the change of the commit that added the note"
     assert "无关的书籍" not in changes, "not the change of the commit that reworded it"
+
+
+# --- 5. names that look alike; 7. control characters after parsing --------------------------------
+
+def _registry_edit(root: Path, name: str, old: str, new: str) -> None:
+    path = root / "issues/registry" / name
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize("file,old,new,message", [
+    ("districts.yaml", "aliases: [上城, 杭州市上城区]", "aliases: [上城, 杭州市上城区, 下城区]", "“下城区”与上城区的“下城区”相同"),
+    ("districts.yaml", "aliases: [下城, 杭州市下城区]", "aliases: [下城, 杭州市下城区, 杭州市上城区]", "与上城区的“杭州市上城区”相同"),
+    ("districts.yaml", "aliases: [下城, 杭州市下城区]", "aliases: [下城, 杭州市下城区, 上城]", "与上城区的“上城”相同"),
+    ("departments.yaml", "name: 公积金", "name: 公积⾦", "U+2FA6"),
+    ("departments.yaml", "name: 公积金", "name: 公积\u200b金", "U+200B（零宽空格 ZWSP）"),
+    ("departments.yaml", "name: 公积金", "name: 公积\U000e0041金", "标签字符"),
+    ("districts.yaml", "slug: xihu\n", "slug: xihu-2\n", "以“-数字”结尾"),
+])
+def test_registry_names_that_only_look_different_are_refused(archive, file, old, new, message):
+    _registry_edit(archive, file, old, new)
+    result = cli(archive, "validate")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert f"issues/registry/{file}:" in result.stderr and message in result.stderr, result.stderr
+
+
+def test_an_invisible_character_in_a_finding_is_refused_with_its_line(archive):
+    path = archive / "issues/2018-033/jianggan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("母婴设施", "母\u00ad婴设施"), encoding="utf-8")
+    result = cli(archive, "validate")
+    assert result.returncode == 1 and "issues/2018-033/jianggan.yaml:8:24:" in result.stderr and "软连字符" in result.stderr
+
+
+def test_the_importer_removes_invisible_characters_and_says_so(empty_archive, tmp_path):
+    from conftest import SAMPLE_TXT
+    src = tmp_path / "zw.txt"
+    src.write_text(SAMPLE_TXT.read_text(encoding="utf-8").replace("母婴设施", "母\u200b婴\u2060设施"), encoding="utf-8")
+    result = cli(empty_archive, "import", "--publish", str(src))
+    assert result.returncode == 0 and "删去了 2 个不可见字符" in result.stderr
+    assert "母婴设施" in (empty_archive / "issues/2018-033/jianggan.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("escape", ["\\x01", "\\u200b", "\\e", "\\N"])
+def test_an_escaped_control_character_is_refused_after_parsing(archive, escape):
+    path = archive / "issues/2018-033/issue.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("  sequence: 第 2 期", f'  sequence: "第 2 期{escape}"'), encoding="utf-8")
+    result = cli(archive, "validate")
+    assert result.returncode == 1 and "issues/2018-033/issue.yaml:" in result.stderr
+    assert "写成转义的不可见字符" in result.stderr
+    assert bulletins_build(archive).returncode == 1 and not (archive / "site").exists()
+
+
+def test_mkdocs_yml_words_are_checked_too(archive):
+    config = archive / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace("publisher: 杭州市", 'publisher: "杭州\\x01市'), encoding="utf-8")
+    text = config.read_text(encoding="utf-8")
+    config.write_text(text.replace("办公室\n  licence", "办公室\"\n  licence"), encoding="utf-8")
+    result = bulletins_build(archive)
+    assert result.returncode == 1 and "extra.publisher 中有不可见的控制字符" in result.stderr

@@ -45,6 +45,7 @@ class Glue:
             quick = self._quick(root, config, files, stats)
             if quick is not None:
                 return quick
+        _check_config_text(config)
         try:
             also = search_also(config.extra.get("search_also"))
             self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
@@ -302,6 +303,17 @@ def search_also(value) -> tuple[tuple[str, str], ...]:
         raise PluginError("mkdocs.yml: extra.search_also 应是一个列表，每项写 name（归档名称）和 url（它的站点地址，"
                           "如 ../xihu/），例如：\n  search_also:\n    - name: 西湖区专报\n      url: ../xihu/")
     return tuple((v["name"].strip(), v["url"].strip()) for v in value)
+
+
+def _check_config_text(config) -> None:
+    """mkdocs.yml's words reach every page and the feed: no control or invisible characters."""
+    from .yamlio import control_character
+
+    values = [("site_name", config.site_name)] + [(f"extra.{k}", v) for k, v in (config.extra or {}).items()]
+    for key, value in values:
+        found = control_character(value) if isinstance(value, str) else None
+        if found:
+            raise PluginError(f"mkdocs.yml: {key} 中有不可见的控制字符 {found[2]} — 请删去它（可能写成了转义，如 \\x01）")
 
 
 def _source_date(root: Path, site: Site) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -54,10 +56,44 @@ def _check_slugs(items: list[dict], key: str, fp: FileProblems) -> None:
             seen[field][value] = i  # type: ignore[index]
 
 
+_COMPAT = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")
+_WHAT = {"districts": "区县", "types": "问题类型", "metrics": "指标", "departments": "部门"}
+
+
+def _folded(name: str) -> str:
+    """What a reader sees and search compares: NFKC, no spaces (invisible ones are refused earlier)."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+
+
+def _check_lookalikes(items: list[dict], key: str, fp: FileProblems) -> None:
+    """Every name and alias belongs to one entry, even compared as a reader sees them (full-width
+    and half-width alike); compatibility ideographs (公积⾦ with U+2FA6) look right and match nothing."""
+    seen: dict[str, tuple[int, str]] = {}
+    for i, item in enumerate(items):
+        values = [((key, i, "name"), item.get("name"))]
+        values += [((key, i, "aliases", j), a) for j, a in enumerate(item.get("aliases") or [])]
+        for path, value in values:
+            if not isinstance(value, str):
+                continue
+            m = _COMPAT.search(value)
+            if m:
+                fp.error(path, f"“{value}”中的“{m.group()}”（U+{ord(m.group()):04X}）是兼容字符，看起来和"
+                         f"“{unicodedata.normalize('NFKC', m.group())}”一样，搜索却找不到它 — 请改为普通的汉字")
+            folded = _folded(value)
+            if folded in seen and seen[folded][0] != i:
+                other = items[seen[folded][0]].get("name")
+                fp.error(path, f"“{value}”与{other}的“{seen[folded][1]}”相同（或只差全角半角、空格） — "
+                         f"每个名称和别名只能属于一个{_WHAT[key]}，否则无法分辨指的是哪一个")
+            seen.setdefault(folded, (i, value))
+
+
 def _districts(items: list[dict], fp: FileProblems) -> tuple[District, ...]:
     slugs = {d["slug"] for d in items}
     out = []
     for i, d in enumerate(items):
+        if re.search(r"-\d+$", d["slug"]):
+            fp.error(("districts", i, "slug"), f"slug“{d['slug']}”以“-数字”结尾，会与问题的锚点重复"
+                     "（xihu-2 是西湖区第 2 条问题的地址） — 请改用不以数字结尾的 slug")
         if toneless(d["pinyin"]) != d["slug"].replace("-", ""):
             fp.error(("districts", i, "slug"),
                      f"slug“{d['slug']}”与读音“{d['pinyin']}”不一致 — slug 应为去掉声调和空格的拼音")
@@ -85,6 +121,7 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Problem]]:
     for items, key, fp in ((dd["districts"], "districts", dfp), (td["types"], "types", tfp),
                            (md["metrics"], "metrics", mfp), (pd["departments"], "departments", pfp)):
         _check_slugs(items, key, fp)
+        _check_lookalikes(items, key, fp)
     districts = _districts(dd["districts"], dfp)
     types = tuple(ProblemType(t["name"], t["slug"], t["description"], tuple(t.get("keywords", ())))
                   for t in td["types"])

@@ -50,8 +50,13 @@ def decode(raw: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
 
 # Characters that break XML exports or hide text from a reviewer: C0 controls but tab and newline,
 # DEL and C1, bidi controls, line/paragraph separators, a BOM inside the text, U+FFFE/U+FFFF.
+# Invisible characters that hide inside a word: after one, 公积金 no longer matches 公积金, and a
+# reviewer sees nothing in the diff (zero-width spaces and joiners, soft hyphens, word joiners,
+# invisible operators, fillers, tag characters).
+INVISIBLE = "\u00ad\u034f\u115f\u1160\u17b4\u17b5\u180e\u200b-\u200d\u2060-\u2064\u3164\uffa0\U000e0000-\U000e007f"
+_INVISIBLE = re.compile(f"[{INVISIBLE}]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029"
-                      "\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff]|\r(?!\n)")
+                      f"\u202a-\u202e\u2066-\u2069\ufeff\ufffe\uffff{INVISIBLE}]|\r(?!\n)")
 _CONTROL_NAMES = {
     "\x00": "空字符 NUL", "\x0b": "垂直制表符 VT", "\x0c": "换页符 FF", "\r": "单独的回车符 CR",
     "\x1b": "转义符 ESC", "\x7f": "删除符 DEL", "\x85": "下一行符 NEL", "\u2028": "行分隔符",
@@ -60,6 +65,8 @@ _CONTROL_NAMES = {
     "\u202c": "方向格式结束 PDF", "\u202d": "从左到右覆盖 LRO", "\u202e": "从右到左覆盖 RLO",
     "\u2066": "从左到右隔离 LRI", "\u2067": "从右到左隔离 RLI", "\u2068": "首字隔离 FSI",
     "\u2069": "方向隔离结束 PDI", "\ufffe": "非字符 U+FFFE", "\uffff": "非字符 U+FFFF",
+    "\u00ad": "软连字符 SHY", "\u200b": "零宽空格 ZWSP", "\u200c": "零宽不连字 ZWNJ", "\u200d": "零宽连字 ZWJ",
+    "\u2060": "字连接符 WJ", "\u180e": "蒙古文元音分隔符", "\u3164": "韩文填充符", "\u034f": "组合字形连接符 CGJ",
 }
 # Plain scalars YAML reads as numbers; only plain decimals are allowed, so 0x3CF4, 0o17, 1_000,
 # 1e400, .inf and .nan never become a number nobody wrote.
@@ -78,7 +85,14 @@ def control_character(text: str) -> tuple[int, int, str] | None:
     ch = m.group(0)
     line = text.count("\n", 0, m.start()) + 1
     col = m.start() - (text.rfind("\n", 0, m.start()) + 1) + 1
-    return line, col, f"U+{ord(ch):04X}（{_CONTROL_NAMES.get(ch, '控制字符')}）"
+    what = _CONTROL_NAMES.get(ch) or ("标签字符" if 0xE0000 <= ord(ch) <= 0xE007F else
+                                      "不可见字符" if _INVISIBLE.match(ch) else "控制字符")
+    return line, col, f"U+{ord(ch):04X}（{what}）"
+
+
+def without_invisible(text: str) -> tuple[str, int]:
+    """The text without invisible characters, and how many there were (the importer removes them)."""
+    return _INVISIBLE.subn("", text)
 
 
 def _prescan(text: str, relpath: str) -> list[Problem]:
@@ -170,7 +184,7 @@ def parse_text(text: str, relpath: str) -> tuple[Any, list[Problem]]:
     if problems:
         return None, problems
     try:
-        return _safe().load(text), []
+        data = _safe().load(text)
     except MarkedYAMLError as exc:
         return None, [_syntax_problem(exc, relpath)]
     except YAMLError as exc:
@@ -179,6 +193,34 @@ def parse_text(text: str, relpath: str) -> tuple[Any, list[Problem]]:
         return None, [_bad_date(text, relpath)]
     except RecursionError:
         return None, [Problem(relpath, 1, 1, "嵌套过深 — 数据文件只需几层嵌套")]
+    if "\\" in text:  # only an escape in a quoted scalar can make a character the raw text lacks
+        escaped = _escaped_control(data, text, relpath)
+        if escaped:
+            return None, [escaped]
+    return data, []
+
+
+def _strings(node: Any, path: tuple = ()):
+    if isinstance(node, dict):
+        for k, v in node.items():
+            yield from _strings(v, path + (k,))
+    elif isinstance(node, list):
+        for i, v in enumerate(node):
+            yield from _strings(v, path + (i,))
+    elif isinstance(node, str):
+        yield path, node
+
+
+def _escaped_control(data: Any, text: str, relpath: str) -> Problem | None:
+    """A control or invisible character written as an escape ("\\x01", "\\u200b"): checked in
+    the parsed values too, so it cannot reach a page or break feed.xml."""
+    for path, value in _strings(data):
+        found = control_character(value)
+        if found:
+            line, col = locate(positions(text), path)
+            return Problem(relpath, line, col, f"含有写成转义的不可见字符 {found[2]} — 请删去这个转义"
+                           "（如 \\x01、\\u200b），数据中只能有可见文字")
+    return None
 
 
 def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:

@@ -46,8 +46,30 @@ def read(path: Path) -> Document:
     else:
         doc = plaintext.read(raw, name)
     doc.name = name
+    _drop_invisible(doc)
     _check_text(doc)
     return doc
+
+
+def _drop_invisible(doc: Document) -> None:
+    """Zero-width spaces, soft hyphens and the like ride along with text copied from the web or
+    Word; in the data they would hide a word from search. They are removed, and counted."""
+    from dataclasses import replace
+
+    total = 0
+    blocks = []
+    for b in doc.blocks:
+        text, n = yamlio.without_invisible(b.text)
+        rows = b.rows
+        if rows is not None:
+            cleaned = [[yamlio.without_invisible(c) for c in row] for row in rows]
+            n += sum(k for row in cleaned for _, k in row)
+            rows = tuple(tuple(c for c, _ in row) for row in cleaned)
+        total += n
+        blocks.append(replace(b, text=text, rows=rows) if n else b)
+    doc.blocks = blocks
+    if total:
+        doc.notes.append(f"删去了 {total} 个不可见字符（零宽空格、软连字符等）：它们看不见，却会让搜索找不到所在的词")
 
 
 def _check_text(doc: Document) -> None:

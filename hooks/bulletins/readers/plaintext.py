@@ -46,13 +46,13 @@ def blocks_of(text: str) -> list[Block]:
 
 
 def read(raw: bytes, name: str) -> Document:
-    from ..yamlio import control_character
+    from ..yamlio import control_character, without_invisible
 
     text = normalise(decode(raw, name))
     bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\t")
     if bad > max(3, len(text) // 100):
         raise SourceError(f"{name}: 这不是文本文件（含大量控制字符） — 请选择 .txt、.md、.docx、.doc、.wps 或 .pdf 文件")
-    found = control_character(text)
+    found = control_character(without_invisible(text)[0])  # invisible ones are removed by the caller, and counted
     if found:
         line, col, what = found
         raise SourceError(f"{name}:{line}:{col}: 含有不可见的控制字符 {what} — 请在原文件中删除它后再导入")
