@@ -376,3 +376,63 @@ def test_mkdocs_yml_words_are_checked_too(archive):
     config.write_text(text.replace("办公室\n  licence", "办公室\"\n  licence"), encoding="utf-8")
     result = bulletins_build(archive)
     assert result.returncode == 1 and "extra.publisher 中有不可见的控制字符" in result.stderr
+
+
+# --- 6. the search front end -----------------------------------------------------------------------
+
+@pytest.mark.parametrize("url", ["//evil.example/", "/\\\\evil.example/", "java\\tscript:alert(1)", "https://evil.example/",
+                                 "javascript:alert(1)", "../a b/"])
+def test_search_also_takes_paths_on_this_server_only(archive, url):
+    config = archive / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "extra:\n", f'extra:\n  search_also:\n    - name: 乙归档\n      url: "{url}"\n', 1), encoding="utf-8")
+    result = bulletins_build(archive)
+    assert result.returncode == 1 and "不是本服务器上的路径" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture(scope="module")
+def archive_with_a_missing_neighbour(tmp_path_factory) -> Path:
+    top = tmp_path_factory.mktemp("lonely")
+    (top / "src").mkdir()
+    a = make_archive(top / "src")
+    config = (a / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("extra:\n", "extra:\n  search_also:\n    - name: 丙归档\n      url: ../gone/\n", 1)
+    (a / "mkdocs.yml").write_text(config, encoding="utf-8")
+    www = top / "www"
+    www.mkdir()
+    shutil.copytree(built(a), www / "a")
+    return www
+
+
+def test_an_unreachable_archive_fails_alone_and_is_named(archive_with_a_missing_neighbour):
+    www = archive_with_a_missing_neighbour
+    with serve(www) as url:
+        [found] = node_search(www / "a", url + "a/", [{"open": True, "q": "母婴室"}])
+    assert [r["url"] for r in found["results"]] == [url + "a/issues/2018-033/#jianggan-2"]
+    assert found["unreachable"] == ["丙归档"]
+
+
+def test_an_unknown_filter_value_finds_nothing_and_says_so(sample_site):
+    with serve(sample_site) as url:
+        [found, known] = node_search(sample_site, url, [{"open": True, "q": "窗口", "filters": {"区县": "临平区"}},
+                                                       {"open": True, "q": "窗口", "filters": {"区县": "萧山区"}}])
+    assert found["total"] == 0 and found["results"] == []
+    assert found["unknown"] == [{"facet": "区县", "value": "临平区"}]
+    assert known["unknown"] == [] and known["results"] and all(r["district"] == "萧山区" for r in known["results"])
+
+
+def test_query_work_is_linear_in_the_words(sample_site):
+    sentence = " ".join(f"word{chr(97 + i % 26)}x" for i in range(20))
+    with serve(sample_site) as url:
+        counts = node_search(sample_site, url, [{"readings": " ".join(sentence.split()[:n])} for n in (1, 2, 8, 9, 20)]
+                             + [{"q": sentence}])
+    assert counts[:5] == [2, 4, 10, 1, 1], "every word as text, each as pinyin, all as pinyin; past eight: text"
+    assert counts[5] == []
+
+
+@pytest.mark.browser
+def test_the_search_page_names_an_unknown_filter(sample_url, page):
+    page.goto(sample_url + "search/?q=窗口&区县=临平区")
+    page.wait_for_function("document.querySelector('.zb-status').textContent.includes('临平区')")
+    assert "共 0 条：没有区县“临平区”" in page.inner_text(".zb-status")
+    assert not page.query_selector_all(".zb-result")

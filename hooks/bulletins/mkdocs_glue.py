@@ -291,6 +291,11 @@ _serving = False
 _current = Glue()
 
 
+# A path on this server: relative (../xihu/) or absolute (/xihu/), never a scheme (javascript:,
+# https:), an authority (//host/) or a backslash (/\\host/ is //host/ to a browser), no spaces or controls.
+_SAME_SITE = re.compile(r"^(?!/[/\\])(?![a-zA-Z][a-zA-Z0-9+.-]*:)[A-Za-z0-9._~%!$&'()*+,;=@/-]+$")
+
+
 def search_also(value) -> tuple[tuple[str, str], ...]:
     """mkdocs.yml `extra.search_also`: other archives searched from this one's pages, each
     {name: 西湖区专报, url: ../xihu/} (an address of its built site, relative to this one's)."""
@@ -298,10 +303,14 @@ def search_also(value) -> tuple[tuple[str, str], ...]:
         return ()
     ok = isinstance(value, list) and all(
         isinstance(v, dict) and set(v) == {"name", "url"} and all(isinstance(x, str) and x.strip() for x in v.values())
-        and not re.match(r"(?i)^\s*(?!https?:)[a-z][a-z0-9+.-]*:", v["url"]) for v in value)
+        for v in value)
     if not ok:
         raise PluginError("mkdocs.yml: extra.search_also 应是一个列表，每项写 name（归档名称）和 url（它的站点地址，"
                           "如 ../xihu/），例如：\n  search_also:\n    - name: 西湖区专报\n      url: ../xihu/")
+    for v in value:
+        if not _SAME_SITE.match(v["url"].strip()):
+            raise PluginError(f"mkdocs.yml: extra.search_also 的地址“{v['url']}”不是本服务器上的路径 — 只能写相对地址"
+                              "（如 ../xihu/）或以 / 开头的路径（如 /xihu/）：另一个站点的搜索脚本会在本归档的页面中运行")
     return tuple((v["name"].strip(), v["url"].strip()) for v in value)
 
 

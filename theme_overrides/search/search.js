@@ -136,11 +136,27 @@ function alternatives(term) {
   return ways;
 }
 
-/** Every choice of one alternative per term: each is one Pagefind query (its words are ANDed). */
+const MAX_KEY_WORDS = 8; // Latin words read as pinyin keys; a longer run of Latin words is text
+
+/** The Pagefind queries for a query's words (each query's words are ANDed), linear in the words:
+ * every word in the text; each Latin word alone as a district's or type's pinyin, the others in
+ * the text; and every Latin word as pinyin. (Every mix of readings would be 2^N queries: a pasted
+ * English sentence froze the tab.) Results are then checked word by word (`termMatches`). */
 function queries(words) {
-  let out = [[]];
-  for (const term of words) out = out.flatMap((q) => alternatives(term).map((w) => [...q, ...w]));
-  return out.map((q) => [...new Set(q)]);
+  const text = words.map(textProbes);
+  const keyable = words.map((t, i) => (PINYIN.test(t) ? i : -1)).filter((i) => i >= 0);
+  const key = (t) => alternatives(t)[1];
+  const readings = [text];
+  if (keyable.length && keyable.length <= MAX_KEY_WORDS) {
+    for (const i of keyable) readings.push(words.map((t, j) => (j === i ? key(t) : text[j])));
+    if (keyable.length > 1) readings.push(words.map((t, j) => (keyable.includes(j) ? key(t) : text[j])));
+  }
+  return readings.map((r) => [...new Set(r.flat())]);
+}
+
+/** How many Pagefind queries a query costs (for tests: linear in its words). */
+export function readings(query) {
+  return queries(terms(query)).length;
 }
 
 function termMatches(term, finding) {
@@ -229,14 +245,43 @@ function engine(base) {
 async function archives(root) {
   const own = (await vocabulary(root))["归档"];
   const list = [{ base: root, name: own?.name ?? "" }];
-  for (const other of own?.also ?? []) list.push({ base: siteBase(new URL(other.url, root).href), name: other.name });
+  const origin = new URL(root).origin;
+  for (const other of own?.also ?? []) {
+    let base = null;
+    try {
+      base = siteBase(new URL(other.url, root).href);
+    } catch {
+      base = null;
+    }
+    // Same origin only: another site's pagefind.js would run inside this archive's pages.
+    list.push({ base: base && new URL(base).origin === origin ? base : null, name: other.name });
+  }
   return list;
 }
 
-/** Each archive with its Pagefind loaded: [{base, name, pagefind}]. */
+/** Each archive with its Pagefind loaded: [{base, name, pagefind}]. Another archive that cannot
+ * be read fails alone (`unreachable` names it); this archive failing is an error. */
 async function engines(root) {
   const list = await archives(root);
-  return Promise.all(list.map(async (a) => ({ ...a, pagefind: await engine(a.base) })));
+  const loaded = await Promise.allSettled(list.map(async (a) => {
+    if (!a.base) throw new Error(`${a.name} 不在本站点`);
+    return { ...a, pagefind: await engine(a.base) };
+  }));
+  if (loaded[0].status === "rejected") throw loaded[0].reason;
+  const out = loaded.filter((r) => r.status === "fulfilled").map((r) => r.value);
+  out.unreachable = list.filter((a, i) => loaded[i].status === "rejected").map((a) => a.name);
+  return out;
+}
+
+/** Filter values none of the archives has (a link made for another archive, or an old one):
+ * [{facet, value}]. Pagefind would silently ignore them and show everything. */
+async function unknownValues(engs, wanted) {
+  const known = await Promise.all(engs.map((e) => e.pagefind.filters()));
+  const out = [];
+  for (const [facet, values] of Object.entries(wanted)) {
+    for (const v of values) if (!known.some((k) => k?.[facet] && v in k[facet])) out.push({ facet, value: v });
+  }
+  return out;
 }
 
 /** The names of every archive searched, for reading a query (one archive may know a district
@@ -422,11 +467,15 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
   let sources = [];
   let total = 0;
   let engs = null;
+  let unknown = [];
   if (words.length || Object.keys(wanted).length) {
     engs = await engines(root);
-    const lists = await answers(engs, words, wanted);
-    total = totalOf(lists);
-    sources = lists.map((l) => new Source(l)).filter((src) => !src.empty);
+    unknown = Object.keys(wanted).length ? await unknownValues(engs, wanted) : [];
+    if (!unknown.length) {
+      const lists = await answers(engs, words, wanted);
+      total = totalOf(lists);
+      sources = lists.map((l) => new Source(l)).filter((src) => !src.empty);
+    }
   }
   const seen = new Set();
   const buffer = [];
@@ -453,6 +502,10 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     total,
     /** The archives searched, by name, when there are several (mkdocs.yml `extra.search_also`). */
     archives: engs && engs.length > 1 ? engs.map((e) => e.name) : [],
+    /** Other archives that could not be searched this time, by name. */
+    unreachable: engs?.unreachable ?? [],
+    /** Filter values no archive has ([{facet, value}]): nothing is found, and the status says why. */
+    unknown,
     /** Records Pagefind proposed (kept for callers of the first version: the same as total). */
     candidates: total,
     get done() {

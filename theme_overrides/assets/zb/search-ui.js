@@ -181,14 +181,16 @@ function setupPage(root) {
   let generation = 0;
   if (matchMedia("(max-width: 44.984375em)").matches) pane.open = false; // a phone: results first
 
-  // Filters a link may carry that the pane has no box for (月份, from a heat map's cell).
+  // Filters a link may carry that the pane has no box for (月份, from a heat map's cell; a value
+  // this archive does not have, which search then names instead of dropping it).
   let extra = {};
-  const boxed = (name) => form.querySelector(`input[type=checkbox][name="${name}"]`) !== null;
+  const box = (name, value) => [...form.querySelectorAll(`input[type=checkbox][name="${name}"]`)].find((b) => b.value === value);
 
   function chosen() {
-    const out = { ...extra };
+    const out = {};
     for (const name of FACETS) {
-      const values = [...form.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((c) => c.value);
+      const values = [...(extra[name] ?? []),
+        ...[...form.querySelectorAll(`input[type=checkbox][name="${name}"]:checked`)].map((c) => c.value)];
       if (values.length) out[name] = values;
     }
     return out;
@@ -200,7 +202,11 @@ function setupPage(root) {
     for (const box of form.querySelectorAll("input[type=checkbox]")) {
       box.checked = params.getAll(box.name).includes(box.value);
     }
-    extra = Object.fromEntries(FACETS.filter((n) => !boxed(n) && params.getAll(n).length).map((n) => [n, params.getAll(n)]));
+    extra = {};
+    for (const n of FACETS) {
+      const loose = params.getAll(n).filter((v) => !box(n, v));
+      if (loose.length) extra[n] = loose;
+    }
   }
 
   function chip(label, title, onRemove) {
@@ -293,9 +299,14 @@ function setupPage(root) {
 
   function describe() {
     const from = cursor.archives.length ? `（${cursor.archives.join("、")}）` : ""; // several archives
-    if (!shown) status.textContent = `${from}没有找到符合条件的问题。`;
-    else if (cursor.done) status.textContent = `共 ${shown} 条${from}，最新的在前。`;
-    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条${from}，最新的在前；已显示 ${shown} 条。`;
+    const missing = cursor.unreachable.length ? `${cursor.unreachable.join("、")}暂时无法搜索。` : "";
+    if (cursor.unknown.length) {
+      status.textContent = `共 0 条：没有${cursor.unknown.map((u) => `${u.facet}“${u.value}”`).join("、")}。${missing}`;
+      return;
+    }
+    if (!shown) status.textContent = `${from}没有找到符合条件的问题。${missing}`;
+    else if (cursor.done) status.textContent = `共 ${shown} 条${from}，最新的在前。${missing}`;
+    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条${from}，最新的在前；已显示 ${shown} 条。${missing}`;
   }
 
   async function page() {
