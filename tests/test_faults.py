@@ -436,3 +436,97 @@ def test_the_search_page_names_an_unknown_filter(sample_url, page):
     page.wait_for_function("document.querySelector('.zb-status').textContent.includes('临平区')")
     assert "共 0 条：没有区县“临平区”" in page.inner_text(".zb-status")
     assert not page.query_selector_all(".zb-result")
+
+
+# --- 8. faults outside issues/ ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("where", ["docs/pipe.md", "docs/assets/pipe.png", "theme_overrides/pipe.html"])
+def test_a_fifo_beside_the_pages_is_named_not_waited_for(archive, where):
+    path = archive / where
+    path.parent.mkdir(parents=True, exist_ok=True)
+    os.mkfifo(path)
+    result = bulletins_build(archive)
+    assert result.returncode == 1 and f"{where} 不是普通文件，而是命名管道（FIFO）" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_c_locale_terminal_gets_the_chinese_lines_whole(archive):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIOENCODING"))}
+    result = subprocess.run([str(BIN / "bulletins"), "build"], cwd=archive, capture_output=True, timeout=600,
+                            env={**env, "LC_ALL": "C", "PYTHONUTF8": "0"})
+    assert result.returncode == 0, result.stderr.decode("utf-8", "replace")
+    assert "站点已生成" in result.stdout.decode("utf-8") and b"Traceback" not in result.stderr
+
+
+# --- 9. smaller fidelity ---------------------------------------------------------------------------
+
+def test_a_figure_keeps_its_printed_precision(archive):
+    path = archive / "issues/2018-033/binjiang.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("满意率: 97.37", "满意率: 97.30"), encoding="utf-8")
+    site = built(archive)
+    from conftest import soup
+    cells = [td.get_text() for td in soup(site / "issues/2018-033/index.html").select("#binjiang ~ * .zb-metrics td")]
+    assert "97.30" in cells
+    assert built(archive) and "97.30" in [td.get_text() for td in
+                                          soup(site / "issues/2018-033/index.html").select("#binjiang ~ * .zb-metrics td")]
+
+
+def test_the_importer_writes_a_figure_as_printed(empty_archive, tmp_path):
+    from conftest import SAMPLE_TXT
+    src = tmp_path / "p.txt"
+    src.write_text(SAMPLE_TXT.read_text(encoding="utf-8").replace("满意率 97.37%", "满意率 97.30%"), encoding="utf-8")
+    assert cli(empty_archive, "import", "--publish", str(src)).returncode == 0
+    assert "  满意率: 97.30\n" in (empty_archive / "issues/2018-033/binjiang.yaml").read_text(encoding="utf-8")
+    assert cli(empty_archive, "fmt", "--check").returncode == 0
+
+
+@pytest.mark.parametrize("value,message", [("9999-12-31", "晚于最新一期（2018-09-21）一年以上"),
+                                           ("2018-09-28 10:00:00", "这里是日期和时间")])
+def test_a_correction_date_must_be_a_plausible_date(archive, value, message):
+    issue = archive / "issues/2018-033/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + f"corrections:\n  - date: {value}\n    note: 更正\n", encoding="utf-8")
+    result = cli(archive, "validate")
+    assert result.returncode == 1 and message in result.stderr and "issues/2018-033/issue.yaml:" in result.stderr
+
+
+def test_a_hand_written_page_at_a_generated_address_is_an_error(archive):
+    (archive / "docs/issues").mkdir()
+    (archive / "docs/issues/2018-033.md").write_text("# 我的页面\n", encoding="utf-8")
+    result = bulletins_build(archive)
+    assert result.returncode == 1 and "docs/issues/2018-033.md 与生成的 issues/2018-033/index.html 地址相同" in result.stderr
+
+
+def test_the_csv_carries_follow_ups_corrections_and_lists_that_split_cleanly(archive):
+    import csv
+    import io
+    with_follow_up(archive)
+    issue = archive / "issues/2018-033/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + "corrections:\n  - date: 2018-09-28\n    note: 更正甲\n",
+                     encoding="utf-8")
+    _registry_edit(archive, "problem_types.yaml", "name: 设施环境", "name: 设施、环境")
+    for path in (archive / "issues").glob("*/*.yaml"):
+        path.write_text(path.read_text(encoding="utf-8").replace("设施环境", "设施、环境"), encoding="utf-8")
+    site = built(archive)
+    rows = list(csv.DictReader(io.StringIO((site / "data/findings.csv").read_bytes().decode("utf-8-sig"))))
+    follow = next(r for r in rows if r["期"] == "2018-034")
+    assert follow["前情"] == "2018-033-jianggan-2"
+    assert all(r["本期更正说明"] == "2018-09-28 更正甲" for r in rows if r["期"] == "2018-033")
+    fuyang = next(r for r in rows if r["区县"] == "富阳区" and r["序号"] == "1")
+    assert fuyang["问题类型"].split("\n") == ["引导服务", "窗口纪律", "自助设备"]
+    assert any(r["问题类型"].split("\n") == ["设施、环境"] for r in rows)
+
+
+def test_a_commit_that_touches_only_a_draft_moves_no_page_date(archive):
+    from test_review import git
+    (archive / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
+    git(archive, "init", "-q")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "sample")
+    first = (built(archive) / "sitemap.xml").read_text(encoding="utf-8")
+    folder = with_follow_up(archive)
+    (folder / "issue.yaml").write_text("draft: true\n" + ISSUE_34, encoding="utf-8")
+    env = {"GIT_COMMITTER_DATE": "2019-01-05T10:00:00+08:00", "GIT_AUTHOR_DATE": "2019-01-05T10:00:00+08:00"}
+    subprocess.run(["git", "add", "-A"], cwd=archive, check=True)
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "draft"], cwd=archive,
+                   check=True, env={**os.environ, **env})
+    assert (built(archive) / "sitemap.xml").read_text(encoding="utf-8") == first

@@ -9,6 +9,7 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from . import yamlio
 from .model import Metric, Registry
 
 _NUM = r"(\d[\d,，]*(?:\.\d+)?)"
@@ -40,7 +41,7 @@ def extract_metrics(text: str, metrics: tuple[Metric, ...]) -> tuple[dict[str, f
     notes = []
     for _, name, raw in sorted(accepted):
         number = raw.replace(",", "").replace("，", "")
-        value: float | int = float(number) if "." in number else int(number)
+        value: float | int = yamlio.printed_float(float(number), number) if "." in number else int(number)
         if name in values and values[name] != value:
             notes.append(f"“{name}”在原文中出现了两个不同的数（{values[name]} 和 {value}），只录入了第一个")
             continue

@@ -14,6 +14,18 @@ from .problems import Problem, errors
 clizh.install()
 
 
+def _utf8_streams() -> None:
+    """Chinese on any terminal: under LC_ALL=C the streams are ASCII and the last line of a good
+    build would end in a UnicodeEncodeError; UTF-8 bytes are what the editor's terminal shows."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", "") or "").lower().replace("-", "").replace("_", "")
+        if encoding != "utf8" and hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
+_utf8_streams()
+
+
 def _root() -> Path:
     try:
         return project.find_root()

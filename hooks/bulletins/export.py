@@ -78,7 +78,11 @@ def archive_json(archive: Archive, earlier: dict | None = None, links: tuple | N
     return ('{"version":1,"issues":[\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
-CSV_COLUMNS = ("期", "日期", "区县", "序号", "原文", "问题类型", "部门", "地点", "发现时间", "处理情况", "链接")
+CSV_COLUMNS = ("期", "日期", "区县", "序号", "原文", "问题类型", "部门", "地点", "发现时间", "处理情况", "前情",
+               "本期更正说明", "链接")
+# A list in one cell, one value a line: names never hold a line break (validate), so a reader of the
+# file splits them without guessing (a type's name may hold 、).
+LIST_SEPARATOR = "\n"
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -98,8 +102,10 @@ def findings_csv(archive: Archive) -> bytes:
         for r in i.districts:
             for f in r.findings:
                 writer.writerow(map(csv_cell, (
-                    i.id, i.date.isoformat(), r.district.name, f.number, f.text, "、".join(f.types),
-                    "、".join(f.departments), f.place, f.observed, f.action, urls.finding(i.id, f.anchor))))
+                    i.id, i.date.isoformat(), r.district.name, f.number, f.text, LIST_SEPARATOR.join(f.types),
+                    LIST_SEPARATOR.join(f.departments), f.place, f.observed, f.action, f.follows,
+                    LIST_SEPARATOR.join(f"{c.date.isoformat()} {c.note}" for c in i.corrections),
+                    urls.finding(i.id, f.anchor))))
     return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
 
 

@@ -18,8 +18,11 @@ def _git(root: Path, *args: str) -> str | None:
     return out.stdout.decode("utf-8", "replace") if out.returncode == 0 else None
 
 
-def last_commit_time(root: Path) -> int | None:
-    out = _git(root, "log", "-1", "--format=%ct")
+def last_commit_time(root: Path, leaving_out: tuple[str, ...] = ()) -> int | None:
+    """The time of the last commit, or of the last that touched anything but `leaving_out`
+    (paths: the drafts' folders, whose commits publish nothing)."""
+    spec = ("--", ".", *(f":(exclude){p}" for p in leaving_out)) if leaving_out else ()
+    out = _git(root, "log", "-1", "--format=%ct", *spec)
     return int(out.strip()) if out and out.strip().isdigit() else None
 
 

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .model import Metric, Registry
+from .yamlio import printed_float
 
 UNIT_TAIL = re.compile(r"(?:[（(][^（）()]{1,6}[）)]|[/／][^/／]{1,6})$")
 _NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)(?:件|条|人次|人|份|个|次|项|家|%|％)?")
@@ -45,7 +46,7 @@ def number(cell: str) -> float | int | None:
     if not m:
         return None
     raw = m.group(1)
-    return float(raw) if "." in raw else int(raw)
+    return printed_float(float(raw), raw) if "." in raw else int(raw)
 
 
 def metric_table(rows: tuple[tuple[str, ...], ...], registry: Registry, where: str) -> MetricTable | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import os
 import re
 from pathlib import Path
@@ -237,9 +239,30 @@ def _load_archive(root: Path, only: list[Path] | None) -> tuple[Archive | None, 
     archive = Archive(registry, tuple(issues))
     ids = None if wanted is None else {f.name for f in folders if f.resolve() in wanted}
     problems += check_follows(root, archive, ids)
+    problems += _future_corrections(root, archive, ids)
     if ids is not None:
         archive = Archive(registry, tuple(i for i in issues if i.id in ids))
     return (None if errors(problems) else archive), problems
+
+
+def _future_corrections(root: Path, archive: Archive, ids: set[str] | None) -> list[Problem]:
+    """A correction is dated after its issue and, at the latest, within a year of the newest issue:
+    9999-12-31 is a typo, and it would sort first in 更正记录 for ever."""
+    latest = archive.latest
+    if latest is None:
+        return []
+    bound = latest.date + dt.timedelta(days=366)
+    out: list[Problem] = []
+    for issue in archive.issues:
+        if ids is not None and issue.id not in ids:
+            continue
+        rel = f"issues/{issue.id}/issue.yaml"
+        fp = FileProblems(root / rel, rel)
+        for i, c in enumerate(issue.corrections):
+            if c.date > bound:
+                fp.error(("corrections", i, "date"), f"更正日期 {c.date} 晚于最新一期（{latest.date}）一年以上 — 请核对日期")
+        out += fp.resolve()
+    return out
 
 
 def as_plain(data: Any) -> Any:

@@ -217,17 +217,23 @@ class Glue:
 
 def _add_files(files: Files, config, site: Site, skip: set[str] = frozenset()) -> None:
     """The generated pages (but those in `skip`, written by us as they were) and the exports."""
+    taken = {f.dest_uri: f.src_uri for f in files if not f.generated_by}  # hand-written pages and files
+
+    def add(new: File) -> None:
+        # MkDocs would keep one of two files with one address and drop the other with a note
+        if files.get_file_from_path(new.src_uri) is not None or new.dest_uri in taken:
+            raise PluginError(f"docs/{taken.get(new.dest_uri, new.src_uri)} 与生成的 {new.dest_uri} 地址相同 — "
+                              "请给手写的页面换个文件名或文件夹")
+        files.append(new)
+
     for url, spec in site.pages.items():
-        src = urls.src_of(url)
         if spec.block or url in skip:
             continue
-        if files.get_file_from_path(src) is not None:
-            raise PluginError(f"docs/{src} 与生成的页面地址冲突 — 请改名或删除该文件")
         # No front matter: a title from data could break it (a quote, a backslash escape);
         # the title is set on the page itself in `page_markdown`.
-        files.append(File.generated(config, src, content="", inclusion=InclusionLevel.NOT_IN_NAV))
+        add(File.generated(config, urls.src_of(url), content="", inclusion=InclusionLevel.NOT_IN_NAV))
     for path, content in site.assets.items():
-        files.append(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
+        add(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
 
 PASSTHROUGH = "zb-passthrough.html"  # prints page.zb_output, the page as the last build wrote it
@@ -328,11 +334,25 @@ def _check_config_text(config) -> None:
 def _source_date(root: Path, site: Site) -> int:
     """The date MkDocs stamps on pages without one of their own: the last commit, or outside git
     (a `git archive` copy) the newest issue's date, never 1970 and never the clock."""
-    when = gitdata.last_commit_time(root)
+    when = gitdata.last_commit_time(root, _draft_folders(root))
     if when is not None:
         return when
     latest = site.archive.latest
     return calendar.timegm(latest.date.timetuple()) if latest else 0
+
+
+def _draft_folders(root: Path) -> tuple[str, ...]:
+    """issues/<id> of every draft (a commit touching only drafts publishes nothing: it must not
+    move the pages' dates)."""
+    out = []
+    for path in sorted((root / "issues").glob("*/issue.yaml")):
+        try:
+            head = path.read_text(encoding="utf-8")[:4096]
+        except OSError:
+            continue
+        if re.search(r"^draft:\s*true\s*$", head, re.M):
+            out.append(f"issues/{path.parent.name}")
+    return tuple(out)
 
 
 def _stop_on_sigterm(signum, frame) -> None:
@@ -354,6 +374,12 @@ def new_build(config) -> Glue:
     global _current
     _current.cancel()
     root, site = Path(config.config_file_path).parent, Path(config.site_dir)
+    for folder in (Path(config.docs_dir), Path(config.theme.custom_dir or config.docs_dir)):
+        special = sitedir.special_file(folder)
+        if special is not None:  # MkDocs would hang reading a FIFO, or stop with a traceback
+            path, kind = special
+            raise PluginError(f"{path.relative_to(root) if path.is_relative_to(root) else path} 不是普通文件，"
+                              f"而是{kind} — 站点只能由普通文件生成，请移走它")
     if not _serving:
         try:
             sitedir.check(root, site, Path(config.docs_dir))

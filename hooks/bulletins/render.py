@@ -52,6 +52,10 @@ def segments(text: str) -> Markup:
 
 
 def _num(value: float | int) -> str:
+    printed = getattr(value, "printed", None)
+    if printed:  # as the data prints it: 97.30
+        whole, _, frac = printed.partition(".")
+        return f"{int(whole):,}.{frac}"
     if isinstance(value, float) and value != int(value):
         return f"{value:g}"
     return f"{int(value):,}"

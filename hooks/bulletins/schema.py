@@ -138,7 +138,8 @@ _VALIDATORS: dict[int, Any] = {}
 
 def _describe(value: Any) -> str:
     for py, name in ((bool, "是/否"), (int, "整数"), (float, "数字"), (str, "文字"),
-                     (list, "列表"), (dict, "键值表"), (dt.date, "日期"), (type(None), "空值")):
+                     (list, "列表"), (dict, "键值表"), (dt.datetime, "日期和时间"), (dt.date, "日期"),
+                     (type(None), "空值")):
         if isinstance(value, py):
             return name
     return type(value).__name__

@@ -54,6 +54,24 @@ def check(root: Path, site: Path, docs_dir: Path | None = None) -> None:
                           "如果它确是旧版本生成的站点，请先自己删除它")
 
 
+def special_file(folder: Path) -> tuple[Path, str] | None:
+    """The first FIFO, socket or device under a folder MkDocs reads (links are not followed)."""
+    import stat
+
+    from .safefile import kind_of
+
+    for here, dirs, names in os.walk(folder):
+        for name in sorted(dirs + names):
+            path = Path(here) / name
+            try:
+                mode = os.lstat(path).st_mode
+            except OSError:
+                continue
+            if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode) or stat.S_ISLNK(mode)):
+                return path, kind_of(mode)
+    return None
+
+
 def staging(site: Path) -> Path:
     """A new, empty folder beside the site folder, for this build; stale ones of dead builds go."""
     site = Path(os.path.abspath(site))

@@ -27,6 +27,8 @@ def name_problem(value: Any, markup: str = _MARKUP) -> str | None:
     bad = sorted({c for c in value if c in markup})
     if bad:
         return f"“{value}”含有 {' '.join(bad)} — 名称中不能有这些字符（它们在网页中是标记），请删去"
+    if "\n" in value or "\r" in value:
+        return f"“{value}”中有换行 — 名称只能写在一行"
     if value != value.strip():
         return f"“{value}”首尾有空格 — 请删去名称前后的空格（包括全角空格）"
     if _SPACE_RUN.search(value):

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from ruamel.yaml import YAML
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
@@ -34,8 +35,38 @@ _DISK = Path(".cache") / "bulletins" / "parsed.pickle"
 _DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w:-])")
 
 
+class PrintedFloat(float):
+    """A decimal as the data file prints it: 97.30 keeps its zero on the page (as a number it is 97.3)."""
+
+    def __new__(cls, value: float, printed: str) -> "PrintedFloat":
+        obj = super().__new__(cls, value)
+        obj.printed = printed
+        return obj
+
+    def __reduce__(self):
+        return (PrintedFloat, (float(self), self.printed))
+
+
+_TRAILING_ZERO = re.compile(r"^-?\d+\.\d*0$")
+
+
+def printed_float(value: float, text: str) -> float:
+    """A float that remembers its printed digits when they say more than its value (97.30)."""
+    return PrintedFloat(value, text) if _TRAILING_ZERO.match(text) else value
+
+
+class _Constructor(SafeConstructor):
+    def construct_yaml_float(self, node):
+        return printed_float(super().construct_yaml_float(node), str(node.value))
+
+
+_Constructor.add_constructor("tag:yaml.org,2002:float", _Constructor.construct_yaml_float)
+
+
 def _safe() -> YAML:
-    return YAML(typ="safe", pure=False)
+    y = YAML(typ="safe", pure=False)
+    y.Constructor = _Constructor
+    return y
 
 
 def decode(raw: bytes, relpath: str) -> tuple[str | None, list[Problem]]:
@@ -290,7 +321,7 @@ class _PlainUnpickler(pickle.Unpickler):
     the file (a hand-edited or planted cache) is refused instead of being run."""
 
     _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
-                ("datetime", "timedelta"), ("bulletins.problems", "Problem")}
+                ("datetime", "timedelta"), ("bulletins.problems", "Problem"), ("bulletins.yamlio", "PrintedFloat")}
 
     def find_class(self, module: str, name: str) -> Any:
         if (module, name) not in self._ALLOWED:
@@ -358,6 +389,7 @@ def cache_save(root: Path) -> None:
 
 def _roundtrip() -> YAML:
     y = YAML(typ="rt")
+    y.representer.add_representer(PrintedFloat, lambda r, d: r.represent_scalar("tag:yaml.org,2002:float", d.printed))
     y.width = 4096
     y.indent(mapping=2, sequence=4, offset=2)
     y.allow_unicode = True
