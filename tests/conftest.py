@@ -123,5 +123,74 @@ def node_search(site: Path, base: str, queries: list[dict]) -> list[list[dict]]:
     return json.loads(done.stdout)
 
 
+# --- the fast layer: `bash scripts/test --fast` runs what needs no synthetic archive and no browser ---
+
+# Fixtures that build a synthetic archive (slow) or drive Chromium (browser); pytest knows every
+# fixture a test uses, directly or through others, so marking follows from them.
+SLOW_FIXTURES = {"synth_site", "ten_years", "big_archive", "look_site", "years_archive", "two_archives",
+                 "archive_with_a_missing_neighbour"}
+BROWSER_FIXTURES = {"page", "browser"}
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    import inspect
+
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if names & BROWSER_FIXTURES:
+            item.add_marker(pytest.mark.browser)
+        try:
+            source = inspect.getsource(item.function)
+        except (OSError, TypeError, AttributeError):
+            source = ""
+        if names & SLOW_FIXTURES or '"synth"' in source or '"bench"' in source:
+            item.add_marker(pytest.mark.slow)
+
+
+def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
+    """Replaces `old` (which must be there) in a file of a scratch archive, as an editor would;
+    count -1 replaces every occurrence."""
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, count), encoding="utf-8")
+
+
+def git(root: Path, *args: str) -> str:
+    """git in a scratch archive, with a fixed author and date (builds stay reproducible)."""
+    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
+               GIT_COMMITTER_EMAIL="t@t", GIT_AUTHOR_DATE="2018-09-22T10:00:00+08:00",
+               GIT_COMMITTER_DATE="2018-09-22T10:00:00+08:00")
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env, check=True).stdout
+
+
+def until(check, timeout: float = 120) -> bool:
+    """Polls `check()` until it is truthy (a server up, a rebuild done); False after `timeout`."""
+    import time
+
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if check():
+            return True
+        time.sleep(0.5)
+    return False
+
+
+@pytest.fixture
+def repo(archive: Path) -> Path:
+    """The sample committed in a scratch git repository, with the textconv attribute set."""
+    (archive / ".gitattributes").write_text("issues/**/*.yaml diff=bulletins\n", encoding="utf-8")
+    git(archive, "init", "-q")
+    git(archive, "add", "-A")
+    git(archive, "commit", "-qm", "第 33 期")
+    return archive
+
+
+# The sample bulletin: its districts in printed order and the findings of each.
+COUNTS = [1, 1, 3, 3, 3, 2, 4, 3, 7, 6, 2, 3, 2, 1, 1, 2]
+ORDER = ["shangcheng", "xiacheng", "jianggan", "gongshu", "xihu", "binjiang", "xiaoshan", "yuhang",
+         "fuyang", "linan", "tonglu", "chunan", "jiande", "jingkai", "dajiangdong", "xihu-fengjingqu"]
+
+
 __all__ = ["cli", "mkdocs_build", "built", "soup", "make_archive", "CliRunner", "serve",
-           "node_search"]
+           "node_search", "edit", "git", "until", "repo", "COUNTS", "ORDER"]

@@ -16,9 +16,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from bulletins import localweb
-from conftest import BIN, FIXTURES, built, cli, soup
-from test_review import git, repo  # noqa: F401  (repo: the sample committed in a scratch git)
-from test_serve import _until
+from conftest import BIN, FIXTURES, built, cli, edit, git, repo, soup, until  # noqa: F401  (repo: a fixture)
 
 I = "issues/2018-033/issue.yaml"
 S = "issues/2018-033/shangcheng.yaml"
@@ -28,13 +26,6 @@ INTERNAL = "fix typo found by QA, WIP do not publish"
 
 def load(path: Path):
     return YAML(typ="safe").load(path.read_text(encoding="utf-8"))
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    p = root / rel
-    text = p.read_text(encoding="utf-8")
-    assert old in text, old
-    p.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def add_note(root: Path, day: str, note: str) -> None:
@@ -274,18 +265,18 @@ def test_serve_shows_data_errors_in_the_page_and_drafts_with_a_banner(archive, t
         proc = subprocess.Popen([str(BIN / "bulletins"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
                                 stdout=out, stderr=subprocess.STDOUT)
     try:
-        assert _until(lambda: _get(url)[0] == 200), log.read_text(encoding="utf-8")
+        assert until(lambda: _get(url)[0] == 200), log.read_text(encoding="utf-8")
         home = _get(url)[1]
         assert "草稿（只在本机预览中可见）" in home and "issues/2018-034/" in home
         assert "zb-draft-banner" in _get(url + "issues/2018-034/")[1]
         assert "2018-034" not in _get(url + "data/archive.json")[1]
         edit(archive, "issues/2018-033/gongshu.yaml", "district: 拱墅区", "district: 拱墅去")
-        assert _until(lambda: "数据有错误，预览未更新" in _get(url)[1]), log.read_text(encoding="utf-8")
+        assert until(lambda: "数据有错误，预览未更新" in _get(url)[1]), log.read_text(encoding="utf-8")
         assert "gongshu.yaml:1:" in _get(url)[1]
         status, body = _get(url + "issues/2018-033/")
         assert "数据有错误，预览未更新" in body
         edit(archive, "issues/2018-033/gongshu.yaml", "district: 拱墅去", "district: 拱墅区")
-        assert _until(lambda: "数据有错误" not in _get(url)[1] and _get(url + "issues/2018-033/")[0] == 200)
+        assert until(lambda: "数据有错误" not in _get(url)[1] and _get(url + "issues/2018-033/")[0] == 200)
         text = log.read_text(encoding="utf-8")
         assert "Material for MkDocs" not in text and "Serving on" not in text and "预览地址" in text
     finally:

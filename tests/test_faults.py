@@ -292,7 +292,7 @@ def test_a_link_to_a_draft_is_an_error(archive):
 
 
 def test_a_reworded_correction_note_keeps_its_change_and_gains_no_other(archive):
-    from test_review import git
+    from conftest import git
     git(archive, "init", "-q")
     git(archive, "add", "-A")
     git(archive, "commit", "-qm", "sample")
@@ -517,7 +517,7 @@ def test_the_csv_carries_follow_ups_corrections_and_lists_that_split_cleanly(arc
 
 
 def test_a_commit_that_touches_only_a_draft_moves_no_page_date(archive):
-    from test_review import git
+    from conftest import git
     (archive / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")
     git(archive, "init", "-q")
     git(archive, "add", "-A")

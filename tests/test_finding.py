@@ -108,8 +108,9 @@ def test_a_count_opens_the_search_page_listing_them_newest_first(page, synth_sit
         assert status.startswith(f"共 {n} 条")
         for name, value in filters.items():
             assert page.is_checked(f"input[name='{name}'][value='{value}']")
-        dates = page.eval_on_selector_all(".zb-result__place", "els => els.map(e => e.textContent)")
-    assert dates
+        places = page.eval_on_selector_all(".zb-result__place", "els => els.map(e => e.textContent)")
+    dates = [tuple(map(int, re.search(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日", p).groups())) for p in places]
+    assert len(dates) >= 2 and dates == sorted(dates, reverse=True), dates
 
 
 # --- the search page: live counts, status, suggestions, phone --------------------------------------

@@ -23,6 +23,7 @@ from bs4 import BeautifulSoup
 
 from bulletins import validate as validate_module
 from conftest import BIN, built, cli, mkdocs_build, soup
+from conftest import edit as shared_edit
 
 G = "issues/2018-033/gongshu.yaml"
 I = "issues/2018-033/issue.yaml"
@@ -30,10 +31,7 @@ REG = "issues/registry"
 
 
 def edit(root: Path, rel: str, old: str, new: str, count: int = -1) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
+    shared_edit(root, rel, old, new, count)  # here every occurrence, by default
 
 
 def snapshot(root: Path) -> dict[str, bytes]:
@@ -148,7 +146,7 @@ def test_quotes_and_backslashes_in_names_do_not_break_titles(archive, monkeypatc
 
 def test_an_edited_cache_never_publishes_text_that_no_data_file_holds(archive):
     built(archive)
-    cache = archive / ".cache/bulletins/parsed.pickle"
+    cache = archive / ".cache/bulletins/parsed.cbor"
     raw = cache.read_bytes()
     assert "母婴".encode() in raw
     cache.write_bytes(raw.replace("母婴".encode(), "哺乳".encode()))
@@ -167,11 +165,24 @@ def test_a_planted_cache_runs_nothing(archive, tmp_path):
     blob = pickle.dumps(Evil())
     entries = {"x": (hashlib.sha256(blob).hexdigest(), blob)}
     (archive / ".cache/bulletins").mkdir(parents=True)
-    (archive / ".cache/bulletins/parsed.pickle").write_bytes(pickle.dumps({"version": "any", "entries": entries}))
-    (archive / ".cache/bulletins/parsed.pickle").write_bytes(pickle.dumps(Evil()))
+    (archive / ".cache/bulletins/parsed.cbor").write_bytes(pickle.dumps({"version": "any", "entries": entries}))
+    (archive / ".cache/bulletins/parsed.cbor").write_bytes(pickle.dumps(Evil()))
     assert cli(archive, "validate").returncode == 0
     built(archive)
     assert not marker.exists()
+
+
+def test_the_parse_cache_is_cbor_and_refuses_tags_it_does_not_know(archive):
+    import cbor2
+    built(archive)
+    cache = archive / ".cache/bulletins/parsed.cbor"
+    saved = cbor2.loads(cache.read_bytes())  # plain CBOR: any tool reads it
+    key = next(k for k in saved["entries"] if k.endswith("jianggan.yaml"))
+    blob = cbor2.dumps([{"district": "江干区", "findings": [{"text": cbor2.CBORTag(12345, "伪造")}]}, []])
+    saved["entries"][key] = [hashlib.sha256(blob).hexdigest(), blob]
+    cache.write_bytes(cbor2.dumps(saved))
+    site = built(archive)
+    assert "伪造" not in soup(site / "issues/2018-033/index.html").get_text()
 
 
 # --- Exports are safe for the tools that open them -----------------------------------------------

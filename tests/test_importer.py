@@ -9,11 +9,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from conftest import FIXTURES, SAMPLE_TXT, built, cli, soup
+from conftest import COUNTS, FIXTURES, ORDER, SAMPLE_TXT, built, cli, soup
 
-COUNTS = [1, 1, 3, 3, 3, 2, 4, 3, 7, 6, 2, 3, 2, 1, 1, 2]
-ORDER = ["shangcheng", "xiacheng", "jianggan", "gongshu", "xihu", "binjiang", "xiaoshan", "yuhang",
-         "fuyang", "linan", "tonglu", "chunan", "jiande", "jingkai", "dajiangdong", "xihu-fengjingqu"]
 
 
 def load(path: Path) -> dict:

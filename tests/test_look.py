@@ -140,13 +140,15 @@ def test_no_page_scrolls_sideways_on_a_phone(browser, look_url, path):
     assert overflow <= 0, f"{path}: {overflow}px sideways"
 
 
-@pytest.mark.parametrize("path", ["archive/", "archive/2018/", "corrections/", "districts/xiaoshan/"])
-def test_dates_never_break_on_other_pages(browser, look_url, path):
+@pytest.mark.parametrize("path,has_periods", [("archive/", True), ("archive/2018/", True), ("corrections/", False),
+                                              ("districts/xiaoshan/", False)])
+def test_dates_never_break_on_other_pages(browser, look_url, path, has_periods):
     broken, periods = _facts(browser, look_url + path, 390, """() => [
         [...document.querySelectorAll('time, .zb-nobr, .zb-date')].filter(el => el.getClientRects().length > 1)
           .map(el => el.textContent),
         [...document.querySelectorAll('.zb-period')].map(p => p.querySelectorAll('.zb-nobr').length)]""")
     assert broken == []
+    assert bool(periods) == has_periods, periods
     assert all(n == 2 for n in periods)  # 9 月 14 日—9 月 20 日 breaks only at the dash
 
 

@@ -141,7 +141,7 @@ def test_follows_must_name_an_earlier_finding_of_the_same_district(small, target
 
 
 def test_diff_shows_a_follow_up_added(small):
-    from test_review import git
+    from conftest import git
     git(small, "init", "-q")
     git(small, "add", "-A")
     git(small, "commit", "-qm", "x")

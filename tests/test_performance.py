@@ -48,14 +48,14 @@ def test_bench_refuses_an_existing_keep_folder(archive, tmp_path):
 
 def test_parse_cache_survives_builds_and_never_serves_stale_data(archive):
     site = built(archive)
-    cache = archive / ".cache" / "bulletins" / "parsed.pickle"
+    cache = archive / ".cache" / "bulletins" / "parsed.cbor"
     assert cache.is_file()
     path = archive / "issues" / "2018-033" / "jianggan.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("母婴室", "哺乳室"), encoding="utf-8")
     site = built(archive)
     text = soup(site / "issues" / "2018-033" / "index.html").select_one("#jianggan-2").get_text()
     assert "哺乳室" in text and "母婴室" not in text
-    cache.write_bytes(b"not a pickle")
+    cache.write_bytes(b"not cbor at all")
     site = built(archive)
     assert "哺乳室" in soup(site / "issues" / "2018-033" / "index.html").select_one("#jianggan-2").get_text()
 

@@ -9,29 +9,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import BIN, cli, mkdocs_build
-
-
-def git(root: Path, *args: str) -> str:
-    env = dict(os.environ, GIT_AUTHOR_NAME="t", GIT_AUTHOR_EMAIL="t@t", GIT_COMMITTER_NAME="t",
-               GIT_COMMITTER_EMAIL="t@t", GIT_AUTHOR_DATE="2018-09-22T10:00:00+08:00",
-               GIT_COMMITTER_DATE="2018-09-22T10:00:00+08:00")
-    out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, env=env, check=True)
-    return out.stdout
-
-
-@pytest.fixture
-def repo(archive: Path) -> Path:
-    (archive / ".gitattributes").write_text("issues/**/*.yaml diff=bulletins\n", encoding="utf-8")
-    git(archive, "init", "-q")
-    git(archive, "add", "-A")
-    git(archive, "commit", "-qm", "第 33 期")
-    return archive
+from conftest import BIN, cli, git, mkdocs_build, repo  # noqa: F401  (repo: a fixture)
+from conftest import edit as _edit
 
 
 def edit(root: Path, rel: str, old: str, new: str) -> None:
-    p = root / rel
-    p.write_text(p.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    _edit(root, rel, old, new, -1)
 
 
 def test_diff_names_both_districts_with_old_and_new_values(repo):

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from bulletins import localweb
-from conftest import BIN, node_search
+from conftest import BIN, node_search, until
 
 
 def _get(url: str) -> str:
@@ -19,15 +19,6 @@ def _get(url: str) -> str:
             return r.read().decode("utf-8")
     except OSError:
         return ""
-
-
-def _until(check, timeout: float = 120) -> bool:
-    end = time.monotonic() + timeout
-    while time.monotonic() < end:
-        if check():
-            return True
-        time.sleep(0.5)
-    return False
 
 
 def _finds(site: Path, url: str, query: str) -> list[str] | None:
@@ -46,9 +37,9 @@ def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_pa
         proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
                                 stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
     try:
-        assert _until(lambda: "Serving on" in log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
+        assert until(lambda: "Serving on" in log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
         module = tmp_path / "search.js"
-        assert _until(lambda: "export async function search" in _get(url + "search/search.js"))
+        assert until(lambda: "export async function search" in _get(url + "search/search.js"))
         module.write_text(_get(url + "search/search.js"), encoding="utf-8")
         site = tmp_path / "js-site"
         (site / "search").mkdir(parents=True)
@@ -56,19 +47,19 @@ def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_pa
         data = archive / "issues" / "2018-033" / "jianggan.yaml"
         for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室")):
             data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-            assert _until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
+            assert until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
             assert old not in _get(url + "issues/2018-033/")
-            assert _until(lambda: _finds(site, url, new) == ["jianggan-2"]), f"search never found {new}"
+            assert until(lambda: _finds(site, url, new) == ["jianggan-2"]), f"search never found {new}"
             assert node_search(site, url, [{"q": old}]) == [[]]
         # pages unchanged since the last build are written as they were then: never a stale one
         # the edited issue's page comes first (a quick rebuild), the rest of the archive right after
         assert "快速预览" in log.read_text(encoding="utf-8")
-        assert _until(lambda: "育婴室" in _get(url + "districts/jianggan/")), "the district page stayed behind"
+        assert until(lambda: "育婴室" in _get(url + "districts/jianggan/")), "the district page stayed behind"
         assert "哺乳室" not in _get(url + "districts/jianggan/")
         config = archive / "mkdocs.yml"
         config.write_text(config.read_text(encoding="utf-8").replace("publisher: ", "publisher: 试编："), encoding="utf-8")
         for page in ("issues/2018-033/", "districts/jianggan/", "types/"):
-            assert _until(lambda: "试编：" in _get(url + page)), f"{page} kept its old footer"
+            assert until(lambda: "试编：" in _get(url + page)), f"{page} kept its old footer"
         text = log.read_text(encoding="utf-8")
         assert "Traceback" not in text and "未能更新" not in text
         assert len(re.findall(r"Reloading browsers", text)) >= 2

@@ -6,8 +6,7 @@ import csv
 import io
 import json
 
-from conftest import soup
-from test_importer import COUNTS, ORDER
+from conftest import COUNTS, ORDER, soup
 
 
 def test_issue_page_reads_like_the_bulletin(sample_site):

@@ -8,18 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from conftest import cli, mkdocs_build
+from conftest import cli, edit, mkdocs_build
 
 G = "issues/2018-033/gongshu.yaml"
 S = "issues/2018-033/shangcheng.yaml"
 I = "issues/2018-033/issue.yaml"
-
-
-def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
 
 
 def line_of(root: Path, rel: str, needle: str) -> int:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
-import pickle
 import re
 from pathlib import Path
 from typing import Any, Callable
 
+import cbor2
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
@@ -31,7 +31,7 @@ _CACHE: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
 _CHECKS: dict[tuple[str, str], Any] = {}  # (content key, check name) → result, this process only
 _USED: set[str] = set()  # keys read since cache_open: what the next build will want
 _ON_DISK: set[str] = set()
-_DISK = Path(".cache") / "bulletins" / "parsed.pickle"
+_DISK = Path(".cache") / "bulletins" / "parsed.cbor"
 _DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w:-])")
 
 
@@ -316,21 +316,45 @@ def _cache_version() -> str:
     return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
 
 
-class _PlainUnpickler(pickle.Unpickler):
-    """The cache holds parsed YAML only: plain containers, dates and Problems. Anything else in
-    the file (a hand-edited or planted cache) is refused instead of being run."""
-
-    _ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"),
-                ("datetime", "timedelta"), ("bulletins.problems", "Problem"), ("bulletins.yamlio", "PrintedFloat")}
-
-    def find_class(self, module: str, name: str) -> Any:
-        if (module, name) not in self._ALLOWED:
-            raise pickle.UnpicklingError(f"{module}.{name}")
-        return super().find_class(module, name)
+# The parsed-data cache is CBOR (RFC 8949), a data format: plain containers, text and numbers, and
+# four tags of ours, nothing that could run on read. Dates are RFC 8943's tag 1004.
+_DATE, _DATETIME, _PRINTED, _PROBLEM = 1004, 40001, 40002, 40003
 
 
-def _plain_loads(blob: bytes) -> Any:
-    return _PlainUnpickler(io.BytesIO(blob)).load()
+def _to_cbor(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {_to_cbor(k): _to_cbor(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_to_cbor(v) for v in value]
+    if isinstance(value, PrintedFloat):
+        return cbor2.CBORTag(_PRINTED, [float(value), value.printed])
+    if isinstance(value, dt.datetime):
+        return cbor2.CBORTag(_DATETIME, value.isoformat())
+    if isinstance(value, dt.date):
+        return cbor2.CBORTag(_DATE, value.isoformat())
+    if isinstance(value, Problem):
+        return cbor2.CBORTag(_PROBLEM, [value.path, value.line, value.col, value.message, value.severity])
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(type(value).__name__)
+
+
+def _tag(decoder: Any, tag: Any) -> Any:
+    """Only our tags are read back; anything else in the file drops the entry."""
+    v = tag.value
+    if tag.tag == _DATE and isinstance(v, str):
+        return dt.date.fromisoformat(v)
+    if tag.tag == _DATETIME and isinstance(v, str):
+        return dt.datetime.fromisoformat(v)
+    if tag.tag == _PRINTED and isinstance(v, list) and len(v) == 2:
+        return PrintedFloat(float(v[0]), str(v[1]))
+    if tag.tag == _PROBLEM and isinstance(v, list) and len(v) == 5:
+        return Problem(str(v[0]), int(v[1]), int(v[2]), str(v[3]), str(v[4]))
+    raise ValueError(f"unknown tag {tag.tag}")
+
+
+def _from_cbor(blob: bytes) -> Any:
+    return cbor2.loads(blob, tag_hook=_tag)
 
 
 def cache_open(root: Path) -> None:
@@ -344,25 +368,26 @@ def cache_open(root: Path) -> None:
         return
     path = folder / _DISK.name
     try:
-        saved = _plain_loads(safefile.read_limited(path, 1 << 30))
+        saved = cbor2.loads(safefile.read_limited(path, 1 << 30))
         if not isinstance(saved, dict) or saved.get("version") != _cache_version():
             return
         entries = saved["entries"]
-    except (OSError, safefile.UnsafeFile, EOFError, pickle.PickleError, AttributeError, KeyError,
-            TypeError, ValueError, IndexError, MemoryError, RecursionError):
+        if not isinstance(entries, dict):
+            return
+    except (OSError, safefile.UnsafeFile, cbor2.CBORDecodeError, KeyError, TypeError, ValueError,
+            MemoryError, RecursionError):
         return
     for key, stored in entries.items():
         try:
             digest, blob = stored
-            if hashlib.sha256(blob).hexdigest() != digest:
+            if not isinstance(key, str) or hashlib.sha256(blob).hexdigest() != digest:
                 continue
-            value = _plain_loads(blob)
-            if not (isinstance(value, tuple) and len(value) == 2 and isinstance(value[1], tuple)):
+            data, problems = _from_cbor(blob)
+            if not all(isinstance(p, Problem) for p in problems):
                 continue
-        except (EOFError, pickle.PickleError, AttributeError, TypeError, ValueError, IndexError,
-                MemoryError, RecursionError):
+        except (cbor2.CBORDecodeError, TypeError, ValueError, IndexError, MemoryError, RecursionError):
             continue
-        _CACHE.setdefault(key, value)
+        _CACHE.setdefault(key, (data, tuple(problems)))
         _ON_DISK.add(key)
 
 
@@ -373,14 +398,16 @@ def cache_save(root: Path) -> None:
         return
     entries = {}
     for k in keys:
-        blob = pickle.dumps(_CACHE[k], protocol=pickle.HIGHEST_PROTOCOL)
-        entries[k] = (hashlib.sha256(blob).hexdigest(), blob)
+        try:
+            blob = cbor2.dumps(_to_cbor(_CACHE[k]))
+        except (TypeError, ValueError):
+            continue  # a value the cache cannot hold is parsed again next time
+        entries[k] = [hashlib.sha256(blob).hexdigest(), blob]
     folder = cache_folder(root)
     if folder is None:
         return  # a linked cache folder is not written to
     try:
-        write_atomic(folder / _DISK.name, pickle.dumps({"version": _cache_version(), "entries": entries},
-                                                protocol=pickle.HIGHEST_PROTOCOL))
+        write_atomic(folder / _DISK.name, cbor2.dumps({"version": _cache_version(), "entries": entries}))
     except OSError:
         return  # a read-only checkout still builds, just without the cache
     _ON_DISK.clear()
