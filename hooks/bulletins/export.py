@@ -7,7 +7,7 @@ import io
 import json
 from email.utils import format_datetime
 import datetime as dt
-from xml.sax.saxutils import escape
+import xml.etree.ElementTree as ET
 
 from . import urls
 from .model import Archive, DistrictReport, Issue, finding_id
@@ -109,21 +109,25 @@ def findings_csv(archive: Archive) -> bytes:
     return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
 
 
+def _rfc822(day: dt.date) -> str:
+    return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
+
+
 def feed_xml(archive: Archive, site_url: str, title: str, limit: int = 30) -> bytes:
+    """RSS 2.0 of the newest issues, written by an XML library (every text escaped as XML wants)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    items = []
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    for tag, text in (("title", title), ("link", base), ("description", f"{title}：新一期通报"), ("language", "zh-CN")):
+        ET.SubElement(channel, tag).text = text
+    if archive.latest:
+        ET.SubElement(channel, "lastBuildDate").text = _rfc822(archive.latest.date)
     for i in archive.issues[:limit]:
-        when = format_datetime(dt.datetime(i.date.year, i.date.month, i.date.day, tzinfo=dt.timezone.utc))
+        item = ET.SubElement(channel, "item")
         link = base + urls.issue(i.id)
-        summary = f"{i.report_title}：{len(i.districts)} 个区县，{len(i.findings)} 条问题。"
-        items.append(f"<item><title>{escape(f'第 {i.number} 期（{i.date.isoformat()}）')}</title>"
-                     f"<link>{escape(link)}</link><guid isPermaLink=\"true\">{escape(link)}</guid>"
-                     f"<pubDate>{when}</pubDate><description>{escape(summary)}</description></item>")
-    latest = archive.latest
-    last = format_datetime(dt.datetime(latest.date.year, latest.date.month, latest.date.day,
-                                       tzinfo=dt.timezone.utc)) if latest else ""
-    return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0"><channel>'
-            f"<title>{escape(title)}</title><link>{escape(base)}</link>"
-            f"<description>{escape(title)}：新一期通报</description><language>zh-CN</language>"
-            f"{f'<lastBuildDate>{last}</lastBuildDate>' if last else ''}{''.join(items)}"
-            "</channel></rss>\n").encode("utf-8")
+        ET.SubElement(item, "title").text = f"第 {i.number} 期（{i.date.isoformat()}）"
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", isPermaLink="true").text = link
+        ET.SubElement(item, "pubDate").text = _rfc822(i.date)
+        ET.SubElement(item, "description").text = f"{i.report_title}：{len(i.districts)} 个区县，{len(i.findings)} 条问题。"
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode").encode("utf-8") + b"\n"
