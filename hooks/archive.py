@@ -1,55 +1,55 @@
 """MkDocs hook named in mkdocs.yml. Glue only: the package does the work.
 
-This file's folder is on sys.path only while MkDocs loads it, so the package is imported here,
-at the top, and kept. `mkdocs serve` executes this file again for every rebuild, so no state is
-kept here: it lives in the package (bulletins.mkdocs_glue), which is imported once.
+This file's folder is on sys.path only while MkDocs loads it, so the package is imported here, at
+the top. MkDocs 1.6 loads a hook file once per process (its loader is cached): HOOKS below is made
+once and lives for every rebuild of `mkdocs serve`, holding the process's one BuildState.
 """
 
-from pathlib import Path
+from bulletins.mkdocs_glue import Hooks
 
-from bulletins import mkdocs_glue as glue
+HOOKS = Hooks()  # the process's state (bulletins/state.py): made once, as MkDocs loads this file once
 
 
 def on_startup(command, dirty):
-    glue.startup(command)
+    HOOKS.startup(command)
 
 
 def on_pre_build(config):
-    glue.new_build(config)
+    HOOKS.new_build(config)
 
 
 def on_files(files, config):
-    return glue.current().files(files, config)
+    return HOOKS.current.files(files, config)
 
 
 def on_env(env, config, files):
-    glue.current().theme_env(env)
+    HOOKS.current.theme_env(env)
     return env
 
 
 def on_page_markdown(markdown, page, config, files):
-    glue.current().page_markdown(page)
+    HOOKS.current.page_markdown(page)
 
 
 def on_page_content(html, page, config, files):
-    return glue.current().page_content(html, page)
+    return HOOKS.current.page_content(html, page)
 
 
 def on_post_page(output, page, config):
-    return glue.current().post_page(output, page)
+    return HOOKS.current.post_page(output, page)
 
 
 def on_post_build(config):
-    glue.current().post_build(config)
+    HOOKS.current.post_build(config)
 
 
 def on_build_error(error):
-    glue.current().cancel()
+    HOOKS.current.cancel()
 
 
 def on_serve(server, config, builder):
-    return glue.watch_refresh(server, Path(config.config_file_path).parent)
+    return HOOKS.serve(server, config)
 
 
 def on_shutdown():
-    glue.shutdown()
+    HOOKS.shutdown()

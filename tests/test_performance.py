@@ -66,20 +66,25 @@ def test_an_unwritable_cache_does_not_stop_the_build(archive):
 
 
 def test_the_in_process_caches_see_every_change(archive):
-    """What `mkdocs serve` relies on: an unchanged issue is reused, any change is read again."""
+    """What `mkdocs serve` relies on: with the process's one BuildState, an unchanged issue is
+    reused and any change is read again; a fresh state shares nothing."""
     from bulletins.load import load_archive
+    from bulletins.state import BuildState
 
-    first, _ = load_archive(archive)
-    again, _ = load_archive(archive)
+    state = BuildState()
+    first, _ = load_archive(archive, state=state)
+    again, _ = load_archive(archive, state=state)
+    fresh, _ = load_archive(archive)
+    assert fresh.issues[0] is not first.issues[0] and fresh.issues[0] == first.issues[0]
     assert again.issues[0] is first.issues[0], "nothing changed: the same issue, not re-read"
     path = archive / "issues" / "2018-033" / "jianggan.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("母婴室", "哺乳室"), encoding="utf-8")
-    edited, _ = load_archive(archive)
+    edited, _ = load_archive(archive, state=state)
     texts = [f.text for f in edited.issues[0].findings]
     assert any("哺乳室" in t for t in texts) and not any("母婴室" in t for t in texts)
     (archive / "issues" / "2018-033" / "xihu.yaml").unlink()
-    removed, _ = load_archive(archive)
+    removed, _ = load_archive(archive, state=state)
     assert "西湖区" not in [r.district.name for r in removed.issues[0].districts]
     path.write_text(path.read_text(encoding="utf-8").replace("findings:", "findings: 1\nx:"), encoding="utf-8")
-    broken, problems = load_archive(archive)
+    broken, problems = load_archive(archive, state=state)
     assert broken is None and any(p.path.endswith("jianggan.yaml") for p in problems)

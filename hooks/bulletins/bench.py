@@ -25,7 +25,6 @@ from pathlib import Path
 from . import localweb, searchindex, urls
 from .build import build_site
 from .load import issue_folders
-from .render import environment
 
 COPIED = ("mkdocs.yml", "docs", "theme_overrides", "hooks")
 QUERY = "自助机"  # a typical query: a word every year of bulletins has
@@ -120,7 +119,7 @@ def prepare_baseline(ours: Path, work: Path) -> tuple[Path, Path]:
     config = re.sub(r"(?m)^watch:\n(?:  - .*\n)+", "", config)
     (base / "mkdocs.yml").write_text(config, encoding="utf-8")
     records = work / "records"
-    searchindex.write_records(environment(ours), site.archive, records, flags=site.flags)
+    searchindex.write_records(site.env, site.archive, records, flags=site.flags)
     return base, records
 
 

@@ -14,6 +14,7 @@ from .load import load_archive
 from .model import Archive
 from .pages import PageSpec, SiteData, all_pages
 from .problems import ArchiveError, Problem, errors
+from .state import BuildState
 
 
 @dataclass
@@ -29,6 +30,7 @@ class Site:
     flags: dict  # finding id → values of the search filter 规律 (patterns.flags)
     data: SiteData | None = None  # what the pages were made from (a quick rebuild under serve reuses it)
     keep: bool = False  # under serve: page bodies kept for the next build, which renders only changes
+    bodies: dict = field(default_factory=dict)  # BuildState.bodies: url → (fingerprint, body)
     _keys: dict = field(default_factory=dict)
 
     def update_date(self, url: str) -> str | None:
@@ -50,21 +52,13 @@ class Site:
         if not self.keep:  # a one-off build: nothing to compare with, nothing to keep
             return render.render(self.env, spec.template, url, spec.context)
         key = self.key(url)
-        hit = _BODIES.get(url)
+        hit = self.bodies.get(url)
         if key is not None and hit is not None and hit[0] == key:
             return hit[1]
         body = render.render(self.env, spec.template, url, spec.context)
         if key is not None:
-            _BODIES[url] = (key, body)
+            self.bodies[url] = (key, body)
         return body
-
-
-_EXPORTS: dict[str, Any] = {}  # the exports of the last build in this process, with its data version
-
-# url → (fingerprint of what the page shows, body). Lives as long as the process: under
-# `mkdocs serve` an edit re-renders only the pages whose data changed (measured at 520 issues:
-# 3.5 s of rendering becomes a few hundredths).
-_BODIES: dict[str, tuple[int, str]] = {}
 
 
 def _freeze(value: Any) -> Any:
@@ -88,10 +82,12 @@ def _templates_version(root: Path) -> int:
 
 
 def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
-               search_also: tuple[tuple[str, str], ...] = ()) -> Site:
+               search_also: tuple[tuple[str, str], ...] = (), state: BuildState | None = None) -> Site:
     """The site of the published issues. Drafts appear nowhere; with `preview` (mkdocs serve)
-    each draft also gets its own page, marked 草稿, reachable from the home page only."""
-    everything, problems = load_archive(root)
+    each draft also gets its own page, marked 草稿, reachable from the home page only. `state` is
+    the process's (what an earlier build left that this one may reuse)."""
+    state = state or BuildState()
+    everything, problems = load_archive(root, state=state)
     if everything is None or errors(problems):
         raise ArchiveError(problems)
     archive = Archive(everything.registry, tuple(i for i in everything.issues if not i.draft))
@@ -106,17 +102,17 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
     fixes = history.corrections(root, commits, archive)
     data = SiteData(archive, indexes, changed, fixes, drafts, earlier, links, pending, flags)
     pages = all_pages(data)
-    env = render.environment(root)
+    env = render.environment(root, state.environments)
     env.globals["registry"] = archive.registry
     version = hash((archive.registry, archive.issues, site_url, site_name, search_also))
-    if _EXPORTS.get("version") != version:  # under `mkdocs serve`, only when the data changed
-        _EXPORTS.clear()
-        _EXPORTS.update(version=version, assets={
+    exports = state.exports
+    if exports.get("version") != version:  # under `mkdocs serve`, only when the data changed
+        exports.clear()
+        exports.update(version=version, assets={
             export.ARCHIVE_JSON: export.archive_json(archive, earlier, links),
             export.FINDINGS_CSV: export.findings_csv(archive),
             export.FEED: export.feed_xml(archive, site_url, site_name),
             export.SEARCH_NAMES: export.search_names(archive, search_also, site_name),
         })
-    assets = _EXPORTS["assets"]
-    return Site(archive, indexes, pages, assets, problems, env, changed, _templates_version(root), flags, data,
-                keep=preview)
+    return Site(archive, indexes, pages, exports["assets"], problems, env, changed, _templates_version(root), flags,
+                data, keep=preview, bodies=state.bodies)

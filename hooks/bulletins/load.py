@@ -14,7 +14,9 @@ from .located import FileProblems
 from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry
 from .patterns import check_follows
 from .problems import Problem, errors
+from .parsecache import ParseCache
 from .registry import load_registry
+from .state import BuildState
 
 ISSUE_DIR = re.compile(r"^(\d{4})-(\d{3})$")
 SLUG_FILE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.yaml$")
@@ -31,9 +33,9 @@ def _finding(item: dict, slug: str, number: int) -> Finding:
 
 
 def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
-              seen: dict[str, str]) -> tuple[DistrictReport | None, list[Problem]]:
+              seen: dict[str, str], cache: ParseCache) -> tuple[DistrictReport | None, list[Problem]]:
     rel = path.relative_to(root).as_posix()
-    data, problems, shape = yamlio.load_checked(path, rel, "district", lambda d: schema.check(d, schema.DISTRICT))
+    data, problems, shape = cache.load_checked(path, rel, "district", lambda d: schema.check(d, schema.DISTRICT))
     if data is None:
         return None, problems
     fp = FileProblems(path, rel)
@@ -65,12 +67,12 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
     return DistrictReport(district, rel, findings, metrics, data.get("summary", ""), data.get("position")), problems
 
 
-def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]:
+def _issue_header(root: Path, folder: Path, cache: ParseCache) -> tuple[dict | None, list[Problem]]:
     path = folder / "issue.yaml"
     rel = path.relative_to(root).as_posix()
     if not os.path.lexists(path):
         return None, [Problem(rel, 1, 1, "缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）")]
-    data, problems, shape = yamlio.load_checked(path, rel, "issue", lambda d: schema.check(d, schema.ISSUE))
+    data, problems, shape = cache.load_checked(path, rel, "issue", lambda d: schema.check(d, schema.ISSUE))
     if data is None:
         return None, problems
     fp = FileProblems(path, rel)
@@ -82,11 +84,6 @@ def _issue_header(root: Path, folder: Path) -> tuple[dict | None, list[Problem]]
     return (None if errors(problems) else data), problems
 
 
-# folder → (what it held, issue, problems). Lives as long as the process: under `mkdocs serve`
-# an edit re-reads one issue, not 520 (measured: 1.3 s of each rebuild at 520 issues).
-_ISSUES: dict[str, tuple[tuple, Issue | None, tuple[Problem, ...]]] = {}
-
-
 def _entries(folder: Path) -> list[str]:
     try:
         return sorted(os.listdir(folder))
@@ -94,20 +91,21 @@ def _entries(folder: Path) -> list[str]:
         return []
 
 
-def load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | None, list[Problem]]:
+def load_issue(root: Path, folder: Path, registry: Registry, state: BuildState) -> tuple[Issue | None, list[Problem]]:
+    """An issue, read again only when a file of its folder changed (`state.issues`)."""
     keys = []
     for name in _entries(folder):
         path = folder / name
         raw, _ = yamlio.read_data(path, name) if name.endswith(".yaml") else (None, [])
         # unreadable, refused or not data: the name alone, so a changed folder never hits the cache
         keys.append(yamlio.content_key(raw, path.relative_to(root).as_posix()) if raw is not None else "?" + name)
-    state = (hash(registry), tuple(keys))
-    hit = _ISSUES.get(str(folder))
-    if hit is not None and hit[0] == state:
-        yamlio.touch(keys)
+    held = (hash(registry), tuple(keys))
+    hit = state.issues.get(str(folder))
+    if hit is not None and hit[0] == held:
+        state.parsed.touch(keys)
         return hit[1], list(hit[2])
-    issue, problems = _load_issue(root, folder, registry)
-    _ISSUES[str(folder)] = (state, issue, tuple(problems))
+    issue, problems = _load_issue(root, folder, registry, state.parsed)
+    state.issues[str(folder)] = (held, issue, tuple(problems))
     return issue, problems
 
 
@@ -126,8 +124,8 @@ def _stray(rel: str, name: str) -> Problem:
                    "请把它移出 issues/ 或删除")
 
 
-def _load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | None, list[Problem]]:
-    header, problems = _issue_header(root, folder)
+def _load_issue(root: Path, folder: Path, registry: Registry, cache: ParseCache) -> tuple[Issue | None, list[Problem]]:
+    header, problems = _issue_header(root, folder, cache)
     reports, seen = [], {}
     for name in _entries(folder):
         path = folder / name
@@ -137,7 +135,7 @@ def _load_issue(root: Path, folder: Path, registry: Registry) -> tuple[Issue | N
         if not SLUG_FILE.match(name):
             problems.append(_stray(rel, name))
             continue
-        report, found = _district(root, path, registry, header, seen)
+        report, found = _district(root, path, registry, header, seen, cache)
         problems += found
         if report:
             reports.append(report)
@@ -209,26 +207,29 @@ def _hidden(rel: str, name: str, names: list[str]) -> Problem:
     return Problem(rel, 1, 1, f"隐藏的 {name} 不会被读取，也不会发布 — 如是数据，请去掉名称前的点", "warning")
 
 
-def load_archive(root: Path, only: list[Path] | None = None) -> tuple[Archive | None, list[Problem]]:
-    """The whole archive (or the issue folders in `only`) and every problem found."""
-    yamlio.cache_open(root)
+def load_archive(root: Path, only: list[Path] | None = None,
+                 state: BuildState | None = None) -> tuple[Archive | None, list[Problem]]:
+    """The whole archive (or the issue folders in `only`) and every problem found. `state` is the
+    process's (serve keeps one for every rebuild); without it, this call makes its own."""
+    state = state or BuildState()
+    state.parsed.open(root)
     try:
-        return _load_archive(root, only)
+        return _load_archive(root, only, state)
     finally:
-        yamlio.cache_save(root)
+        state.parsed.save(root)
 
 
-def _load_archive(root: Path, only: list[Path] | None) -> tuple[Archive | None, list[Problem]]:
+def _load_archive(root: Path, only: list[Path] | None, state: BuildState) -> tuple[Archive | None, list[Problem]]:
     """With `only`, every issue is read (links cross issues) but the problems reported are those
     of the named issues and of the links into and out of them."""
-    registry, problems = load_registry(root)
+    registry, problems = load_registry(root, state.parsed)
     if registry is None:
         return None, problems
     folders, problems = issue_folders(root)
     wanted = None if only is None else {p.resolve() for p in only}
     issues = []
     for folder in folders:
-        issue, found = load_issue(root, folder, registry)
+        issue, found = load_issue(root, folder, registry, state)
         if wanted is None or folder.resolve() in wanted:
             problems += found
         if issue:

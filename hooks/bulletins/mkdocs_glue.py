@@ -1,11 +1,12 @@
-"""The only module that speaks MkDocs: turns a Site into generated files and page bodies."""
+"""The only module that speaks MkDocs: each event handed to the build in progress (Glue), which
+turns a Site into generated files and page bodies. The process's state is the BuildState of the
+Hooks object the hook file makes; the serve refresh, mkdocs.yml's reading and the search job are
+modules of their own (serverefresh, siteconfig, searchindex)."""
 
 from __future__ import annotations
 
-import calendar
 import logging
 import os
-import re
 import signal
 import threading
 from pathlib import Path
@@ -17,8 +18,9 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import buildlock, gitdata, preview, searchindex, sitedir, urls
+from . import buildlock, preview, searchindex, serverefresh, siteconfig, sitedir, urls
 from .build import Site, build_site
+from .state import BuildState
 from .problems import ArchiveError
 
 log = logging.getLogger("mkdocs.plugins.bulletins")
@@ -27,8 +29,9 @@ log = logging.getLogger("mkdocs.plugins.bulletins")
 class Glue:
     """Per-build state: created in on_pre_build, dropped when the next build starts."""
 
-    def __init__(self, serving: bool = False, lock: buildlock.BuildLock | None = None,
+    def __init__(self, state: BuildState, serving: bool = False, lock: buildlock.BuildLock | None = None,
                  target: Path | None = None, staging: Path | None = None) -> None:
+        self.state = state  # the process's: what this build may reuse and leaves for the next
         self.site: Site | None = None
         self.target, self.staging = target, staging  # `mkdocs build`: the site folder, and where it is built
         self.search: searchindex.IndexJob | None = None
@@ -37,19 +40,24 @@ class Glue:
         self.errors: list[str] = []  # under serve, data errors shown on every page instead
         self.shared: int | None = None  # under serve: what every page's frame depends on (_frame_key)
         self.kept: list[str] = []  # a quick rebuild: pages written as the last build wrote them
+        self.page_keys: dict[str, tuple] = {}  # page src → what it shows, to keep its output under serve
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
         stats = preview.data_stats(root) if self.serving else {}
-        if self.serving and _REFRESH["dir"] is not None and _LAST:
+        serve = self.state.serve
+        if self.serving and serve.refresh_dir is not None and serve.last:
             quick = self._quick(root, config, files, stats)
             if quick is not None:
                 return quick
-        _check_config_text(config)
         try:
-            also = search_also(config.extra.get("search_also"))
+            siteconfig.check_text(config)
+            also = siteconfig.search_also(config.extra.get("search_also"))
+        except siteconfig.ConfigError as exc:
+            raise PluginError(str(exc)) from None
+        try:
             self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
-                                   search_also=also)
+                                   search_also=also, state=self.state)
         except ArchiveError as exc:
             if not self.serving:
                 raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
@@ -61,35 +69,39 @@ class Glue:
                     files.append(File.generated(config, urls.src_of(url), content="数据改正之前，本页暂不生成。\n"))
             return files
         if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates never from the clock
-            os.environ["SOURCE_DATE_EPOCH"] = str(_source_date(root, self.site))
+            latest = self.site.archive.latest
+            os.environ["SOURCE_DATE_EPOCH"] = str(siteconfig.source_date(root, latest.date if latest else None))
         for problem in self.site.problems:
             log.info(str(problem))
         # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render
         # (under `mkdocs serve` it starts after them, so that the preview is not slowed).
         self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir), root,
-                                           remember=self.serving, start=not self.serving,
-                                           flags=self.site.flags)
+                                           remember=self.state.rendered if self.serving else None,
+                                           start=not self.serving, flags=self.site.flags,
+                                           fallback=self.state.fallback_cache)
         _add_files(files, config, self.site)
         if self.serving:
             self.shared = _frame_key(root, config, self.site.pages)
-            _LAST.update(site=self.site, stats=stats, frame=self.shared)
+            serve.last.update(site=self.site, stats=stats, frame=self.shared)
         return files
 
     def _quick(self, root: Path, config, files: Files, stats: dict) -> Files | None:
         """An edit of issue files only: their pages now, the rest as last written (preview.py)."""
-        made = preview.quick_site(_LAST["site"], root, _LAST["stats"], stats)
+        last, outputs = self.state.serve.last, self.state.serve.outputs
+        made = preview.quick_site(last["site"], root, last["stats"], stats, self.state)
         if made is None:
             return None
         site, fresh = made
         shared = _frame_key(root, config, site.pages)
         kept = [u for u, spec in site.pages.items() if u not in fresh and u not in urls.NAV_PAGES and not spec.block]
-        if shared != _LAST["frame"] or any(u not in _OUTPUTS for u in kept):
+        if shared != last["frame"] or any(u not in outputs for u in kept):
             return None
         self.site, self.shared, self.kept = site, shared, kept
-        _LAST.update(site=site, stats=stats)
+        last.update(site=site, stats=stats)
         _add_files(files, config, site, skip=set(kept))
         self.search = searchindex.IndexJob(site.env, site.archive, Path(config.site_dir), root,
-                                           remember=True, start=False, flags=site.flags)
+                                           remember=self.state.rendered, start=False, flags=site.flags,
+                                           fallback=self.state.fallback_cache)
         log.info(f"快速预览：重新生成 {len(fresh)} 期通报的页面，其余页面随后更新")
         return files
 
@@ -103,8 +115,8 @@ class Glue:
             for url in self.kept:  # as the last build wrote them; the full rebuild follows
                 target = site_dir / url / "index.html"
                 target.parent.mkdir(parents=True, exist_ok=True)
-                target.write_text(_OUTPUTS[url][1], encoding="utf-8")
-            _ask_for_refresh()
+                target.write_text(self.state.serve.outputs[url][1], encoding="utf-8")
+            serverefresh.ask(self.state.serve)
         job = self.search
         if job is None:
             self.release()
@@ -176,17 +188,17 @@ class Glue:
             page.title = Markup(escape(spec.title))
             if self.shared is not None and self.site.key(spec.url) is not None:
                 key = (self.shared, spec.url, self.site.key(spec.url))
-                page.zb_key = key
-                hit = _OUTPUTS.get(spec.url)
+                self.page_keys[page.file.src_uri] = key
+                hit = self.state.serve.outputs.get(spec.url)
                 if hit is not None and hit[0] == key:
                     page.meta["template"] = PASSTHROUGH
-                    page.zb_output = hit[1]
+                    page.meta["zb_output"] = hit[1]
 
     def post_page(self, output: str, page: Page) -> str:
         spec = self._spec(page)
-        key = getattr(page, "zb_key", None)
+        key = self.page_keys.get(page.file.src_uri)
         if key is not None:
-            _OUTPUTS[spec.url] = (key, output)
+            self.state.serve.outputs[spec.url] = (key, output)
         if not self.serving and spec is not None:
             # MkDocs would keep every page's body until the build ends (about 300 MB of text at
             # 1,040 issues); nothing reads it once the page is written (search is Pagefind's)
@@ -200,7 +212,7 @@ class Glue:
 
     def page_content(self, html: str, page: Page) -> str:
         spec = self._spec(page)
-        if spec is None or hasattr(page, "zb_output"):
+        if spec is None or "zb_output" in page.meta:
             return html
         url = spec.url
         body = self.site.render(url)
@@ -236,8 +248,7 @@ def _add_files(files: Files, config, site: Site, skip: set[str] = frozenset()) -
         add(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
 
-PASSTHROUGH = "zb-passthrough.html"  # prints page.zb_output, the page as the last build wrote it
-_OUTPUTS: dict[str, tuple[tuple, str]] = {}  # under serve: url → (key, the page as written)
+PASSTHROUGH = "zb-passthrough.html"  # prints page.meta.zb_output, the page as the last build wrote it
 
 
 def _frame_key(root: Path, config, pages) -> int:
@@ -252,151 +263,66 @@ def _frame_key(root: Path, config, pages) -> int:
     return hash(tuple(parts))
 
 
-# Under serve: the last build's site, the data files' state it was made from, and its frame key.
-_LAST: dict = {}
-# Under serve: the folder MkDocs watches for our own requests of a rebuild (on_serve), and the
-# pending request. After a quick rebuild the full one is asked for a moment later, once the
-# browsers have fetched the edited page (MkDocs holds every request while it builds).
-_REFRESH: dict = {"dir": None, "timer": None}
-REFRESH_AFTER = 0.5  # seconds
-
-
-def watch_refresh(server, root: Path):
-    """on_serve: a folder of ours that MkDocs watches, to ask it for a full rebuild."""
-    folder = root / ".cache" / "bulletins" / "serve"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        return server  # a read-only checkout: every rebuild is a full one
-    server.watch(str(folder))
-    _REFRESH["dir"] = folder
-    return server
-
-
-def _ask_for_refresh() -> None:
-    folder = _REFRESH["dir"]
-    if folder is None:
-        return
-    if _REFRESH["timer"] is not None:
-        _REFRESH["timer"].cancel()
-
-    def touch() -> None:
-        try:
-            (folder / "refresh").write_text(str(os.getpid()), encoding="utf-8")  # a write: MkDocs sees it
-        except OSError:
-            pass
-
-    _REFRESH["timer"] = threading.Timer(REFRESH_AFTER, touch)
-    _REFRESH["timer"].daemon = True
-    _REFRESH["timer"].start()
-
-
-# Process-wide state. `mkdocs serve` re-executes the hook file for each rebuild but keeps this
-# package imported, so the mode and the build in progress (and every cache) live here.
-_serving = False
-_current = Glue()
-
-
-# A path on this server: relative (../xihu/) or absolute (/xihu/), never a scheme (javascript:,
-# https:), an authority (//host/) or a backslash (/\\host/ is //host/ to a browser), no spaces or controls.
-_SAME_SITE = re.compile(r"^(?!/[/\\])(?![a-zA-Z][a-zA-Z0-9+.-]*:)[A-Za-z0-9._~%!$&'()*+,;=@/-]+$")
-
-
-def search_also(value) -> tuple[tuple[str, str], ...]:
-    """mkdocs.yml `extra.search_also`: other archives searched from this one's pages, each
-    {name: 西湖区专报, url: ../xihu/} (an address of its built site, relative to this one's)."""
-    if value is None:
-        return ()
-    ok = isinstance(value, list) and all(
-        isinstance(v, dict) and set(v) == {"name", "url"} and all(isinstance(x, str) and x.strip() for x in v.values())
-        for v in value)
-    if not ok:
-        raise PluginError("mkdocs.yml: extra.search_also 应是一个列表，每项写 name（归档名称）和 url（它的站点地址，"
-                          "如 ../xihu/），例如：\n  search_also:\n    - name: 西湖区专报\n      url: ../xihu/")
-    for v in value:
-        if not _SAME_SITE.match(v["url"].strip()):
-            raise PluginError(f"mkdocs.yml: extra.search_also 的地址“{v['url']}”不是本服务器上的路径 — 只能写相对地址"
-                              "（如 ../xihu/）或以 / 开头的路径（如 /xihu/）：另一个站点的搜索脚本会在本归档的页面中运行")
-    return tuple((v["name"].strip(), v["url"].strip()) for v in value)
-
-
-def _check_config_text(config) -> None:
-    """mkdocs.yml's words reach every page and the feed: no control or invisible characters."""
-    from .yamlio import control_character
-
-    values = [("site_name", config.site_name)] + [(f"extra.{k}", v) for k, v in (config.extra or {}).items()]
-    for key, value in values:
-        found = control_character(value) if isinstance(value, str) else None
-        if found:
-            raise PluginError(f"mkdocs.yml: {key} 中有不可见的控制字符 {found[2]} — 请删去它（可能写成了转义，如 \\x01）")
-
-
-def _source_date(root: Path, site: Site) -> int:
-    """The date MkDocs stamps on pages without one of their own: the last commit, or outside git
-    (a `git archive` copy) the newest issue's date, never 1970 and never the clock."""
-    when = gitdata.last_commit_time(root, _draft_folders(root))
-    if when is not None:
-        return when
-    latest = site.archive.latest
-    return calendar.timegm(latest.date.timetuple()) if latest else 0
-
-
-def _draft_folders(root: Path) -> tuple[str, ...]:
-    """issues/<id> of every draft (a commit touching only drafts publishes nothing: it must not
-    move the pages' dates)."""
-    out = []
-    for path in sorted((root / "issues").glob("*/issue.yaml")):
-        try:
-            head = path.read_text(encoding="utf-8")[:4096]
-        except OSError:
-            continue
-        if re.search(r"^draft:\s*true\s*$", head, re.M):
-            out.append(f"issues/{path.parent.name}")
-    return tuple(out)
-
-
 def _stop_on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt  # unwinds like Ctrl-C: the indexer is ended and its scratch removed
 
 
-def startup(command: str) -> None:
-    global _serving
-    _serving = command == "serve"
-    if threading.current_thread() is threading.main_thread():
-        signal.signal(signal.SIGTERM, _stop_on_sigterm)
+class Hooks:
+    """The process's side of the hook: made once by hooks/archive.py (MkDocs loads a hook file once
+    per process), it holds the BuildState every build of the process shares and the build in
+    progress, and hands each MkDocs event to that build."""
+
+    def __init__(self) -> None:
+        self.state = BuildState()
+        self.serving = False
+        self.current = Glue(self.state)
+
+    def startup(self, command: str) -> None:
+        self.serving = command == "serve"
+        if threading.current_thread() is threading.main_thread():
+            signal.signal(signal.SIGTERM, _stop_on_sigterm)
+
+    def new_build(self, config) -> Glue:
+        """Cancels what the previous build still runs (Pagefind under serve), waits for any other
+        build into the same site folder, and starts afresh. `mkdocs build` writes into a new folder
+        beside the site folder (MkDocs empties and fills that one); under serve MkDocs serves a
+        folder of its own making."""
+        self.current.cancel()
+        root, site = Path(config.config_file_path).parent, Path(config.site_dir)
+        _refuse_special_files(root, config)
+        if not self.serving:
+            try:
+                sitedir.check(root, site, Path(config.docs_dir))
+            except sitedir.Refused as exc:
+                raise PluginError(str(exc)) from None
+        lock = buildlock.BuildLock(root, site)
+        lock.acquire()
+        staging = None
+        if not self.serving:
+            try:
+                staging = sitedir.staging(site)
+            except OSError as exc:
+                lock.release()
+                raise PluginError(_write_failure(exc, site)) from None
+            config.site_dir = str(staging)
+        self.current = Glue(self.state, serving=self.serving, lock=lock, target=site if staging else None,
+                            staging=staging)
+        return self.current
+
+    def serve(self, server, config):
+        return serverefresh.watch(server, Path(config.config_file_path).parent, self.state.serve)
+
+    def shutdown(self) -> None:
+        self.current.cancel()
 
 
-def new_build(config) -> Glue:
-    """Cancels what the previous build still runs (Pagefind under serve), waits for any other
-    build into the same site folder, and starts afresh. `mkdocs build` writes into a new folder
-    beside the site folder (MkDocs empties and fills that one); under serve MkDocs serves a
-    folder of its own making."""
-    global _current
-    _current.cancel()
-    root, site = Path(config.config_file_path).parent, Path(config.site_dir)
+def _refuse_special_files(root: Path, config) -> None:
     for folder in (Path(config.docs_dir), Path(config.theme.custom_dir or config.docs_dir)):
         special = sitedir.special_file(folder)
         if special is not None:  # MkDocs would hang reading a FIFO, or stop with a traceback
             path, kind = special
             raise PluginError(f"{path.relative_to(root) if path.is_relative_to(root) else path} 不是普通文件，"
                               f"而是{kind} — 站点只能由普通文件生成，请移走它")
-    if not _serving:
-        try:
-            sitedir.check(root, site, Path(config.docs_dir))
-        except sitedir.Refused as exc:
-            raise PluginError(str(exc)) from None
-    lock = buildlock.BuildLock(root, site)
-    lock.acquire()
-    staging = None
-    if not _serving:
-        try:
-            staging = sitedir.staging(site)
-        except OSError as exc:
-            lock.release()
-            raise PluginError(_write_failure(exc, site)) from None
-        config.site_dir = str(staging)
-    _current = Glue(serving=_serving, lock=lock, target=site if staging else None, staging=staging)
-    return _current
 
 
 def _write_failure(exc: OSError, site: Path) -> str:
@@ -410,11 +336,3 @@ def _strict_warnings() -> bool:
     from mkdocs.utils import CountHandler
 
     return any(isinstance(h, CountHandler) and h.get_counts() for h in logging.getLogger("mkdocs").handlers)
-
-
-def shutdown() -> None:
-    _current.cancel()
-
-
-def current() -> Glue:
-    return _current

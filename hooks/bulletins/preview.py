@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .build import Site
 from .load import load_issue
+from .state import BuildState
 from .model import Archive
 from .pages import issue_page
 from .problems import errors
@@ -44,7 +45,7 @@ def data_stats(root: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-def quick_site(last: Site, root: Path, before: dict, now: dict) -> tuple[Site, set[str]] | None:
+def quick_site(last: Site, root: Path, before: dict, now: dict, state: BuildState) -> tuple[Site, set[str]] | None:
     """The last build's site with the edited issues read again and their pages made anew, and the
     URLs of those pages; None when the edit needs a full rebuild (a new, deleted or draft issue, the
     registry, an error to show, or nothing in the data changed)."""
@@ -63,7 +64,7 @@ def quick_site(last: Site, root: Path, before: dict, now: dict) -> tuple[Site, s
         old = published.get(name)
         if old is None or not (root / "issues" / name).is_dir():
             return None
-        issue, problems = load_issue(root, root / "issues" / name, last.archive.registry)
+        issue, problems = load_issue(root, root / "issues" / name, last.archive.registry, state)
         if issue is None or errors(problems) or issue.draft:
             return None
         edited[name] = issue

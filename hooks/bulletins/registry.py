@@ -7,9 +7,10 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from . import schema, validate, yamlio
+from . import schema, validate
 from .located import FileProblems
 from .model import Department, District, Metric, ProblemType, Registry
+from .parsecache import ParseCache
 from .problems import Problem
 from .textutil import toneless
 
@@ -19,10 +20,10 @@ SETTINGS = "settings"  # optional: issues/registry/settings.yaml
 _KEYS = {"districts": "districts", "problem_types": "types", "metrics": "metrics", "departments": "departments"}
 
 
-def _load_one(root: Path, name: str) -> tuple[Any, FileProblems, list[Problem]]:
+def _load_one(root: Path, name: str, cache: ParseCache) -> tuple[Any, FileProblems, list[Problem]]:
     rel = f"{REGISTRY_DIR}/{name}.yaml"
     fp = FileProblems(root / rel, rel)
-    data, problems = yamlio.load_file(root / rel, rel)
+    data, problems = cache.load_file(root / rel, rel)
     if data is not None:
         for keypath, message in schema.check(data, schema.REGISTRIES[name]):
             fp.error(keypath, message)
@@ -111,9 +112,10 @@ def _districts(items: list[dict], fp: FileProblems) -> tuple[District, ...]:
     return tuple(sorted(out, key=lambda d: d.order))
 
 
-def load_registry(root: Path) -> tuple[Registry | None, list[Problem]]:
+def load_registry(root: Path, cache: ParseCache | None = None) -> tuple[Registry | None, list[Problem]]:
+    cache = cache or ParseCache()
     strays = _strays(root)
-    loaded = {name: _load_one(root, name) for name in FILES}
+    loaded = {name: _load_one(root, name, cache) for name in FILES}
     problems = strays + [p for _, _, ps in loaded.values() for p in ps]
     if problems or any(fp.pending for _, fp, _ in loaded.values()):
         return None, problems + [p for _, fp, _ in loaded.values() for p in fp.resolve()]
@@ -130,19 +132,19 @@ def load_registry(root: Path) -> tuple[Registry | None, list[Problem]]:
     departments = tuple(Department(d["name"], d["slug"], tuple(d.get("keywords", ())))
                         for d in pd["departments"])
     problems = [p for fp in (dfp, tfp, mfp, pfp) for p in fp.resolve()]
-    settings, more = _settings(root)
+    settings, more = _settings(root, cache)
     problems += more
     if problems:
         return None, problems
     return Registry(districts, types, metrics, departments, **settings), []
 
 
-def _settings(root: Path) -> tuple[dict, list[Problem]]:
+def _settings(root: Path, cache: ParseCache) -> tuple[dict, list[Problem]]:
     """issues/registry/settings.yaml, if there is one: the archive's settings for patterns."""
     rel = f"{REGISTRY_DIR}/{SETTINGS}.yaml"
     if not (root / rel).exists() and not (root / rel).is_symlink():
         return {}, []
-    data, problems = yamlio.load_file(root / rel, rel)
+    data, problems = cache.load_file(root / rel, rel)
     if data is None:
         return {}, problems
     fp = FileProblems(root / rel, rel)

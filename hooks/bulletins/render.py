@@ -61,17 +61,15 @@ def _num(value: float | int) -> str:
     return f"{int(value):,}"
 
 
-_ENVIRONMENTS: dict[str, Environment] = {}  # under `mkdocs serve`, templates are compiled once
-
-
-def environment(root: Path) -> Environment:
-    """The page templates' environment, kept for the process: Jinja recompiles a template only
-    when its file changes (auto_reload). What a build renders is not kept from one to the next:
-    the finding renderer, with its cache, is new for every build."""
+def environment(root: Path, kept: dict | None = None) -> Environment:
+    """The page templates' environment, kept in `kept` (BuildState.environments) for the process:
+    Jinja recompiles a template only when its file changes (auto_reload). What a build renders is
+    not kept from one to the next: the finding renderer, with its cache, is new for every build."""
     folder = str(root / "theme_overrides" / "zb")
-    env = _ENVIRONMENTS.get(folder)
+    kept = {} if kept is None else kept
+    env = kept.get(folder)
     if env is None:
-        env = _ENVIRONMENTS[folder] = Environment(
+        env = kept[folder] = Environment(
             loader=FileSystemLoader(folder), auto_reload=True,
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=False)

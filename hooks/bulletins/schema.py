@@ -6,6 +6,8 @@ can act on and leave the line lookup to the caller (the path in the data is kept
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import datetime as dt
 import difflib
 from typing import Any, Iterator
@@ -133,7 +135,6 @@ _Validator = validators.extend(
     Draft202012Validator,
     type_checker=Draft202012Validator.TYPE_CHECKER.redefine_many({"date": _is_date, "integer": _is_integer}),
 )
-_VALIDATORS: dict[int, Any] = {}
 
 
 def _describe(value: Any) -> str:
@@ -190,10 +191,18 @@ def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
 
 def check(data: Any, schema: dict) -> list[tuple[tuple, str]]:
     """Every structural error as (path in the data, Chinese message), in document order."""
-    validator = _VALIDATORS.get(id(schema))
-    if validator is None:
-        validator = _VALIDATORS[id(schema)] = _Validator(schema)
+    validator = _compiled(_NAMES[id(schema)]) if id(schema) in _NAMES else _Validator(schema)
     found = []
     for err in sorted(validator.iter_errors(data), key=lambda e: [str(p) for p in e.absolute_path]):
         found.extend(_message(err, tuple(err.absolute_path)))
     return found
+
+
+# The schemas above, by name: each is compiled once (a pure function of a constant).
+_BY_NAME = {"issue": ISSUE, "district": DISTRICT, **{f"registry:{k}": v for k, v in REGISTRIES.items()}}
+_NAMES = {id(v): k for k, v in _BY_NAME.items()}
+
+
+@lru_cache(maxsize=None)
+def _compiled(name: str) -> Any:
+    return _Validator(_BY_NAME[name])

@@ -31,7 +31,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from jinja2 import Environment
 
@@ -146,14 +146,11 @@ def records(archive: Archive, flags: dict | None = None) -> list[Record]:
             for rec in _records(i, pos, r, archive, flags)]
 
 
-_RENDERED: dict[tuple, tuple[tuple[str, str], ...]] = {}  # lives as long as the process: `mkdocs serve`
-
-
 def records_by_year(env: Environment, archive: Archive, flags: dict | None = None,
-                    remember: bool = False) -> Iterator[tuple[int, dict[str, str]]]:
+                    remember: dict | None = None) -> Iterator[tuple[int, dict[str, str]]]:
     """(year, file name → HTML of every record of that year), newest year first, one year in memory
-    at a time. With `remember` (mkdocs serve) a district report that has not changed since the last
-    build in this process is not rendered again (an edit touches one or two)."""
+    at a time. With `remember` (BuildState.rendered, under mkdocs serve) a district report that has
+    not changed since the last build in this process is not rendered again (an edit touches one or two)."""
     template = env.get_template("search_record.html")
     version = (hash(archive.registry), Path(template.filename or "").read_bytes() if template.filename else b"")
     used: dict[tuple, tuple[tuple[str, str], ...]] = {}
@@ -169,18 +166,18 @@ def records_by_year(env: Environment, archive: Archive, flags: dict | None = Non
                     continue
                 marks = tuple((flags or {}).get(finding_id(i, f), ()) for f in report.findings)
                 key = (version, head, pos, report, marks)  # 规律 depends on other issues: part of the key
-                hit = _RENDERED.get(key) if remember else None
+                hit = remember.get(key) if remember is not None else None
                 if hit is None:
                     hit = tuple((rec.path, template.render(page_url="", record=rec))
                                 for rec in _records(i, pos, report, archive, flags))
-                if remember:
+                if remember is not None:
                     used[key] = hit
                 out.update(hit)
         if out:
             yield year, out
-    if remember:
-        _RENDERED.clear()
-        _RENDERED.update(used)
+    if remember is not None:
+        remember.clear()
+        remember.update(used)
 
 
 def write_records(env: Environment, archive: Archive, folder: Path, flags: dict | None = None) -> int:
@@ -222,16 +219,18 @@ class IndexJob:
     site. Under `mkdocs serve` an edit re-indexes one year."""
 
     def __init__(self, env: Environment, archive: Archive, site_dir: Path, root: Path,
-                 remember: bool = False, start: bool = True, flags: dict | None = None) -> None:
+                 remember: dict | None = None, start: bool = True, flags: dict | None = None,
+                 fallback: Callable[[], str] | None = None) -> None:
         _sweep_scratch()
         self._env, self._archive, self._flags, self._remember = env, archive, flags, remember
         self.out = site_dir / OUTPUT
         self.notes: list[str] = []  # what the editor should hear of (a damaged cache, rebuilt)
+        spare = fallback or (lambda: tempfile.mkdtemp(prefix="zb-search-cache-"))
         try:
-            self.cache = _cache_dir(root)
+            self.cache = _cache_dir(root, spare)
         except LinkedCache as exc:
             self.notes.append(str(exc))
-            self.cache = _cache_dir(None)
+            self.cache = Path(spare())
         self.cancelled = False
         self.count = 0
         self.indexed: list[int] = []  # years Pagefind ran for in this job (the others were cached)
@@ -368,11 +367,9 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _cache_dir(root: Path | None) -> Path:
-    """Parts are kept beside the parsed-YAML cache; a read-only checkout (or `root` None) keeps
-    them for this process only."""
-    if root is None:
-        return _fallback()
+def _cache_dir(root: Path, spare: Callable[[], str]) -> Path:
+    """Parts are kept beside the parsed-YAML cache; a read-only checkout keeps them in `spare()`
+    (BuildState's temporary folder: for this process only)."""
     base = project.cache_folder(root)
     folder = (base or root / ".cache" / "bulletins") / "search"
     try:
@@ -385,17 +382,7 @@ def _cache_dir(root: Path | None) -> Path:
     except LinkedCache:
         raise
     except OSError:
-        return _fallback()
-
-
-def _fallback() -> Path:
-    global _FALLBACK
-    if _FALLBACK is None:
-        _FALLBACK = tempfile.TemporaryDirectory(prefix="zb-search-cache-")
-    return Path(_FALLBACK.name)
-
-
-_FALLBACK: tempfile.TemporaryDirectory | None = None
+        return Path(spare())
 
 
 class LinkedCache(OSError):

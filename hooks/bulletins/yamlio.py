@@ -15,23 +15,16 @@ import re
 from pathlib import Path
 from typing import Any, Callable
 
-import cbor2
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
-from .project import cache_folder
 from . import safefile
 from .problems import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20
-_CACHE: dict[str, tuple[Any, tuple[Problem, ...]]] = {}
-_CHECKS: dict[tuple[str, str], Any] = {}  # (content key, check name) → result, this process only
-_USED: set[str] = set()  # keys read since cache_open: what the next build will want
-_ON_DISK: set[str] = set()
-_DISK = Path(".cache") / "bulletins" / "parsed.cbor"
 _DATE_TOKEN = re.compile(r"(?<![\w-])(\d{4})-(\d{1,2})-(\d{1,2})(?![\w:-])")
 
 
@@ -254,32 +247,9 @@ def _escaped_control(data: Any, text: str, relpath: str) -> Problem | None:
     return None
 
 
-def load_file(path: Path, relpath: str) -> tuple[Any, list[Problem]]:
-    """Parsed data and problems, cached by content so an unchanged file costs a hash."""
-    _, data, problems = _load(path, relpath)
-    return data, problems
-
-
-def load_checked(path: Path, relpath: str, name: str, check: Callable[[Any], Any]) -> tuple[Any, list[Problem], Any]:
-    """`load_file` plus `check(data)`, remembered per content and check name for this process:
-    the schema check of a district file costs more than parsing it."""
-    key, data, problems = _load(path, relpath)
-    if data is None or key is None:
-        return data, problems, None
-    memo = (key, name)
-    if memo not in _CHECKS:
-        _CHECKS[memo] = check(data)
-    return data, problems, _CHECKS[memo]
-
-
 def content_key(raw: bytes, relpath: str) -> str:
     """A file's identity for every cache: its bytes and its place (messages name the place)."""
     return hashlib.sha1(raw).hexdigest() + relpath
-
-
-def touch(keys: list[str]) -> None:
-    """Files a caller took from its own cache: still in use, so the disk cache keeps them."""
-    _USED.update(keys)
 
 
 def read_data(path: Path, relpath: str) -> tuple[bytes | None, list[Problem]]:
@@ -293,125 +263,6 @@ def read_data(path: Path, relpath: str) -> tuple[bytes | None, list[Problem]]:
         return None, [Problem(relpath, 1, 1, f"无法读取文件（{exc.strerror}） — 检查文件是否存在、是否可读")]
 
 
-def _load(path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
-    raw, problems = read_data(path, relpath)
-    if raw is None:
-        return None, None, problems
-    key = content_key(raw, relpath)
-    _USED.add(key)
-    hit = _CACHE.get(key)
-    if hit is None:
-        text, problems = decode(raw, relpath)
-        data = None
-        if text is not None:
-            data, problems = parse_text(text, relpath)
-            if data is None and not problems:
-                problems = [Problem(relpath, 1, 1, "文件是空的 — 请写入内容，或删除这个文件")]
-        hit = _CACHE[key] = (data, tuple(problems))
-    return key, hit[0], list(hit[1])
-
-
-def _cache_version() -> str:
-    """Parsed data is only reused by the same loader: this file's own bytes name the version."""
-    return hashlib.sha1(Path(__file__).read_bytes()).hexdigest()
-
-
-# The parsed-data cache is CBOR (RFC 8949), a data format: plain containers, text and numbers, and
-# four tags of ours, nothing that could run on read. Dates are RFC 8943's tag 1004.
-_DATE, _DATETIME, _PRINTED, _PROBLEM = 1004, 40001, 40002, 40003
-
-
-def _to_cbor(value: Any) -> Any:
-    if isinstance(value, dict):
-        return {_to_cbor(k): _to_cbor(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_to_cbor(v) for v in value]
-    if isinstance(value, PrintedFloat):
-        return cbor2.CBORTag(_PRINTED, [float(value), value.printed])
-    if isinstance(value, dt.datetime):
-        return cbor2.CBORTag(_DATETIME, value.isoformat())
-    if isinstance(value, dt.date):
-        return cbor2.CBORTag(_DATE, value.isoformat())
-    if isinstance(value, Problem):
-        return cbor2.CBORTag(_PROBLEM, [value.path, value.line, value.col, value.message, value.severity])
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    raise TypeError(type(value).__name__)
-
-
-def _tag(decoder: Any, tag: Any) -> Any:
-    """Only our tags are read back; anything else in the file drops the entry."""
-    v = tag.value
-    if tag.tag == _DATE and isinstance(v, str):
-        return dt.date.fromisoformat(v)
-    if tag.tag == _DATETIME and isinstance(v, str):
-        return dt.datetime.fromisoformat(v)
-    if tag.tag == _PRINTED and isinstance(v, list) and len(v) == 2:
-        return PrintedFloat(float(v[0]), str(v[1]))
-    if tag.tag == _PROBLEM and isinstance(v, list) and len(v) == 5:
-        return Problem(str(v[0]), int(v[1]), int(v[2]), str(v[3]), str(v[4]))
-    raise ValueError(f"unknown tag {tag.tag}")
-
-
-def _from_cbor(blob: bytes) -> Any:
-    return cbor2.loads(blob, tag_hook=_tag)
-
-
-def cache_open(root: Path) -> None:
-    """Reads the parsed files kept by the last build. Safe to lose, never trusted: each entry is
-    kept with the hash of its bytes and is dropped (and parsed again from the data) when they do
-    not match, so an edited or damaged cache cannot publish text that is in no data file."""
-    _USED.clear()
-    _ON_DISK.clear()
-    folder = cache_folder(root)
-    if folder is None:
-        return
-    path = folder / _DISK.name
-    try:
-        saved = cbor2.loads(safefile.read_limited(path, 1 << 30))
-        if not isinstance(saved, dict) or saved.get("version") != _cache_version():
-            return
-        entries = saved["entries"]
-        if not isinstance(entries, dict):
-            return
-    except (OSError, safefile.UnsafeFile, cbor2.CBORDecodeError, KeyError, TypeError, ValueError,
-            MemoryError, RecursionError):
-        return
-    for key, stored in entries.items():
-        try:
-            digest, blob = stored
-            if not isinstance(key, str) or hashlib.sha256(blob).hexdigest() != digest:
-                continue
-            data, problems = _from_cbor(blob)
-            if not all(isinstance(p, Problem) for p in problems):
-                continue
-        except (cbor2.CBORDecodeError, TypeError, ValueError, IndexError, MemoryError, RecursionError):
-            continue
-        _CACHE.setdefault(key, (data, tuple(problems)))
-        _ON_DISK.add(key)
-
-
-def cache_save(root: Path) -> None:
-    """Keeps the files read by this run, for the next one; entries no longer used are dropped."""
-    keys = {k for k in _USED if k in _CACHE}
-    if keys == _ON_DISK:
-        return
-    entries = {}
-    for k in keys:
-        try:
-            blob = cbor2.dumps(_to_cbor(_CACHE[k]))
-        except (TypeError, ValueError):
-            continue  # a value the cache cannot hold is parsed again next time
-        entries[k] = [hashlib.sha256(blob).hexdigest(), blob]
-    folder = cache_folder(root)
-    if folder is None:
-        return  # a linked cache folder is not written to
-    try:
-        write_atomic(folder / _DISK.name, cbor2.dumps({"version": _cache_version(), "entries": entries}))
-    except OSError:
-        return  # a read-only checkout still builds, just without the cache
-    _ON_DISK.clear()
-    _ON_DISK.update(keys)
 
 
 def _roundtrip() -> YAML:
