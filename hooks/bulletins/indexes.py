@@ -7,7 +7,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 
 from . import rates
-from .model import Archive, DistrictReport, Finding, Issue
+from .model import Archive, DistrictReport, Finding, Issue, Registry
 
 
 @dataclass(frozen=True)
@@ -59,20 +59,19 @@ def build_indexes(archive: Archive) -> Indexes:
         by_department={k: tuple(v) for k, v in by_dept.items()},
         by_year={k: tuple(v) for k, v in sorted(by_year.items(), reverse=True)},
         reports_by_district={k: tuple(v) for k, v in reports.items()},
-        trends={slug: _trends(rs) for slug, rs in reports.items()},
+        trends={slug: _trends(rs, archive.registry) for slug, rs in reports.items()},
     )
 
 
-def _trends(reports: list[tuple[Issue, DistrictReport]]) -> dict[str, tuple[Point, ...]]:
+def _trends(reports: list[tuple[Issue, DistrictReport]], registry: Registry) -> dict[str, tuple[Point, ...]]:
+    """Chart name → its points, for the charts metrics.yaml's `trends` names."""
     series: dict[str, list[Point]] = defaultdict(list)
     for issue, report in sorted(reports, key=lambda ir: ir[0].date):
         m = report.metric_map
-        sat = rates.satisfaction(m)
-        if sat is not None:
-            series["满意率（%）"].append(Point(issue.date, sat, issue.id))
-        for key in ("回访量", "短信发送", "呼出"):
-            if key in m:
-                series[key].append(Point(issue.date, float(m[key]), issue.id))
+        for trend in registry.trends:
+            value = rates.trend_value(registry, trend, m)
+            if value is not None:
+                series[trend.label].append(Point(issue.date, value, issue.id))
     return dict(series)
 
 

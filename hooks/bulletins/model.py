@@ -55,6 +55,54 @@ class Metric:
 
 
 @dataclass(frozen=True)
+class Terms:
+    """Metrics added up, some subtracted (`-未接通` in metrics.yaml): a rate's numerator, a sum's total."""
+    plus: tuple[str, ...]
+    minus: tuple[str, ...] = ()
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        return self.plus + self.minus
+
+    def value(self, metrics: dict) -> float | int | None:
+        if not all(n in metrics for n in self.names):
+            return None
+        return sum(metrics[n] for n in self.plus) - sum(metrics[n] for n in self.minus)
+
+    def words(self) -> str:
+        return " − ".join([" + ".join(self.plus)] + list(self.minus))
+
+
+@dataclass(frozen=True)
+class Rate:
+    """A percentage computed from a report's figures (metrics.yaml `rates`), shown as 计算值."""
+    name: str
+    numerator: Terms
+    denominator: Terms
+
+    def value(self, metrics: dict) -> float | None:
+        top, bottom = self.numerator.value(metrics), self.denominator.value(metrics)
+        if top is None or not bottom:
+            return None
+        return top / bottom
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A district page's trend chart (metrics.yaml `trends`): a metric, or a rate where it is missing."""
+    metric: str
+    label: str
+    fallback: str = ""
+
+
+@dataclass(frozen=True)
+class Sum:
+    """Parts that may not exceed a total (metrics.yaml `sums`): a warning, never a correction."""
+    parts: Terms
+    total: Terms
+
+
+@dataclass(frozen=True)
 class Department:
     name: str
     slug: str
@@ -151,6 +199,9 @@ class Registry:
     metrics: tuple[Metric, ...]
     departments: tuple[Department, ...]
     recurrence_window: int = 8  # issues looked back for 再次出现 (registry/settings.yaml)
+    rates: tuple[Rate, ...] = ()  # metrics.yaml: computed percentages
+    trends: tuple[Trend, ...] = ()  # metrics.yaml: the district pages' trend charts
+    sums: tuple[Sum, ...] = ()  # metrics.yaml: parts that may not exceed a total
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

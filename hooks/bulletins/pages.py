@@ -139,13 +139,14 @@ def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district:
 TREND_DAYS = 731  # a district page's trend charts: the last two years; each year page has its own
 
 
-def _trend_charts(d, trends: dict, points: Callable, label: str = "") -> list[tuple]:
+def _trend_charts(d, trends: dict, points: Callable, label: str = "", counts: frozenset = frozenset()) -> list[tuple]:
+    """`counts`: the charts (by name) whose figures are counts, drawn with whole-number ticks."""
     out = []
     for name, pts in trends.items():
         shown = points(pts)
         if shown:
             chart = charts.line_chart(f"{d.name} {name}{label}", [(p.date, p.value) for p in shown],
-                                      integer=not name.startswith("满意率"))
+                                      integer=name in counts)
             out.append((name + label, chart, shown))
     return out
 
@@ -156,11 +157,13 @@ def district_pages(s: SiteData) -> list[PageSpec]:
     recent_ids = {i.id for i in s.archive.issues[:window]}
     latest = s.archive.latest
     since = latest.date - dt.timedelta(days=TREND_DAYS) if latest else dt.date.min
+    counts = frozenset(t.label for t in reg.trends if rates.is_count(reg, t))
     for d in reg.districts:
         entries = s.indexes.by_district.get(d.slug, ())
         trends = s.indexes.trends.get(d.slug, {})
         paged, years = _by_year(urls.district(d.slug), d.name, entries, False, lambda y: {
-            "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date.year == y], f"（{y} 年）")})
+            "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date.year == y], f"（{y} 年）",
+                                    counts)})
         out += years
         recurring = tuple(e for e in entries if e.issue.id in recent_ids
                           and finding_id(e.issue, e.finding) in s.earlier)
@@ -173,7 +176,8 @@ def district_pages(s: SiteData) -> list[PageSpec]:
             "pending": _pending_of(s, d.slug), "pending_shown": PENDING_SHOWN,
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date > since],
-                                    "（近两年）" if any(p[0].date <= since for p in trends.values() if p) else ""),
+                                    "（近两年）" if any(p[0].date <= since for p in trends.values() if p) else "",
+                                    counts),
             "months": months, "month_chart": charts.month_chart(f"{d.name} 每月问题数", months),
             "predecessors": [reg.district_by_slug(x) for x in d.predecessors],
             "successors": [reg.district_by_slug(x) for x in d.successors]}))

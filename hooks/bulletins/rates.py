@@ -1,33 +1,31 @@
-"""Rates that follow from a district's figures; shown beside them, marked as computed."""
+"""Rates that follow from a district's figures, and the figures its trend charts follow. Which
+rates and which charts is data (issues/registry/metrics.yaml: `rates`, `trends`), not code."""
 
 from __future__ import annotations
 
-RULES = (
-    ("接通率", ("回访量", "未接通"), lambda m: (m["回访量"] - m["未接通"]) / m["回访量"]),
-    ("满意度（满意+基本满意）", ("满意", "基本满意", "不满意"),
-     lambda m: (m["满意"] + m["基本满意"]) / (m["满意"] + m["基本满意"] + m["不满意"])),
-    ("短信回复率", ("短信发送", "回复"), lambda m: m["回复"] / m["短信发送"]),
-    ("电话接通率", ("呼出", "接通"), lambda m: m["接通"] / m["呼出"]),
-)
+from .model import Registry, Trend
 
 
-def derived(metrics: dict[str, float | int]) -> list[tuple[str, str]]:
+def derived(registry: Registry, metrics: dict[str, float | int]) -> list[tuple[str, str]]:
     """(name, percentage with two decimals); the unit (%) is the table header's, not the cell's."""
     out = []
-    for name, needs, rule in RULES:
-        if all(k in metrics for k in needs):
-            try:
-                out.append((name, f"{rule(metrics) * 100:.2f}"))
-            except ZeroDivisionError:
-                continue
+    for rate in registry.rates:
+        value = rate.value(metrics)
+        if value is not None:
+            out.append((rate.name, f"{value * 100:.2f}"))
     return out
 
 
-def satisfaction(metrics: dict[str, float | int]) -> float | None:
-    """One comparable satisfaction figure per district report, for trend charts."""
-    if "满意率" in metrics:
-        return float(metrics["满意率"])
-    if all(k in metrics for k in ("满意", "基本满意", "不满意")):
-        total = metrics["满意"] + metrics["基本满意"] + metrics["不满意"]
-        return round(100 * (metrics["满意"] + metrics["基本满意"]) / total, 2) if total else None
-    return None
+def trend_value(registry: Registry, trend: Trend, metrics: dict[str, float | int]) -> float | None:
+    """A report's point on a trend chart: its figure, or where it has none, the fallback rate (%)."""
+    if trend.metric in metrics:
+        return float(metrics[trend.metric])
+    rate = next((r for r in registry.rates if r.name == trend.fallback), None) if trend.fallback else None
+    value = rate.value(metrics) if rate else None
+    return round(100 * value, 2) if value is not None else None
+
+
+def is_count(registry: Registry, trend: Trend) -> bool:
+    """A chart of counts has whole-number ticks; a percentage's has decimals."""
+    metric = registry.metric(trend.metric)
+    return metric is not None and metric.kind == "count"

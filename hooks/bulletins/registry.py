@@ -9,7 +9,7 @@ from typing import Any
 
 from . import schema, validate
 from .located import FileProblems
-from .model import Department, District, Metric, ProblemType, Registry
+from .model import Department, District, Metric, ProblemType, Rate, Registry, Sum, Terms, Trend
 from .parsecache import ParseCache
 from .problems import Problem
 from .textutil import toneless
@@ -131,12 +131,41 @@ def load_registry(root: Path, cache: ParseCache | None = None) -> tuple[Registry
                            tuple(m.get("patterns", ()))) for m in md["metrics"])
     departments = tuple(Department(d["name"], d["slug"], tuple(d.get("keywords", ())))
                         for d in pd["departments"])
+    rules = _metric_rules(md, metrics, mfp)
     problems = [p for fp in (dfp, tfp, mfp, pfp) for p in fp.resolve()]
     settings, more = _settings(root, cache)
     problems += more
     if problems:
         return None, problems
-    return Registry(districts, types, metrics, departments, **settings), []
+    return Registry(districts, types, metrics, departments, **settings, **rules), []
+
+
+def _terms(values: list[str], known: set[str], path: tuple, fp: FileProblems) -> Terms:
+    plus = tuple(v for v in values if not v.startswith("-"))
+    minus = tuple(v[1:] for v in values if v.startswith("-"))
+    for i, name in enumerate(values):
+        if name.lstrip("-") not in known:
+            fp.error(path + (i,), f"“{name.lstrip('-')}”不是登记的指标 — 可用：{'、'.join(sorted(known))}")
+    return Terms(plus, minus)
+
+
+def _metric_rules(md: dict, metrics: tuple[Metric, ...], fp: FileProblems) -> dict:
+    """metrics.yaml's rates, trends and sums: what is computed, charted and checked, as data."""
+    known = {m.name for m in metrics}
+    rates = tuple(Rate(r["name"], _terms(r["numerator"], known, ("rates", i, "numerator"), fp),
+                       _terms(r["denominator"], known, ("rates", i, "denominator"), fp))
+                  for i, r in enumerate(md.get("rates") or []))
+    rate_names = {r.name for r in rates}
+    trends = []
+    for i, t in enumerate(md.get("trends") or []):
+        if t["metric"] not in known:
+            fp.error(("trends", i, "metric"), f"“{t['metric']}”不是登记的指标 — 可用：{'、'.join(sorted(known))}")
+        if t.get("fallback") and t["fallback"] not in rate_names:
+            fp.error(("trends", i, "fallback"), f"“{t['fallback']}”不是 rates 中的计算值 — 可用：{'、'.join(sorted(rate_names))}")
+        trends.append(Trend(t["metric"], t.get("label") or t["metric"], t.get("fallback", "")))
+    sums = tuple(Sum(_terms(s["parts"], known, ("sums", i, "parts"), fp), _terms(s["total"], known, ("sums", i, "total"), fp))
+                 for i, s in enumerate(md.get("sums") or []))
+    return {"rates": rates, "trends": tuple(trends), "sums": sums}
 
 
 def _settings(root: Path, cache: ParseCache) -> tuple[dict, list[Problem]]:

@@ -77,6 +77,7 @@ DISTRICT = {
     },
 }
 
+_TERMS = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
 _REG_ITEM = {"name": {"type": "string", "minLength": 1},
              "slug": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}}
 REGISTRIES = {
@@ -98,7 +99,19 @@ REGISTRIES = {
                     "type": "object", "additionalProperties": False,
                     "required": ["name", "slug", "unit", "kind"],
                     "properties": {**_REG_ITEM, "unit": _STR, "kind": {"enum": ["count", "percent"]},
-                                   "description": _STR, "patterns": _STR_LIST}}}}},
+                                   "description": _STR, "patterns": _STR_LIST}}},
+                    "rates": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False,
+                        "required": ["name", "numerator", "denominator"],
+                        "properties": {"name": {"type": "string", "minLength": 1}, "numerator": _TERMS,
+                                       "denominator": _TERMS}}},
+                    "trends": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False, "required": ["metric"],
+                        "properties": {"metric": {"type": "string", "minLength": 1}, "label": _STR,
+                                       "fallback": _STR}}},
+                    "sums": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": False, "required": ["parts", "total"],
+                        "properties": {"parts": _TERMS, "total": _TERMS}}}}},
     "settings": {"type": "object", "additionalProperties": False,
                  "properties": {"recurrence_window": {"type": "integer", "minimum": 1, "maximum": 52}}},
     "departments": {"type": "object", "additionalProperties": False, "required": ["departments"],

@@ -126,29 +126,22 @@ def metrics(values: dict, registry: Registry, fp: FileProblems) -> None:
             fp.error(("metrics", key), f"百分比“{key}”为 {value} — 应在 0 到 100 之间")
         elif metric.kind == "count" and not isinstance(value, int):
             fp.error(("metrics", key), f"“{key}”是计数，这里写成了小数 {value} — 请写成整数，如 {int(value)}")
-    _arithmetic(values, fp)
+    _arithmetic(values, registry, fp)
 
 
-_SUMS = (
-    (("满意", "基本满意", "不满意"), ("回访量", "未接通"), "满意 + 基本满意 + 不满意", "回访量 − 未接通"),
-    (("好评", "有疑问", "不甚满意"), ("回复", None), "好评 + 有疑问 + 不甚满意", "回复"),
-    (("回复",), ("短信发送", None), "回复", "短信发送"),
-    (("接通",), ("呼出", None), "接通", "呼出"),
-)
-
-
-def _arithmetic(values: dict, fp: FileProblems) -> None:
-    """Bulletins are never corrected by the archive: numbers that do not add up are warnings."""
-    for parts, (total, minus), left, right in _SUMS:
-        if total not in values or not all(p in values for p in parts):
+def _arithmetic(values: dict, registry: Registry, fp: FileProblems) -> None:
+    """Bulletins are never corrected by the archive: numbers that do not add up (metrics.yaml
+    `sums`) are warnings. A total with a subtracted term is checked only when that term is there."""
+    for rule in registry.sums:
+        if not all(p in values for p in rule.parts.names) or not all(t in values for t in rule.total.plus):
             continue
+        total = rule.total if all(t in values for t in rule.total.minus) else type(rule.total)(rule.total.plus)
         try:
-            have = sum(values[p] for p in parts)
-            limit = values[total] - (values.get(minus, 0) if minus else 0)
+            have, limit = rule.parts.value(values), total.value(values)
         except TypeError:
             continue
-        if have > limit:
-            fp.warn(("metrics", parts[0]), f"{left} = {have}，超过 {right} = {limit} — "
+        if have is not None and limit is not None and have > limit:
+            fp.warn(("metrics", rule.parts.names[0]), f"{rule.parts.words()} = {have}，超过 {rule.total.words()} = {limit} — "
                     "数字照通报原文保留，请核对原文是否如此")
 
 
