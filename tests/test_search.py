@@ -175,7 +175,9 @@ def test_index_is_pagefind_with_our_facets_and_no_material_search(sample_site):
     # every facet has a group in the pane but 月份, which heat-map links carry
     assert [lg.get_text() for lg in page.select(".zb-facet legend")] == [f for f in searchindex.FACETS if f != "月份"]
     js = (sample_site / "search" / "search.js").read_text(encoding="utf-8")
-    assert 'export const FACETS = ["区县", "问题类型", "部门", "年份", "规律", "月份"]' in js
+    assert 'import { FACETS } from "./facets.js"' in js
+    facets_js = (sample_site / "search" / "facets.js").read_text(encoding="utf-8")
+    assert 'export const FACETS = ["区县", "问题类型", "部门", "年份", "规律", "月份"];' in facets_js
 
 
 def test_index_words_are_letters_only_pairs_with_an_end_mark():

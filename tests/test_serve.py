@@ -44,6 +44,7 @@ def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_pa
         site = tmp_path / "js-site"
         (site / "search").mkdir(parents=True)
         (site / "search" / "search.js").write_text(module.read_text(encoding="utf-8"), encoding="utf-8")
+        (site / "search" / "facets.js").write_text(_get(url + "search/facets.js"), encoding="utf-8")
         data = archive / "issues" / "2018-033" / "jianggan.yaml"
         for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室")):
             data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")

@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import export, gitdata, history, patterns, render
+from . import export, facets, gitdata, history, patterns, render
 from .indexes import Indexes, build_indexes
 from .load import load_archive
 from .model import Archive
@@ -113,6 +113,7 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
             export.FINDINGS_CSV: export.findings_csv(archive),
             export.FEED: export.feed_xml(archive, site_url, site_name),
             export.SEARCH_NAMES: export.search_names(archive, search_also, site_name),
+            facets.MODULE: facets.module(),
         })
     return Site(archive, indexes, pages, exports["assets"], problems, env, changed, _templates_version(root), flags,
                 data, keep=preview, bodies=state.bodies)

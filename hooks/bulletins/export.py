@@ -9,7 +9,7 @@ from email.utils import format_datetime
 import datetime as dt
 import xml.etree.ElementTree as ET
 
-from . import urls
+from . import facets, urls
 from .model import Archive, DistrictReport, Issue, finding_id
 
 ARCHIVE_JSON = "data/archive.json"
@@ -57,10 +57,10 @@ def search_names(archive: Archive, also: tuple[tuple[str, str], ...] = (), name:
     this archive's own, shown beside its results when there are others."""
     reg = archive.registry
     data: dict = {
-        "区县": [[d.name, list(d.aliases)] for d in reg.districts],
-        "问题类型": [[t.name, []] for t in reg.types],
-        "部门": [[x.name, []] for x in reg.departments],
-        "年份": [[str(y), []] for y in sorted({i.year for i in archive.issues}, reverse=True)],
+        facets.DISTRICT: [[d.name, list(d.aliases)] for d in reg.districts],
+        facets.TYPE: [[t.name, []] for t in reg.types],
+        facets.DEPARTMENT: [[x.name, []] for x in reg.departments],
+        facets.YEAR: [[str(y), []] for y in sorted({i.year for i in archive.issues}, reverse=True)],
     }
     if also:
         data["归档"] = {"name": name, "also": [{"name": n, "url": u} for n, u in also]}

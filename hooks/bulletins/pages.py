@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import charts, indexes as ix, rates, urls
+from . import charts, facets, indexes as ix, rates, urls
 from .model import Archive, finding_id
 from .textutil import pinyin_sort_key
 
@@ -116,7 +116,7 @@ def _heat(page_url: str, title: str, entries: tuple[ix.Entry, ...], row_of, face
             counts[(row, e.issue.date.strftime("%Y-%m"))] += 1
     months = sorted({m for _, m in counts})[-HEAT_MONTHS:]
     rows = [r for r in order if any(counts[(r, m)] for m in months)]
-    href = {(r, m): urls.search({**fixed, facet: r, "月份": m}) for r in rows for m in months if counts[(r, m)]}
+    href = {(r, m): urls.search({**fixed, facet: r, facets.MONTH: m}) for r in rows for m in months if counts[(r, m)]}
     rel = {k: urls.relative(page_url, v) for k, v in href.items()}
     table = [(r, None, *({"n": counts[(r, m)], "href": href.get((r, m))} for m in months)) for r in rows]
     return {"heat": charts.heat_map(title, rows, months, dict(counts), rel), "heat_head": [facet, *months],
@@ -169,7 +169,7 @@ def district_pages(s: SiteData) -> list[PageSpec]:
                           and finding_id(e.issue, e.finding) in s.earlier)
         months = _months(entries)
         heat = _heat(urls.district(d.slug), f"{d.name}：各问题类型每月问题数", entries, lambda e: e.finding.types,
-                     "问题类型", {"区县": d.name}, [t.name for t in reg.types])
+                     facets.TYPE, {facets.DISTRICT: d.name}, [t.name for t in reg.types])
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, **heat, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
@@ -197,7 +197,7 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
         paged, years = _by_year(url(item.slug), item.name, entries, True)
         out += years
         heat = _heat(url(item.slug), f"{item.name}：各区县每月问题数", entries, lambda e: (e.report.district.name,),
-                     "区县", {kind: item.name}, [d.name for d in s.archive.registry.districts])
+                     facets.DISTRICT, {kind: item.name}, [d.name for d in s.archive.registry.districts])
         months = _months(entries)
         out.append(PageSpec(url(item.slug), item.name, "topic.html", {
             **paged, **heat, "kind": kind, "item": item, "count": len(entries), "issues": len({e.issue.id for e in entries}),
@@ -210,12 +210,12 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
 
 
 def type_pages(s: SiteData) -> list[PageSpec]:
-    return _topic_pages(s, s.archive.registry.types, s.indexes.by_type, "问题类型",
+    return _topic_pages(s, s.archive.registry.types, s.indexes.by_type, facets.TYPE,
                         urls.problem_type, urls.TYPES)
 
 
 def department_pages(s: SiteData) -> list[PageSpec]:
-    return _topic_pages(s, s.archive.registry.departments, s.indexes.by_department, "部门",
+    return _topic_pages(s, s.archive.registry.departments, s.indexes.by_department, facets.DEPARTMENT,
                         urls.department, urls.DEPARTMENTS)
 
 
@@ -259,17 +259,17 @@ def search_page(s: SiteData) -> list[PageSpec]:
     """The full search view; its filter pane lists every value with its count of findings."""
     reg, idx = s.archive.registry, s.indexes
     by_year = Counter(e.issue.year for e in idx.entries)
-    facets = [
-        ("区县", [(d.name, len(idx.by_district[d.slug]), d.aliases) for d in reg.districts
+    groups = [
+        (facets.DISTRICT, [(d.name, len(idx.by_district[d.slug]), d.aliases) for d in reg.districts
                  if idx.by_district.get(d.slug)]),
-        ("问题类型", [(t.name, len(idx.by_type[t.name]), ()) for t in reg.types if idx.by_type.get(t.name)]),
-        ("部门", [(x.name, len(idx.by_department[x.name]), ()) for x in reg.departments
+        (facets.TYPE, [(t.name, len(idx.by_type[t.name]), ()) for t in reg.types if idx.by_type.get(t.name)]),
+        (facets.DEPARTMENT, [(x.name, len(idx.by_department[x.name]), ()) for x in reg.departments
                 if idx.by_department.get(x.name)]),
-        ("年份", [(str(y), n, ()) for y, n in sorted(by_year.items(), reverse=True)]),
-        ("规律", [(v, n, ()) for v in ("反复出现", "待跟进")
+        (facets.YEAR, [(str(y), n, ()) for y, n in sorted(by_year.items(), reverse=True)]),
+        (facets.PATTERN, [(v, n, ()) for v in (facets.RECURRING, facets.PENDING)
                 if (n := sum(v in fl for fl in s.flags.values()))]),
     ]
-    return [PageSpec(urls.SEARCH, "搜索", "search.html", {"facets": facets})]
+    return [PageSpec(urls.SEARCH, "搜索", "search.html", {"facets": groups})]
 
 
 PAGE_KINDS: tuple[Callable[[SiteData], list[PageSpec]], ...] = (

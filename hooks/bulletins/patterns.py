@@ -12,6 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import facets
 from .located import FileProblems
 from .model import Archive, DistrictReport, Finding, Issue, finding_id
 from .problems import Problem
@@ -163,7 +164,7 @@ def open_promises(archive: Archive, followed_by: dict[str, tuple[Ref, ...]]) -> 
     return tuple(out)
 
 
-RECURRING, PENDING = "反复出现", "待跟进"
+RECURRING, PENDING = facets.RECURRING, facets.PENDING
 
 
 def flags(earlier: dict[str, tuple[Ref, ...]], pending: tuple[Promise, ...]) -> dict[str, tuple[str, ...]]:

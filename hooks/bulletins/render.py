@@ -10,7 +10,7 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
-from . import urls
+from . import facets, urls
 from .textutil import circled
 
 
@@ -75,6 +75,7 @@ def environment(root: Path, kept: dict | None = None) -> Environment:
             keep_trailing_newline=False)
         env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments)
         env.globals["urls"] = urls
+        env.globals["facet"] = facets
     env.globals["entry"] = _entry_renderer(env)
     return env
 

@@ -35,11 +35,11 @@ from typing import Callable, Iterator
 
 from jinja2 import Environment
 
-from . import buildlock, project, safefile, searchbundle, searchworker, urls
+from . import buildlock, facets, project, safefile, searchbundle, searchworker, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
-FACETS = ("区县", "问题类型", "部门", "年份", "规律", "月份")  # search.js uses the same (月份: links only)
+FACETS = facets.FACETS
 OUTPUT = "pagefind"  # folder in the built site
 _SPACES = frozenset(" \t\n\r\f\v")
 _HEX_AS_LETTERS = str.maketrans("0123456789abcdef", "abcdefghijklmnop")
@@ -131,8 +131,8 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
         out.append(Record(
             path=f"{issue.id}/{f.anchor}.html",
             sort=order,
-            filters={"区县": [d.name], "问题类型": sorted(f.types), "部门": sorted(f.departments),
-                     "年份": [str(issue.year)], "规律": marks, "月份": [issue.date.strftime("%Y-%m")]},
+            filters={facets.DISTRICT: [d.name], facets.TYPE: sorted(f.types), facets.DEPARTMENT: sorted(f.departments),
+                     facets.YEAR: [str(issue.year)], facets.PATTERN: marks, facets.MONTH: [issue.date.strftime("%Y-%m")]},
             meta={"title": f"第 {issue.number} 期 {d.name} {f.number}", "issue": issue.id,
                   "number": str(issue.number), "date": issue.date.isoformat(), "district": d.name,
                   "slug": d.slug, "url": urls.issue(issue.id), "order": order, "findings": _json_meta([item])},

@@ -1,0 +1,19 @@
+"""The search filters' names, defined once: the index's filters, the pages' links into search,
+names.json, the filter pane and search.js (which imports them from the generated search/facets.js)."""
+
+from __future__ import annotations
+
+import json
+
+DISTRICT, TYPE, DEPARTMENT, YEAR, PATTERN, MONTH = "区县", "问题类型", "部门", "年份", "规律", "月份"
+FACETS = (DISTRICT, TYPE, DEPARTMENT, YEAR, PATTERN, MONTH)  # 月份: carried by heat-map links, no box
+RECURRING, PENDING = "反复出现", "待跟进"  # the values of 规律
+
+MODULE = "search/facets.js"
+
+
+def module() -> bytes:
+    """The ES module search.js imports its filter names from (written into every site)."""
+    names = json.dumps(list(FACETS), ensure_ascii=False)
+    return (f"// Written by the build from hooks/bulletins/facets.py: the search filters' names.\n"
+            f"export const FACETS = {names};\n").encode("utf-8")
