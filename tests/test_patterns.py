@@ -157,7 +157,7 @@ def test_promises_are_found_in_the_samples_own_actions():
     from bulletins.load import load_archive
     from conftest import REPO
     archive, _ = load_archive(REPO)
-    found = {f"{i.id}-{f.anchor}" for i in archive.issues for r in i.districts for f in r.findings
+    found = {f"{i.id}-{f.anchor}" for i in archive.issues for r in i.reports for f in r.findings
              if patterns.promises(f)}
     assert found == {"2018-033-jianggan-2", "2018-033-fuyang-7"}  # 近期将投入使用 / 剩余 3 个正在整改中
     assert "2018-033-gongshu-1" not in found

@@ -84,7 +84,7 @@ def test_the_in_process_caches_see_every_change(archive):
     assert any("哺乳室" in t for t in texts) and not any("母婴室" in t for t in texts)
     (archive / "issues" / "2018-033" / "xihu.yaml").unlink()
     removed, _ = load_archive(archive, state=state)
-    assert "西湖区" not in [r.district.name for r in removed.issues[0].districts]
+    assert "西湖区" not in [r.district.name for r in removed.issues[0].reports]
     path.write_text(path.read_text(encoding="utf-8").replace("findings:", "findings: 1\nx:"), encoding="utf-8")
     broken, problems = load_archive(archive, state=state)
     assert broken is None and any(p.path.endswith("jianggan.yaml") for p in problems)

@@ -151,7 +151,7 @@ def _echo_outcome(o, dry_run: bool) -> None:
     if o.count:
         click.echo(f"  {o.count.line()}")
     if o.draft and not dry_run:
-        click.echo(f"  这一期写为草稿（issue.yaml 中 draft: true），不会发布：核对警告，用 bulletins serve 预览，"
+        click.echo("  这一期写为草稿（issue.yaml 中 draft: true），不会发布：核对警告，用 bulletins serve 预览，"
                    "无误后删去 draft: true 再提交")
 
 

@@ -11,6 +11,7 @@ import xml.etree.ElementTree as ET
 
 from . import facets, urls
 from .model import Archive, DistrictReport, Issue, finding_id
+from .patterns import FollowLinks
 
 ARCHIVE_JSON = "data/archive.json"
 SEARCH_NAMES = "search/names.json"
@@ -18,7 +19,7 @@ FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
 
-def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, links: tuple) -> dict:
+def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, links: FollowLinks) -> dict:
     return {
         "name": r.district.name, "slug": r.district.slug, "position": position, "summary": r.summary or None,
         "metrics": dict(r.metrics),
@@ -29,11 +30,11 @@ def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, lin
             "url": urls.finding(issue.id, f.anchor),
             "earlier": [ref.id for ref in earlier.get(finding_id(issue, f), ())],
             "follows": f.follows or None,
-            "followed_by": [ref.id for ref in links[1].get(finding_id(issue, f), ())]} for f in r.findings],
+            "followed_by": [ref.id for ref in links.followed_by.get(finding_id(issue, f), ())]} for f in r.findings],
     }
 
 
-def _issue(i: Issue, earlier: dict, links: tuple) -> dict:
+def _issue(i: Issue, earlier: dict, links: FollowLinks) -> dict:
     return {
         "id": i.id, "number": i.number, "date": i.date.isoformat(),
         "period": {"start": i.period_start.isoformat() if i.period_start else None,
@@ -44,7 +45,7 @@ def _issue(i: Issue, earlier: dict, links: tuple) -> dict:
         "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None,
                          "copy_to": i.copy_to or None, "printed": i.printed or None},
         "url": urls.issue(i.id),
-        "districts": [_district(i, n, r, earlier, links) for n, r in enumerate(i.districts, 1)],  # as printed
+        "districts": [_district(i, n, r, earlier, links) for n, r in enumerate(i.reports, 1)],  # as printed
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],
         "unplaced": list(i.unplaced),
     }
@@ -67,10 +68,10 @@ def search_names(archive: Archive, also: tuple[tuple[str, str], ...] = (), name:
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 
-def archive_json(archive: Archive, earlier: dict | None = None, links: tuple | None = None) -> bytes:
+def archive_json(archive: Archive, earlier: dict | None = None, links: FollowLinks | None = None) -> bytes:
     """`earlier`: finding id → its earlier findings (patterns.earlier_findings), as ids newest first;
     `links`: patterns.follow_links, for `follows` and `followed_by`."""
-    links = links or ({}, {})
+    links = links or FollowLinks({}, {})
     # One issue a line: readable, and each line is written by json's C encoder (indent= is not:
     # 3 s at 520 issues, on every rebuild of the preview).
     lines = [json.dumps(_issue(i, earlier or {}, links), ensure_ascii=False, separators=(",", ":"))
@@ -99,7 +100,7 @@ def findings_csv(archive: Archive) -> bytes:
     writer = csv.writer(buf, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
     writer.writerow(CSV_COLUMNS)
     for i in archive.issues:
-        for r in i.districts:
+        for r in i.reports:
             for f in r.findings:
                 writer.writerow(map(csv_cell, (
                     i.id, i.date.isoformat(), r.district.name, f.number, f.text, LIST_SEPARATOR.join(f.types),
@@ -129,5 +130,5 @@ def feed_xml(archive: Archive, site_url: str, title: str, limit: int = 30) -> by
         ET.SubElement(item, "link").text = link
         ET.SubElement(item, "guid", isPermaLink="true").text = link
         ET.SubElement(item, "pubDate").text = _rfc822(i.date)
-        ET.SubElement(item, "description").text = f"{i.report_title}：{len(i.districts)} 个区县，{len(i.findings)} 条问题。"
+        ET.SubElement(item, "description").text = f"{i.report_title}：{len(i.reports)} 个区县，{len(i.findings)} 条问题。"
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode").encode("utf-8") + b"\n"

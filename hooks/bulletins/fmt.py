@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from . import canonical, project, safefile, yamlio
-from .load import as_plain
+from .yamlio import as_plain
 from .problems import Problem
 
 
@@ -66,7 +66,7 @@ def quotes(root: Path) -> dict[str, str]:
     """Every finding's id → the quote a link to it keeps (none when the archive has errors)."""
     from .load import load_archive
     from .model import finding_id
-    from .patterns import quote_of
+    from .follows import quote_of
 
     archive, _ = load_archive(root)
     if archive is None:

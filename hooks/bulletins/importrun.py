@@ -95,7 +95,7 @@ class Importer:
 
     def _proposals(self, parsed: importer.Parsed, out: Outcome) -> dict[str, dict[int, tuple[str, float, str]]]:
         """Likely follow-ups of earlier findings, for the editor to confirm (none if the archive has errors)."""
-        from . import patterns
+        from . import proposals
 
         archive = self.archive()
         if archive is None:
@@ -103,7 +103,7 @@ class Importer:
         found: dict[str, dict[int, tuple[str, float, str]]] = {}
         for slug, data in parsed.districts.items():
             for n, finding in enumerate(data["findings"], 1):
-                hit = patterns.propose_follow(archive, parsed.issue["date"], slug, finding)
+                hit = proposals.propose_follow(archive, parsed.issue["date"], slug, finding)
                 if hit:
                     found.setdefault(slug, {})[n] = hit
                     out.proposals.append(

@@ -38,7 +38,7 @@ class Indexes:
 def build_indexes(archive: Archive) -> Indexes:
     # Cross-issue pages list an issue's findings in registry order, whatever the bulletin's order.
     entries = tuple(Entry(i, r, f) for i in archive.issues
-                    for r in sorted(i.districts, key=lambda r: r.district.order) for f in r.findings)
+                    for r in sorted(i.reports, key=lambda r: r.district.order) for f in r.findings)
     by_district, by_type, by_dept = defaultdict(list), defaultdict(list), defaultdict(list)
     for e in entries:
         by_district[e.report.district.slug].append(e)
@@ -50,7 +50,7 @@ def build_indexes(archive: Archive) -> Indexes:
     reports: dict[str, list] = defaultdict(list)
     for issue in archive.issues:
         by_year[issue.year].append(issue)
-        for r in issue.districts:
+        for r in issue.reports:
             reports[r.district.slug].append((issue, r))
     return Indexes(
         entries=entries,

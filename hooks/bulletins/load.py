@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
-
 import os
 import re
 from pathlib import Path
-from typing import Any
 
 from . import schema, validate, yamlio
+from .follows import check_follows
 from .located import FileProblems
 from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry
-from .patterns import check_follows
-from .problems import Problem, errors
 from .parsecache import ParseCache
+from .problems import Problem, errors
 from .registry import load_registry
 from .state import BuildState
 
@@ -169,7 +167,7 @@ def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
         period_start=period.get("start"), period_end=period.get("end"), intro=h.get("intro", ""),
         report_to=dist.get("report_to", ""), send_to=dist.get("send_to", ""),
         copy_to=dist.get("copy_to", ""), printed=dist.get("printed", ""),
-        districts=tuple(sorted(reports, key=order)), unplaced=tuple(h.get("unplaced", ())),
+        reports=tuple(sorted(reports, key=order)), unplaced=tuple(h.get("unplaced", ())),
         draft=bool(h.get("draft", False)),
         corrections=tuple(CorrectionNote(c["date"], c["note"].strip()) for c in h.get("corrections", ())))
 
@@ -264,12 +262,3 @@ def _future_corrections(root: Path, archive: Archive, ids: set[str] | None) -> l
                 fp.error(("corrections", i, "date"), f"更正日期 {c.date} 晚于最新一期（{latest.date}）一年以上 — 请核对日期")
         out += fp.resolve()
     return out
-
-
-def as_plain(data: Any) -> Any:
-    """Round-trip containers → plain dicts/lists, for comparing data regardless of layout."""
-    if isinstance(data, dict):
-        return {str(k): as_plain(v) for k, v in data.items()}
-    if isinstance(data, list):
-        return [as_plain(v) for v in data]
-    return data

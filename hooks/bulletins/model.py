@@ -174,7 +174,7 @@ class Issue:
     intro: str
     report_to: str
     send_to: str
-    districts: tuple[DistrictReport, ...]  # in the bulletin's own order
+    reports: tuple[DistrictReport, ...]  # one per district, in the bulletin's own order
     copy_to: str = ""  # 抄送
     printed: str = ""  # 印发: who printed it, and when
     unplaced: tuple[str, ...] = ()
@@ -189,7 +189,7 @@ class Issue:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        return tuple(f for d in self.districts for f in d.findings)
+        return tuple(f for r in self.reports for f in r.findings)
 
 
 @dataclass(frozen=True)

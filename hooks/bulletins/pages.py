@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import charts, facets, indexes as ix, rates, urls
+from . import charts, facets, indexes as ix, patterns, rates, urls
 from .model import Archive, finding_id
 from .textutil import pinyin_sort_key
 
@@ -33,7 +33,7 @@ class SiteData:
     corrections: dict = field(default_factory=dict)  # issue id → Corrections, newest first
     drafts: tuple = ()  # draft issues shown in the editor's preview only (mkdocs serve)
     earlier: dict = field(default_factory=dict)  # finding id → earlier findings (patterns.py)
-    links: tuple = ({}, {})  # (id → the finding it follows up, id → its follow-ups): patterns.follow_links
+    links: patterns.FollowLinks = patterns.FollowLinks({}, {})  # confirmed `follows:` links, both ways
     pending: tuple = ()  # open promises, newest first (patterns.open_promises)
     flags: dict = field(default_factory=dict)  # finding id → 规律 filter values (patterns.flags)
 
@@ -48,8 +48,8 @@ def issue_page(s: SiteData, i) -> PageSpec:
                     {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
-                     "follows": _by_anchor(i, s.links[0]), "followed_by": _by_anchor(i, s.links[1])},
-                    toc=tuple((r.district.slug, r.district.name) for r in i.districts))
+                     "follows": _by_anchor(i, s.links.follows), "followed_by": _by_anchor(i, s.links.followed_by)},
+                    toc=tuple((r.district.slug, r.district.name) for r in i.reports))
 
 
 def _by_anchor(issue, by_id: dict) -> dict:

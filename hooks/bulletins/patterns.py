@@ -10,12 +10,10 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
+from typing import NamedTuple
 
 from . import facets
-from .located import FileProblems
 from .model import Archive, DistrictReport, Finding, Issue, finding_id
-from .problems import Problem
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
     for issue in archive.issues:
         keyed: dict[tuple[str, str], list[tuple[int, Ref]]] = defaultdict(list)
         ordinal = 0
-        for report in issue.districts:  # the bulletin's order
+        for report in issue.reports:  # the bulletin's order
             for f in report.findings:
                 ordinal += 1
                 for t in f.types:
@@ -47,7 +45,7 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
         by_key.append(keyed)
     out: dict[str, tuple[Ref, ...]] = {}
     for i, issue in enumerate(archive.issues):
-        for report in issue.districts:
+        for report in issue.reports:
             family = archive.registry.lineage(report.district.slug, issue.date)
             for f in report.findings:
                 found: list[Ref] = []
@@ -60,12 +58,17 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
 
 
 def refs_by_id(archive: Archive) -> dict[str, Ref]:
-    return {finding_id(i, f): Ref(i, r, f) for i in archive.issues for r in i.districts for f in r.findings}
+    return {finding_id(i, f): Ref(i, r, f) for i in archive.issues for r in i.reports for f in r.findings}
 
 
-def follow_links(archive: Archive) -> tuple[dict[str, Ref], dict[str, tuple[Ref, ...]]]:
-    """(finding id → the finding it follows up, finding id → its follow-ups newest first): the
-    links editors confirmed with `follows:`, both ways."""
+class FollowLinks(NamedTuple):
+    """The links editors confirmed with `follows:`, both ways."""
+    follows: dict[str, Ref]  # finding id → the finding it follows up
+    followed_by: dict[str, tuple[Ref, ...]]  # finding id → its follow-ups, newest first
+
+
+def follow_links(archive: Archive) -> FollowLinks:
+    """Every confirmed `follows:` link, both ways."""
     refs = refs_by_id(archive)
     follows: dict[str, Ref] = {}
     followed_by: dict[str, list[Ref]] = defaultdict(list)
@@ -74,51 +77,7 @@ def follow_links(archive: Archive) -> tuple[dict[str, Ref], dict[str, tuple[Ref,
         if target is not None:
             follows[fid] = target
             followed_by[target.id].append(ref)
-    return follows, {k: tuple(v) for k, v in followed_by.items()}
-
-
-QUOTE_CHARS = 16  # how much of the target's text `follows_quote` keeps
-
-
-def quote_of(text: str) -> str:
-    """The beginning of a finding's text that a link keeps, to notice when its id re-points."""
-    return re.sub(r"\s+", "", text)[:QUOTE_CHARS]
-
-
-def check_follows(root: Path, archive: Archive, only: set[str] | None = None) -> list[Problem]:
-    """`follows:` must name a finding of an earlier, published issue, of the same district or one
-    this district continues, whose text still begins as `follows_quote` says (finding ids are
-    positions: deleting a finding re-points every later id). With `only` (issue ids), the links
-    out of those issues and into them are checked."""
-    refs = refs_by_id(archive)
-    order = {i.id: (i.date, i.number) for i in archive.issues}
-    out: list[Problem] = []
-    for ref in refs.values():
-        wanted = ref.finding.follows
-        if not wanted or (only is not None and ref.issue.id not in only and wanted[:8] not in only):
-            continue
-        fp = FileProblems(root / ref.report.source, ref.report.source)
-        where = ("findings", ref.finding.number - 1, "follows")
-        target = refs.get(wanted)
-        if target is None:
-            fp.error(where, f"找不到编号为 {wanted} 的问题 — 请核对期号、区县 slug 和序号（如 2018-033-jianggan-2）；"
-                     "如果那一期删去了问题，编号可能已经变了")
-        elif order[target.issue.id] >= order[ref.issue.id]:
-            fp.error(where, f"{wanted} 不在更早的一期中 — “前情”只能指向本期之前的问题")
-        elif target.report.district.slug not in archive.registry.lineage(ref.report.district.slug, ref.issue.date):
-            fp.error(where, f"{wanted} 是{target.report.district.name}的问题，不是{ref.report.district.name}（或其前身）的 — "
-                     "“前情”只能指向同一区县的问题")
-        elif target.issue.draft and not ref.issue.draft:
-            fp.error(where, f"{wanted} 在草稿 {target.issue.id} 中 — 草稿尚未发布，“前情”只能指向已发布的问题")
-        elif ref.finding.follows_quote and not re.sub(r"\s+", "", target.finding.text).startswith(
-                re.sub(r"\s+", "", ref.finding.follows_quote)):
-            fp.error(where, f"{wanted} 现在是“{quote_of(target.finding.text)}…”，不是记下的“{ref.finding.follows_quote}…” — "
-                     "那一期的问题可能被删去或调换了，编号已指向另一条问题；请找到原来的问题，改正编号和 follows_quote")
-        elif not ref.finding.follows_quote:
-            fp.warn(where, f"前情 {wanted} 没有记下原文开头（follows_quote） — 运行 bulletins fmt 会补上，"
-                    "这样编号一旦指向别的问题，检查就会发现")
-        out += fp.resolve()
-    return out
+    return FollowLinks(follows, {k: tuple(v) for k, v in followed_by.items()})
 
 
 # Phrases that promise work still to come (近期将投入使用, 正在整改, 计划于…, 限期两周内完成, 拟于…),
@@ -157,7 +116,7 @@ def open_promises(archive: Archive, followed_by: dict[str, tuple[Ref, ...]]) -> 
     """Promised work nobody has reported on: no finding `follows` it yet. Newest first."""
     out = []
     for age, issue in enumerate(archive.issues):
-        for report in issue.districts:
+        for report in issue.reports:
             for f in report.findings:
                 if promises(f) and finding_id(issue, f) not in followed_by:
                     out.append(Promise(Ref(issue, report, f), age))
@@ -173,44 +132,3 @@ def flags(earlier: dict[str, tuple[Ref, ...]], pending: tuple[Promise, ...]) -> 
     for p in pending:
         out[p.ref.id] = out.get(p.ref.id, ()) + (PENDING,)
     return out
-
-
-# --- proposals for the importer ------------------------------------------------------------------
-
-SIMILAR = 0.25  # Dice coefficient of character pairs above which a new finding may follow an old one
-# A follow-up reports on earlier work: without such words a similar finding is a recurrence instead.
-REPORTS_BACK = re.compile(r"上期|前期|复查|回访|已整改|整改到位|整改完成|已完成|投入使用|已恢复|已解决|已修复|已落实")
-
-
-def _pairs(text: str) -> set[str]:
-    chars = [c for c in text if not c.isspace()]
-    return {a + b for a, b in zip(chars, chars[1:])}
-
-
-def similarity(a: str, b: str) -> float:
-    """How much two findings' wordings overlap (Dice over pairs of characters): enough to propose,
-    never to decide."""
-    pa, pb = _pairs(a), _pairs(b)
-    return 2 * len(pa & pb) / (len(pa) + len(pb)) if pa and pb else 0.0
-
-
-def propose_follow(archive: Archive, day, slug: str, finding: dict) -> tuple[str, float, str] | None:
-    """The earlier finding (same district, in the window before `day`, same place or a shared
-    department, similar wording) a new finding most likely follows up: its id, the similarity,
-    and the quote of its text a confirmed link keeps."""
-    if not REPORTS_BACK.search(finding["text"]):
-        return None
-    family = archive.registry.lineage(slug, day)
-    before = [i for i in archive.issues if i.date < day][:archive.registry.recurrence_window]
-    best = None
-    for issue in before:
-        for report in issue.districts:
-            if report.district.slug not in family:
-                continue
-            for f in report.findings:
-                related = (finding.get("place") and finding.get("place") == f.place) or \
-                    set(finding.get("departments", ())) & set(f.departments)
-                score = similarity(finding["text"], f.text) if related else 0.0
-                if score >= SIMILAR and (best is None or score > best[1]):
-                    best = (finding_id(issue, f), round(score, 2), quote_of(f.text))
-    return best

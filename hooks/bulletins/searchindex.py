@@ -23,7 +23,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 import tempfile
 import threading
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -142,7 +141,7 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
 
 
 def records(archive: Archive, flags: dict | None = None) -> list[Record]:
-    return [rec for i in archive.issues for pos, r in enumerate(i.districts)
+    return [rec for i in archive.issues for pos, r in enumerate(i.reports)
             for rec in _records(i, pos, r, archive, flags)]
 
 
@@ -161,7 +160,7 @@ def records_by_year(env: Environment, archive: Archive, flags: dict | None = Non
         out: dict[str, str] = {}
         for i in by_year[year]:
             head = (i.id, i.number, i.date)
-            for pos, report in enumerate(i.districts):
+            for pos, report in enumerate(i.reports):
                 if not report.findings:
                     continue
                 marks = tuple((flags or {}).get(finding_id(i, f), ()) for f in report.findings)

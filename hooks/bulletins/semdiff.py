@@ -10,7 +10,7 @@ import difflib
 from typing import Any
 
 from . import yamlio
-from .load import as_plain
+from .yamlio import as_plain
 from .textutil import circled
 
 FIELD = {"types": "问题类型", "departments": "部门", "place": "地点", "observed": "发现时间", "action": "处理情况",

@@ -10,7 +10,7 @@ import datetime as dt
 import random
 
 from . import annotate
-from .patterns import quote_of
+from .follows import quote_of
 from .model import Archive, District
 
 PLACES = ("区行政服务中心", "区市民之家", "不动产登记服务中心", "办税服务厅", "车管所办事大厅",

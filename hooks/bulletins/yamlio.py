@@ -13,7 +13,7 @@ import hashlib
 import io
 import re
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
@@ -312,3 +312,12 @@ def dump_canonical(data: Any) -> str:
 
 
 write_atomic = safefile.write_atomic  # one writer for every data and cache file
+
+
+def as_plain(data: Any) -> Any:
+    """Round-trip containers → plain dicts/lists, for comparing data regardless of layout."""
+    if isinstance(data, dict):
+        return {str(k): as_plain(v) for k, v in data.items()}
+    if isinstance(data, list):
+        return [as_plain(v) for v in data]
+    return data

@@ -212,11 +212,11 @@ def read(path: Path, raw: bytes) -> Document:
     spacing = _Spacing(body)
     blocks: list[Block] = []
     current: Line | None = None
-    text = ""
+    text, start_page = "", 0
     for ln in body:
         if ln.table is not None:
             if current is not None:
-                blocks.append(Block(text, f"第 {current.page} 页"))
+                blocks.append(Block(text, f"第 {start_page} 页"))
                 current = None
             blocks.append(Block("", f"第 {ln.page} 页的表格", rows=ln.table))
             continue

@@ -18,7 +18,7 @@ from lxml import etree
 
 from .blocks import Block, Document, SourceError
 from .numbering import Numbering
-from .wordstyles import Styles, W, is_on, q
+from .wordstyles import Styles, q
 
 # A bulletin's Word file is tens of KB of text; these bounds are far above that and far below
 # what a zip bomb or a 10 MB text run would cost to expand (checked before anything is expanded).
