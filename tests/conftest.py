@@ -130,6 +130,9 @@ def node_search(site: Path, base: str, queries: list[dict]) -> list[list[dict]]:
 SLOW_FIXTURES = {"synth_site", "ten_years", "big_archive", "look_site", "years_archive", "two_archives",
                  "archive_with_a_missing_neighbour"}
 BROWSER_FIXTURES = {"page", "browser"}
+# Tests that build a whole site (the sample's): seconds each, and each build already uses both cores.
+SITE_FIXTURES = {"sample_site", "sample_url", "built_sample", "subpath_site", "look_url"}
+SITE_CALLS = ("built(", "mkdocs_build(", "bulletins_build(", '"build"')
 
 
 def pytest_collection_modifyitems(config, items) -> None:
@@ -145,6 +148,8 @@ def pytest_collection_modifyitems(config, items) -> None:
             source = ""
         if names & SLOW_FIXTURES or '"synth"' in source or '"bench"' in source:
             item.add_marker(pytest.mark.slow)
+        if names & SITE_FIXTURES or any(call in source for call in SITE_CALLS):
+            item.add_marker(pytest.mark.site)
 
 
 def edit(root: Path, rel: str, old: str, new: str, count: int = 1) -> None:

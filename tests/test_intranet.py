@@ -97,6 +97,7 @@ def crawl(base: str):
     return pages, broken
 
 
+@pytest.mark.slow  # every page of the site, fetched and parsed: an integration test
 def test_crawl_from_the_home_page_reaches_every_page_with_no_broken_link_or_anchor(subpath_site, subpath_url):
     pages, broken = crawl(subpath_url)
     assert not broken, "\n".join(broken[:20])

@@ -6,6 +6,8 @@ import os
 import re
 import subprocess
 import time
+
+import pytest
 import urllib.request
 from pathlib import Path
 
@@ -29,6 +31,7 @@ def _finds(site: Path, url: str, query: str) -> list[str] | None:
         return None
 
 
+@pytest.mark.slow  # a real `mkdocs serve`, edited twice
 def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_path):
     port = localweb.free_port()
     url = f"http://127.0.0.1:{port}/"
