@@ -39,7 +39,7 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
     fp = FileProblems(path, rel)
     for keypath, message in shape:
         fp.error(keypath, message)
-    if fp.pending:
+    if fp.queued:
         return None, fp.resolve()
     district = validate.district_name(data, registry, fp, path.stem)
     issue_date = issue.get("date") if issue else None
@@ -76,7 +76,7 @@ def _issue_header(root: Path, folder: Path, cache: ParseCache) -> tuple[dict | N
     fp = FileProblems(path, rel)
     for keypath, message in shape:
         fp.error(keypath, message)
-    if not fp.pending:
+    if not fp.queued:
         validate.issue_header(data, folder.name, fp)
     problems = fp.resolve()
     return (None if errors(problems) else data), problems

@@ -15,22 +15,22 @@ class FileProblems:
 
     path: Path
     relpath: str
-    pending: list[tuple[tuple, str, str]] = field(default_factory=list)
+    queued: list[tuple[tuple, str, str]] = field(default_factory=list)
 
     def error(self, keypath: tuple, message: str) -> None:
-        self.pending.append((keypath, message, ERROR))
+        self.queued.append((keypath, message, ERROR))
 
     def warn(self, keypath: tuple, message: str) -> None:
-        self.pending.append((keypath, message, WARNING))
+        self.queued.append((keypath, message, WARNING))
 
     def resolve(self) -> list[Problem]:
-        if not self.pending:
+        if not self.queued:
             return []
         raw, _ = yamlio.read_data(self.path, self.relpath)
         text = yamlio.decode(raw, self.relpath)[0] if raw is not None else None
         tree = yamlio.positions(text) if text else None
         out = []
-        for keypath, message, severity in self.pending:
+        for keypath, message, severity in self.queued:
             line, col = yamlio.locate(tree, keypath)
             out.append(Problem(self.relpath, line, col, message, severity))
         return out

@@ -34,7 +34,7 @@ class SiteData:
     drafts: tuple = ()  # draft issues shown in the editor's preview only (mkdocs serve)
     earlier: dict = field(default_factory=dict)  # finding id → earlier findings (patterns.py)
     links: patterns.FollowLinks = patterns.FollowLinks({}, {})  # confirmed `follows:` links, both ways
-    pending: tuple = ()  # open promises, newest first (patterns.open_promises)
+    open_promises: tuple = ()  # promised work no finding follows up yet, newest first (the 待跟进 pages)
     flags: dict = field(default_factory=dict)  # finding id → 规律 filter values (patterns.flags)
 
 
@@ -62,8 +62,8 @@ def _earlier_of(s: SiteData, issue) -> dict[str, tuple]:
     return {a: (1 + len({r.issue.id for r in refs}), refs) for a, refs in _by_anchor(issue, s.earlier).items()}
 
 
-def _pending_of(s: SiteData, slug: str) -> list:
-    return [p for p in s.pending if p.ref.report.district.slug == slug]
+def _open_promises_of(s: SiteData, slug: str) -> list:
+    return [p for p in s.open_promises if p.ref.report.district.slug == slug]
 
 
 ARCHIVE_YEARS_LISTED = 2  # years whose issues the archive page lists; each year has its own page
@@ -173,7 +173,7 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, **heat, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
-            "pending": _pending_of(s, d.slug), "pending_shown": PENDING_SHOWN,
+            "pending": _open_promises_of(s, d.slug), "pending_shown": PENDING_SHOWN,
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date > since],
                                     "（近两年）" if any(p[0].date <= since for p in trends.values() if p) else "",
@@ -243,9 +243,9 @@ def corrections_page(s: SiteData) -> list[PageSpec]:
 def pending_page(s: SiteData) -> list[PageSpec]:
     """待跟进: promised work (近期将…, 正在…) that no later finding follows up yet, by district."""
     window = s.archive.registry.recurrence_window
-    by_district = [(d, ps) for d in s.archive.registry.districts if (ps := _pending_of(s, d.slug))]
+    by_district = [(d, ps) for d in s.archive.registry.districts if (ps := _open_promises_of(s, d.slug))]
     out = [PageSpec(urls.PENDING, "待跟进", "pending.html", {
-        "by_district": by_district, "count": len(s.pending), "window": window, "shown": PENDING_SHOWN},
+        "by_district": by_district, "count": len(s.open_promises), "window": window, "shown": PENDING_SHOWN},
         toc=tuple((d.slug, d.name) for d, _ in by_district))]
     for d, items in by_district:  # all of a district's, when the pages above show only the newest
         if len(items) <= PENDING_SHOWN:

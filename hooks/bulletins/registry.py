@@ -117,7 +117,7 @@ def load_registry(root: Path, cache: ParseCache | None = None) -> tuple[Registry
     strays = _strays(root)
     loaded = {name: _load_one(root, name, cache) for name in FILES}
     problems = strays + [p for _, _, ps in loaded.values() for p in ps]
-    if problems or any(fp.pending for _, fp, _ in loaded.values()):
+    if problems or any(fp.queued for _, fp, _ in loaded.values()):
         return None, problems + [p for _, fp, _ in loaded.values() for p in fp.resolve()]
     (dd, dfp, _), (td, tfp, _), (md, mfp, _), (pd, pfp, _) = (loaded[n] for n in FILES)
     for items, key, fp in ((dd["districts"], "districts", dfp), (td["types"], "types", tfp),
