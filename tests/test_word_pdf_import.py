@@ -165,15 +165,24 @@ def test_district_names_in_any_style_with_or_without_typed_numbers(empty_archive
 
 # --- PDF and older formats -------------------------------------------------------------------------
 
+HEAD = '<div style="font-size:9pt;width:100%;text-align:center">内部资料 注意保存</div>'
+FOOT = '<div style="font-size:9pt;width:100%;text-align:center">第 <span class="pageNumber"></span> 页</div>'
+
+
 @pytest.mark.browser
-def test_the_sites_own_printed_pdf_imports_back_exactly(sample_site, browser, tmp_path):
+@pytest.mark.parametrize("heads", [False, True], ids=["as printed", "with running heads and page numbers"])
+def test_the_sites_own_printed_pdf_imports_back_exactly(sample_site, browser, tmp_path, heads):
     from bulletins.localweb import serve
     pdf = tmp_path / "第33期.pdf"
     with serve(sample_site) as url:
         context = browser.new_context(locale="zh-CN")
         page = context.new_page()
         page.goto(url + "issues/2018-033/")
-        page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
+        if heads:  # a running head and 第 N 页 in the margins of every page, as office printers add them
+            page.pdf(path=str(pdf), print_background=True, display_header_footer=True, header_template=HEAD,
+                     footer_template=FOOT, margin={"top": "37mm", "bottom": "35mm", "left": "28mm", "right": "26mm"})
+        else:
+            page.pdf(path=str(pdf), prefer_css_page_size=True, print_background=True)
         context.close()
     (tmp_path / "a").mkdir()
     root = make_archive(tmp_path / "a", with_sample=False)
@@ -181,6 +190,7 @@ def test_the_sites_own_printed_pdf_imports_back_exactly(sample_site, browser, tm
     assert_same_as_committed(root)
     assert re.search(r"页码、页眉和计算值 \d+ 字不属正文", result.stdout)
     assert "未归入 0 字" in result.stdout
+    assert "内部资料" not in (root / "issues/2018-033/issue.yaml").read_text(encoding="utf-8")
 
 
 def _soffice_or_skip() -> str:
