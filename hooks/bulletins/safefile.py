@@ -157,3 +157,24 @@ def write_reason(exc: OSError) -> str:
                errno.EDQUOT: "超出磁盘配额", errno.EROFS: "文件系统是只读的",
                errno.ENAMETOOLONG: "路径太长", errno.EIO: "磁盘读写出错"}
     return reasons.get(exc.errno or 0, exc.strerror or "未知错误")
+
+
+def alive(pid: int) -> bool:
+    """Is a process still there (a build whose scratch or half-built site we may not sweep)?"""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove(path: Path) -> None:
+    """A file, a link (as a link, never followed) or a whole folder; nothing if it is not there."""
+    import shutil
+
+    if path.is_symlink() or path.is_file():
+        path.unlink(missing_ok=True)
+    elif path.exists():
+        shutil.rmtree(path, ignore_errors=True)

@@ -255,7 +255,7 @@ class IndexJob:
 
     def _index(self) -> int:
         for stale in self.cache.glob("tmp-*"):  # left by a job that was stopped (we hold the lock)
-            _remove(stale)
+            safefile.remove(stale)
         parts: list[tuple[int, Path, Future | None]] = []
         with ThreadPoolExecutor(max_workers=YEARS_AT_ONCE, thread_name_prefix="zb-year") as pool:
             for year, files in records_by_year(self._env, self._archive, self._flags, self._remember):
@@ -290,7 +290,7 @@ class IndexJob:
         keep = {folder.name for _, folder, _ in parts}
         for old in self.cache.iterdir():  # parts of data that is gone (an edit, a deleted issue): ours only
             if _PART_NAME.match(old.name) and old.name not in keep:
-                _remove(old)
+                safefile.remove(old)
         return int(done)
 
     def _cached(self, folder: Path, year: int) -> bool:
@@ -299,7 +299,7 @@ class IndexJob:
             return searchbundle.load_part(folder) is not None
         except searchbundle.DamagedPart as exc:
             self.notes.append(f"搜索索引的缓存中 {year} 年的部分已损坏或被改动（{exc}），已重新建立这一年的索引")
-            _remove(folder)
+            safefile.remove(folder)
             return False
 
     def _index_year(self, records: str, folder: Path, year: int, tag: str) -> bool:
@@ -358,14 +358,6 @@ class IndexJob:
 _PART_NAME = re.compile(r"^\d{4}-[0-9a-f]{16}$")  # what the job writes into the cache, and all it ever deletes
 
 
-def _remove(path: Path) -> None:
-    """A part or scratch folder of ours; a link is removed as a link, never followed."""
-    if path.is_symlink() or not path.is_dir():
-        path.unlink(missing_ok=True)
-    else:
-        shutil.rmtree(path, ignore_errors=True)
-
-
 def _cache_dir(root: Path, spare: Callable[[], str]) -> Path:
     """Parts are kept beside the parsed-YAML cache; a read-only checkout keeps them in `spare()`
     (BuildState's temporary folder: for this process only)."""
@@ -412,18 +404,8 @@ def _sweep_scratch() -> None:
         return
     for name in names:
         m = _SCRATCH_NAME.match(name)
-        if m and int(m.group(1)) != os.getpid() and not _alive(int(m.group(1))):
+        if m and int(m.group(1)) != os.getpid() and not safefile.alive(int(m.group(1))):
             shutil.rmtree(folder / name, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
 
 
 def _scratch() -> str | None:

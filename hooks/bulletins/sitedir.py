@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import os
 import re
-import shutil
 from pathlib import Path
 
-from .safefile import exchange
+from .safefile import alive, exchange, remove
 
 MARKER = ".zhuanbao-site"
 MARKER_TEXT = "这个文件夹是专报归档生成的站点：每次构建会整个替换它，请不要在这里放其他文件。\n"
@@ -78,10 +77,10 @@ def staging(site: Path) -> Path:
     site.parent.mkdir(parents=True, exist_ok=True)
     for entry in os.listdir(site.parent):
         m = _STAGING.match(entry)
-        if m and m.group("name") == site.name and not _alive(int(m.group("pid"))):
-            _remove(site.parent / entry)
+        if m and m.group("name") == site.name and not alive(int(m.group("pid"))):
+            remove(site.parent / entry)
     folder = site.parent / f".{site.name}.building-{os.getpid()}"
-    _remove(folder)
+    remove(folder)
     folder.mkdir()
     return folder
 
@@ -97,31 +96,14 @@ def publish(folder: Path, site: Path) -> None:
     if not site.exists():
         os.rename(folder, site)
     elif exchange(folder, site):
-        _remove(folder)  # now the previous site
+        remove(folder)  # now the previous site
     else:
         old = site.parent / f".{site.name}.old-{os.getpid()}"
         os.rename(site, old)
         os.rename(folder, site)
-        _remove(old)
+        remove(old)
 
 
 def discard(folder: Path | None) -> None:
     if folder is not None:
-        _remove(folder)
-
-
-def _remove(path: Path) -> None:
-    if path.is_symlink() or path.is_file():
-        path.unlink(missing_ok=True)
-    elif path.exists():
-        shutil.rmtree(path, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        remove(folder)
