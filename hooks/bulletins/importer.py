@@ -16,7 +16,7 @@ from . import annotate, importtables, tally
 from .model import District, Registry
 from .paragraphs import (BYLINE, CN_NUM, DATE, ENDS_SENTENCE, ENTRY, FOOTER, HEADING, NUMBER, PAREN_MARK,
                          PRINTED, RULE, SEQUENCE, Para, paragraphs, strip_markup)
-from .readers import Block, Document
+from .readers import Document
 from .readers.plaintext import blocks_of, normalise
 from .schema import closest
 from .textutil import CIRCLED
@@ -409,4 +409,4 @@ def _issue(head: dict, footer: dict[str, str]) -> dict:
     return issue
 
 
-__all__ = ["parse", "parse_text", "Parsed", "ImportFailure", "split_findings", "LAYOUT", "Block"]
+__all__ = ["parse", "parse_text", "Parsed", "ImportFailure", "split_findings", "LAYOUT"]

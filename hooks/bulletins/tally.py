@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from .importtables import UNIT_TAIL, number
+from .importtables import DERIVED, UNIT_TAIL, number
 from .paragraphs import CN_NUM, FOOTER, own_lines, strip_markup
 from .model import Registry
 from .readers import Document
@@ -20,7 +20,6 @@ from .textutil import CIRCLED
 _CUT = re.compile(rf"[。；;！？!?:：\n\t\u3000]|[ ]{{2,}}|[{CIRCLED}]|[（(]\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[）)]")
 _LEAD = re.compile(rf"^\s*(?:\d{{1,2}}\s*[.．、](?!\d)|[{CN_NUM}]{{1,3}}\s*、)")
 _NOT_COUNTED = re.compile(r"[\W_]+")
-DERIVED = "计算值"
 
 
 def chars(text: str) -> str:

@@ -17,7 +17,6 @@ __all__ = ["Block", "Document", "SourceError", "read", "SUFFIXES"]
 
 MAX_SOURCE_BYTES = 20 * 1024 * 1024
 MAX_TEXT_CHARS = 1_000_000
-TEXT_SUFFIXES = (".txt", ".md", ".text", "")
 SUFFIXES = (".txt", ".md", ".docx", ".pdf") + office.SUFFIXES
 
 
