@@ -10,6 +10,7 @@ import contextlib
 import functools
 import shutil
 import socket
+import sys
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -35,6 +36,11 @@ def free_port() -> int:
 class _Server(ThreadingHTTPServer):
     request_queue_size = 128  # Pagefind fetches fragments many at a time
     daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """A browser that stops reading (a closed tab, a cancelled fetch) is not an error of ours."""
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
 
 
 class _Handler(SimpleHTTPRequestHandler):
