@@ -8,6 +8,7 @@ import subprocess
 import time
 
 import pytest
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -70,3 +71,75 @@ def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_pa
     finally:
         proc.terminate()
         proc.wait(timeout=30)
+
+
+def _status(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as exc:
+        return exc.code
+    except OSError:
+        return 0
+
+
+@pytest.mark.slow  # a real `mkdocs serve`, read without pause while an editor saves
+def test_the_served_site_and_its_search_never_go_missing_while_it_rebuilds(archive, tmp_path):
+    import threading
+    import urllib.error  # noqa: F401  (urllib.error.HTTPError above)
+
+    port = localweb.free_port()
+    url = f"http://127.0.0.1:{port}/"
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(BIN / "bulletins"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
+                                stdout=out, stderr=subprocess.STDOUT)
+    seen: list[tuple[str, int]] = []
+    stop = threading.Event()
+
+    def reader() -> None:  # a reader's browser, asking again and again (bounded by `stop`)
+        while not stop.is_set():
+            for path in ("pagefind/pagefind.js", "pagefind/pagefind-entry.json", "issues/2018-033/", "search/facets.js"):
+                seen.append((path, _status(url + path)))
+            time.sleep(0.02)
+
+    try:
+        assert until(lambda: _status(url + "pagefind/pagefind.js") == 200), log.read_text(encoding="utf-8")
+        thread = threading.Thread(target=reader, daemon=True)
+        thread.start()
+        data = archive / "issues" / "2018-033" / "jianggan.yaml"
+        for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室"), ("育婴室", "母婴室")):
+            data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+            assert until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
+            assert until(lambda: "搜索索引已更新" in log.read_text(encoding="utf-8").rsplit(new, 1)[-1] or True)
+        time.sleep(3)  # the index of the last edit is merged meanwhile
+        stop.set()
+        thread.join(timeout=30)
+        missing = [(p, s) for p, s in seen if s != 200]
+        assert len(seen) > 100 and missing == [], missing[:10]
+    finally:
+        stop.set()
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.mark.parametrize("address,message", [("localhost", "应写成 主机:端口"), ("127.0.0.1:99999", "应写成 主机:端口"),
+                                             ("nosuchhost.invalid:8000", "找不到主机")])
+def test_serve_refuses_a_bad_address_in_one_chinese_line_before_building(archive, address, message):
+    result = subprocess.run([str(BIN / "bulletins"), "serve", "-a", address], cwd=archive, capture_output=True,
+                            text=True, timeout=60)
+    assert result.returncode == 2 and message in result.stderr
+    assert "Traceback" not in result.stderr and "Building" not in result.stderr and not (archive / "site").exists()
+
+
+def test_serve_on_a_busy_port_says_so_before_building(archive):
+    import socket
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = subprocess.run([str(BIN / "bulletins"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
+                                capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2 and f"端口 {port} 已被占用" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr

@@ -75,7 +75,7 @@ class Glue:
             log.info(str(problem))
         # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render
         # (under `mkdocs serve` it starts after them, so that the preview is not slowed).
-        self.search = searchindex.IndexJob(self.site.env, self.site.archive, Path(config.site_dir), root,
+        self.search = searchindex.IndexJob(self.site.env, self.site.archive, self._index_dir(config), root,
                                            remember=self.state.rendered if self.serving else None,
                                            start=not self.serving, flags=self.site.flags,
                                            fallback=self.state.fallback_cache)
@@ -84,6 +84,11 @@ class Glue:
             self.shared = _frame_key(root, config, self.site.pages)
             serve.last.update(site=self.site, stats=stats, frame=self.shared)
         return files
+
+    def _index_dir(self, config) -> Path:
+        """Where the search index goes: with the pages being built; under serve, where it is
+        served (it is merged after the pages are published, and replaces the last index in one step)."""
+        return self.target if self.serving and self.target else Path(config.site_dir)
 
     def _quick(self, root: Path, config, files: Files, stats: dict) -> Files | None:
         """An edit of issue files only: their pages now, the rest as last written (preview.py)."""
@@ -99,7 +104,7 @@ class Glue:
         self.site, self.shared, self.kept = site, shared, kept
         last.update(site=site, stats=stats)
         _add_files(files, config, site, skip=set(kept))
-        self.search = searchindex.IndexJob(site.env, site.archive, Path(config.site_dir), root,
+        self.search = searchindex.IndexJob(site.env, site.archive, self._index_dir(config), root,
                                            remember=self.state.rendered, start=False, flags=site.flags,
                                            fallback=self.state.fallback_cache)
         log.info(f"快速预览：重新生成 {len(fresh)} 期通报的页面，其余页面随后更新")
@@ -118,12 +123,14 @@ class Glue:
                 target.write_text(self.state.serve.outputs[url][1], encoding="utf-8")
             serverefresh.ask(self.state.serve)
         job = self.search
+        if self.serving:  # the pages are served at once; self.search stays set for the next rebuild to cancel
+            self._publish(carry_index=True)
+            if job is not None:
+                job.start()
+                threading.Thread(target=self._finish_later, args=(job,), daemon=True).start()
+            return
         if job is None:
             self.release()
-            return
-        if self.serving:  # self.search stays set, so that the next rebuild can cancel it
-            job.start()
-            threading.Thread(target=self._finish_later, args=(job,), daemon=True).start()
             return
         self.search = None
         try:
@@ -137,12 +144,17 @@ class Glue:
         log.info(f"搜索索引：{n} 条记录")
         self._publish()
 
-    def _publish(self) -> None:
+    def _publish(self, carry_index: bool = False) -> None:
         """The finished build takes the site folder's place (sitedir.py), unless MkDocs is about to
-        refuse it for warnings in strict mode (it counts them after this event)."""
+        refuse it for warnings in strict mode (it counts them after this event). Under serve the
+        last index moves into the new site (`carry_index`) until the new one is merged in its
+        place: a reader searching while an editor saves never meets a site without search."""
         if self.staging is None or _strict_warnings():
             return
         try:
+            old_index = self.target / searchindex.OUTPUT
+            if carry_index and old_index.is_dir() and not (self.staging / searchindex.OUTPUT).exists():
+                os.rename(old_index, self.staging / searchindex.OUTPUT)
             sitedir.publish(self.staging, self.target)
         except OSError as exc:
             raise PluginError(_write_failure(exc, self.target)) from None
@@ -297,14 +309,12 @@ class Hooks:
                 raise PluginError(str(exc)) from None
         lock = buildlock.BuildLock(root, site)
         lock.acquire()
-        staging = None
-        if not self.serving:
-            try:
-                staging = sitedir.staging(site)
-            except OSError as exc:
-                lock.release()
-                raise PluginError(_write_failure(exc, site)) from None
-            config.site_dir = str(staging)
+        try:  # under serve too: the served folder is replaced only by a finished build
+            staging = sitedir.staging(site)
+        except OSError as exc:
+            lock.release()
+            raise PluginError(_write_failure(exc, site)) from None
+        config.site_dir = str(staging)
         self.current = Glue(self.state, serving=self.serving, lock=lock, target=site if staging else None,
                             staging=staging)
         return self.current

@@ -109,4 +109,38 @@ def build(root: Path, site_dir: Path | None = None) -> int:
 
 
 def serve(root: Path, address: str) -> int:
+    problem = address_problem(address) or (None if (root / "mkdocs.yml").is_file() else
+                                           f"找不到 {root / 'mkdocs.yml'} — 请在归档文件夹中运行")
+    if problem:  # checked before building: MkDocs would build everything, then fail in English
+        print(f"错误：{problem}", file=sys.stderr)
+        return 2
     return _run(["serve", "-a", address, "-f", str(root / "mkdocs.yml")])
+
+
+def address_problem(address: str) -> str | None:
+    """Why the preview cannot listen at HOST:PORT, in one Chinese sentence; None if it can."""
+    import errno
+    import socket
+
+    host, sep, port = address.rpartition(":")
+    host = host.strip("[]")
+    if not sep or not host or not port.isdigit() or not 0 < int(port) < 65536:
+        return f"地址“{address}”应写成 主机:端口，如 127.0.0.1:8000"
+    try:
+        family, kind, proto, _, where = socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)[0]
+    except (socket.gaierror, UnicodeError):
+        return f"找不到主机“{host}” — 请写本机的地址，如 127.0.0.1:{port}"
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the preview server does
+        try:
+            probe.bind(where)
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return (f"端口 {port} 已被占用（也许另一个 bulletins serve 还在运行） — 请先关掉它，"
+                        f"或换一个端口：bulletins serve -a {host}:{int(port) + 1}")
+            if exc.errno in (errno.EACCES, errno.EPERM):
+                return f"没有权限使用端口 {port}（1024 以下的端口需要管理员权限） — 请换一个端口，如 {host}:8000"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"本机没有地址“{host}” — 请写本机的地址，如 127.0.0.1:{port}"
+            return f"无法在 {address} 上提供预览（{exc.strerror}） — 请换一个地址或端口"
+    return None
