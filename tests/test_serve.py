@@ -87,7 +87,6 @@ def _status(url: str) -> int:
 @pytest.mark.slow  # a real `mkdocs serve`, read without pause while an editor saves
 def test_the_served_site_and_its_search_never_go_missing_while_it_rebuilds(archive, tmp_path):
     import threading
-    import urllib.error  # noqa: F401  (urllib.error.HTTPError above)
 
     port = localweb.free_port()
     url = f"http://127.0.0.1:{port}/"
