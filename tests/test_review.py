@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import filecmp
 import os
+import re
 import subprocess
 from pathlib import Path
 
@@ -30,10 +31,37 @@ def test_diff_names_both_districts_with_old_and_new_values(repo):
     assert cli(repo, "diff").stdout.strip() == "数据没有改动"
 
 
-def test_layout_only_change_reports_no_data_change(repo):
-    edit(repo, "issues/2018-033/gongshu.yaml", "district: 拱墅区", "# 审核意见\ndistrict:    拱墅区  ")
+def test_layout_only_change_reports_no_data_change_and_a_comment_is_named(repo):
+    edit(repo, "issues/2018-033/gongshu.yaml", "district: 拱墅区", "district:    拱墅区  ")
     assert cli(repo, "diff").stdout.strip() == "数据没有改动"
     assert cli(repo, "fmt", "--check").returncode == 1
+    edit(repo, "issues/2018-033/gongshu.yaml", "district:    拱墅区  ", "# 审核意见：第 2 条待核实\ndistrict: 拱墅区")
+    out = cli(repo, "diff").stdout
+    assert "只改了注释：gongshu.yaml（数据没有改动）" in out and "警告" not in out
+    git(repo, "config", "diff.bulletins.textconv", f"{BIN / 'bulletins'} textconv")
+    assert "+注释：审核意见：第 2 条待核实" in git(repo, "diff")
+
+
+def test_a_new_issue_is_listed_district_by_district(repo):
+    assert cli(repo, "synth", "--issues", "1").returncode == 0
+    out = cli(repo, "diff").stdout
+    assert re.search(r"2018-034：新增一期（\d+ 个区县，\d+ 条问题）", out)
+    assert re.search(r"\n  \S+：\d+ 条问题", out)
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "34")
+    import shutil
+    shutil.rmtree(repo / "issues/2018-034")
+    gone = cli(repo, "diff").stdout
+    assert re.search(r"2018-034：删除这一期（\d+ 个区县，\d+ 条问题）", gone) and "条问题" in gone.split("\n", 1)[1]
+
+
+def test_a_change_of_position_shows_in_git_diff(repo):
+    git(repo, "config", "diff.bulletins.textconv", f"{BIN / 'bulletins'} textconv")
+    edit(repo, "issues/2018-033/shangcheng.yaml", "position: 1", "position: 2")
+    edit(repo, "issues/2018-033/xiacheng.yaml", "position: 2", "position: 1")
+    shown = git(repo, "diff")
+    assert "-上城区 在通报中的位置：1" in shown and "+上城区 在通报中的位置：2" in shown
+    assert "上城区 在通报中的位置：1 → 2" in cli(repo, "diff").stdout
 
 
 def test_added_removed_and_moved_findings_and_issues(repo):

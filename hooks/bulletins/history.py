@@ -75,7 +75,7 @@ def _changes_by_note(root: Path, commits_of: list, folder: str) -> dict[tuple[dt
             continue
         old = {p: t for p in paths if (t := gitdata.show(root, f"{sha}^", p)) is not None}
         new = {p: t for p in paths if (t := gitdata.show(root, sha, p)) is not None}
-        lines = tuple(line.strip() for line in semdiff.diff(old, new)[1:]
-                      if not line.strip().startswith(semdiff.NOTE_PREFIX))
+        lines = tuple(line.strip() for line in semdiff.diff(old, new)[1:]  # data only: no notes, no comments
+                      if not line.strip().startswith((semdiff.NOTE_PREFIX, semdiff.COMMENTS_ONLY)))
         found[added[-1]] = lines
     return found

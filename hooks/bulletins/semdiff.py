@@ -7,6 +7,7 @@ reports nothing.
 from __future__ import annotations
 
 import difflib
+import re
 from typing import Any
 
 from . import yamlio
@@ -19,6 +20,7 @@ ISSUE_FIELDS = {"draft": "草稿", "number": "期号", "date": "日期", "series
                 "report": "通报", "period": "时段", "intro": "导语", "distribution": "报送范围",
                 "unplaced": "未归类文字"}
 NOTE_PREFIX = "更正说明"
+COMMENTS_ONLY = "只改了注释"
 
 
 def parse(text: str | None) -> Any:
@@ -111,13 +113,40 @@ def _notes(data: dict) -> list[tuple[str, str]]:
             for c in data.get("corrections") or [] if isinstance(c, dict)]
 
 
+_QUOTED = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"\\]|\\.)*\"")
+_COMMENT = re.compile(r"(?:^|\s)#(.*)$")
+
+
+def comments(text: str | None) -> list[str]:
+    """The comments of a YAML file, in order (quoted text set aside: a # in a quote is text)."""
+    out = []
+    for line in (text or "").split("\n"):
+        m = _COMMENT.search(_QUOTED.sub(lambda q: "_" * len(q.group()), line))
+        if m:
+            out.append(m.group(1).strip())
+    return out
+
+
+def _summary(files: dict[str, str], mine: list[str]) -> list[str]:
+    """A whole issue in a few lines: each district with its number of findings and its figures."""
+    out = []
+    for p in mine:
+        data = parse(files.get(p)) if not p.endswith("/issue.yaml") else None
+        if isinstance(data, dict):
+            findings = len(data.get("findings") or [])
+            figures = "、".join(f"{k} {v}" for k, v in (data.get("metrics") or {}).items())
+            out.append(f"  {data.get('district', p)}：{findings} 条问题" + (f"；{figures}" if figures else "")
+                       + ("；概述：" + data["summary"][:30] if data.get("summary") else ""))
+    return out
+
+
 def _published_without_note(old_header: Any, new_header: Any, body: list[str]) -> bool:
     """Data of an issue that was already published changed, and no correction note came with it."""
     if not isinstance(old_header, dict) or old_header.get("draft") or not isinstance(new_header, dict):
         return False
     if new_header.get("draft"):
         return False
-    data_changed = any(not line.strip().startswith(NOTE_PREFIX) for line in body)
+    data_changed = any(not line.strip().startswith((NOTE_PREFIX, COMMENTS_ONLY)) for line in body)
     new_note = any(n not in _notes(old_header) for n in _notes(new_header))
     return data_changed and not new_note
 
@@ -136,16 +165,20 @@ def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
             if changed:
                 lines.append("登记表：" + "、".join(p.split("/")[-1] for p in changed) + " 有改动")
             continue
-        if not old_has:
-            lines.append(f"{folder}：新增一期（{len(mine) - 1} 个区县）")
-            continue
-        if not new_has:
-            lines.append(f"{folder}：删除这一期")
+        if not old_has or not new_has:
+            files = new_files if not old_has else old_files
+            present = [p for p in mine if p in files]
+            n = sum(len((parse(files.get(p)) or {}).get("findings") or []) for p in present if not p.endswith("/issue.yaml"))
+            what = "新增一期" if not old_has else "删除这一期"
+            lines.append(f"{folder}：{what}（{len(present) - 1} 个区县，{n} 条问题）")
+            lines += _summary(files, present)
             continue
         body = []
         for p in mine:
             a, b = parse(old_files.get(p)), parse(new_files.get(p))
             if a == b:
+                if comments(old_files.get(p)) != comments(new_files.get(p)):
+                    body.append(f"  {COMMENTS_ONLY}：{p.split('/')[-1]}（数据没有改动）")
                 continue
             if p.endswith("/issue.yaml"):
                 body += issue_changes(a or {}, b or {})
@@ -174,6 +207,8 @@ def textconv(text: str) -> str:
     if "district" in data:
         name = data["district"]
         out.append(f"区县：{name}")
+        if data.get("position") is not None:
+            out.append(f"{name} 在通报中的位置：{data['position']}")
         for k, v in (data.get("metrics") or {}).items():
             out.append(f"{name} {k}：{v}")
         if data.get("summary"):
@@ -183,7 +218,7 @@ def textconv(text: str) -> str:
             for key, cn in FIELD.items():
                 if f.get(key):
                     out.append(f"{name} {circled(n)} {cn}：{_show(f[key])}")
-        return "\n".join(out) + "\n"
+        return "\n".join(out + [f"注释：{c}" for c in comments(text)]) + "\n"
     lines = [f"{ISSUE_FIELDS.get(k, k)}：{_show(v)}" for k, v in data.items() if k != "corrections"]
     lines += [f"{NOTE_PREFIX}：{d} {n}" for d, n in _notes(data)]
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + [f"注释：{c}" for c in comments(text)]) + "\n"
