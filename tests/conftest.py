@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -181,6 +182,36 @@ def until(check, timeout: float = 120) -> bool:
     return False
 
 
+def fetch(url: str) -> tuple[int, str]:
+    """(HTTP status, body) of a page; (0, "") while nothing answers."""
+    import urllib.error
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(url, timeout=10) as r:
+            return r.status, r.read().decode("utf-8")
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read().decode("utf-8", "replace")
+    except OSError:
+        return 0, ""
+
+
+@contextlib.contextmanager
+def serving(root: Path, log: Path, program: str = "bulletins"):
+    """`bulletins serve` (or `mkdocs serve`) in `root` on a free port of 127.0.0.1, its output in
+    `log`; yields its URL, and stops it however the test ends."""
+    port = localweb.free_port()
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1") if program == "mkdocs" else None  # bulletins silences it itself
+    with log.open("w") as out:
+        proc = subprocess.Popen([str(BIN / program), "serve", "-a", f"127.0.0.1:{port}"], cwd=root,
+                                stdout=out, stderr=subprocess.STDOUT, env=env)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
 @pytest.fixture
 def repo(archive: Path) -> Path:
     """The sample committed in a scratch git repository, with the textconv attribute set."""
@@ -198,4 +229,4 @@ ORDER = ["shangcheng", "xiacheng", "jianggan", "gongshu", "xihu", "binjiang", "x
 
 
 __all__ = ["cli", "mkdocs_build", "built", "soup", "make_archive", "CliRunner", "serve",
-           "node_search", "edit", "git", "until", "repo", "COUNTS", "ORDER"]
+           "node_search", "edit", "git", "until", "repo", "COUNTS", "ORDER", "fetch", "serving"]

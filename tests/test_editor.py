@@ -8,15 +8,12 @@ import json
 import os
 import re
 import subprocess
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 from ruamel.yaml import YAML
 
-from bulletins import localweb
-from conftest import BIN, FIXTURES, built, cli, edit, git, repo, soup, until  # noqa: F401  (repo: a fixture)
+from conftest import BIN, FIXTURES, built, cli, edit, fetch, git, repo, serving, soup, until  # noqa: F401  (repo: a fixture)
 
 I = "issues/2018-033/issue.yaml"
 S = "issues/2018-033/shangcheng.yaml"
@@ -246,39 +243,21 @@ def test_build_prints_no_english_banner_and_no_link_out(archive):
     assert "站点已生成" in out and (archive / "site/index.html").exists()
 
 
-def _get(url: str) -> tuple[int, str]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.status, r.read().decode("utf-8")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode("utf-8", "replace")
-    except OSError:
-        return 0, ""
-
-
 def test_serve_shows_data_errors_in_the_page_and_drafts_with_a_banner(archive, tmp_path):
     assert cli(archive, "new").returncode == 0
-    port = localweb.free_port()
-    url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(BIN / "bulletins"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
-                                stdout=out, stderr=subprocess.STDOUT)
-    try:
-        assert until(lambda: _get(url)[0] == 200), log.read_text(encoding="utf-8")
-        home = _get(url)[1]
+    with serving(archive, log) as url:
+        assert until(lambda: fetch(url)[0] == 200), log.read_text(encoding="utf-8")
+        home = fetch(url)[1]
         assert "草稿（只在本机预览中可见）" in home and "issues/2018-034/" in home
-        assert "zb-draft-banner" in _get(url + "issues/2018-034/")[1]
-        assert "2018-034" not in _get(url + "data/archive.json")[1]
+        assert "zb-draft-banner" in fetch(url + "issues/2018-034/")[1]
+        assert "2018-034" not in fetch(url + "data/archive.json")[1]
         edit(archive, "issues/2018-033/gongshu.yaml", "district: 拱墅区", "district: 拱墅去")
-        assert until(lambda: "数据有错误，预览未更新" in _get(url)[1]), log.read_text(encoding="utf-8")
-        assert "gongshu.yaml:1:" in _get(url)[1]
-        status, body = _get(url + "issues/2018-033/")
+        assert until(lambda: "数据有错误，预览未更新" in fetch(url)[1]), log.read_text(encoding="utf-8")
+        assert "gongshu.yaml:1:" in fetch(url)[1]
+        status, body = fetch(url + "issues/2018-033/")
         assert "数据有错误，预览未更新" in body
         edit(archive, "issues/2018-033/gongshu.yaml", "district: 拱墅去", "district: 拱墅区")
-        assert until(lambda: "数据有错误" not in _get(url)[1] and _get(url + "issues/2018-033/")[0] == 200)
+        assert until(lambda: "数据有错误" not in fetch(url)[1] and fetch(url + "issues/2018-033/")[0] == 200)
         text = log.read_text(encoding="utf-8")
         assert "Material for MkDocs" not in text and "Serving on" not in text and "预览地址" in text
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)

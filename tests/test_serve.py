@@ -2,26 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import re
 import subprocess
 import time
-
-import pytest
-import urllib.error
-import urllib.request
 from pathlib import Path
 
-from bulletins import localweb
-from conftest import BIN, node_search, until
+import pytest
+
+from conftest import BIN, fetch, node_search, serving, until
 
 
 def _get(url: str) -> str:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            return r.read().decode("utf-8")
-    except OSError:
-        return ""
+    return fetch(url)[1]
 
 
 def _finds(site: Path, url: str, query: str) -> list[str] | None:
@@ -34,13 +26,8 @@ def _finds(site: Path, url: str, query: str) -> list[str] | None:
 
 @pytest.mark.slow  # a real `mkdocs serve`, edited twice
 def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_path):
-    port = localweb.free_port()
-    url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(BIN / "mkdocs"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
-                                stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"))
-    try:
+    with serving(archive, log, "mkdocs") as url:
         assert until(lambda: "Serving on" in log.read_text(encoding="utf-8")), log.read_text(encoding="utf-8")
         module = tmp_path / "search.js"
         assert until(lambda: "export async function search" in _get(url + "search/search.js"))
@@ -68,59 +55,37 @@ def test_edits_show_on_pages_and_in_search_rebuild_after_rebuild(archive, tmp_pa
         text = log.read_text(encoding="utf-8")
         assert "Traceback" not in text and "未能更新" not in text
         assert len(re.findall(r"Reloading browsers", text)) >= 2
-    finally:
-        proc.terminate()
-        proc.wait(timeout=30)
-
-
-def _status(url: str) -> int:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            r.read()
-            return r.status
-    except urllib.error.HTTPError as exc:
-        return exc.code
-    except OSError:
-        return 0
 
 
 @pytest.mark.slow  # a real `mkdocs serve`, read without pause while an editor saves
 def test_the_served_site_and_its_search_never_go_missing_while_it_rebuilds(archive, tmp_path):
     import threading
 
-    port = localweb.free_port()
-    url = f"http://127.0.0.1:{port}/"
     log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        proc = subprocess.Popen([str(BIN / "bulletins"), "serve", "-a", f"127.0.0.1:{port}"], cwd=archive,
-                                stdout=out, stderr=subprocess.STDOUT)
     seen: list[tuple[str, int]] = []
     stop = threading.Event()
 
-    def reader() -> None:  # a reader's browser, asking again and again (bounded by `stop`)
+    def reader(url: str) -> None:  # a reader's browser, asking again and again (bounded by `stop`)
         while not stop.is_set():
             for path in ("pagefind/pagefind.js", "pagefind/pagefind-entry.json", "issues/2018-033/", "search/facets.js"):
-                seen.append((path, _status(url + path)))
+                seen.append((path, fetch(url + path)[0]))
             time.sleep(0.02)
 
-    try:
-        assert until(lambda: _status(url + "pagefind/pagefind.js") == 200), log.read_text(encoding="utf-8")
-        thread = threading.Thread(target=reader, daemon=True)
+    with serving(archive, log) as url:
+        assert until(lambda: fetch(url + "pagefind/pagefind.js")[0] == 200), log.read_text(encoding="utf-8")
+        thread = threading.Thread(target=reader, args=(url,), daemon=True)
         thread.start()
-        data = archive / "issues" / "2018-033" / "jianggan.yaml"
-        for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室"), ("育婴室", "母婴室")):
-            data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
-            assert until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
-            assert until(lambda: "搜索索引已更新" in log.read_text(encoding="utf-8").rsplit(new, 1)[-1] or True)
-        time.sleep(3)  # the index of the last edit is merged meanwhile
-        stop.set()
-        thread.join(timeout=30)
-        missing = [(p, s) for p, s in seen if s != 200]
-        assert len(seen) > 100 and missing == [], missing[:10]
-    finally:
-        stop.set()
-        proc.terminate()
-        proc.wait(timeout=30)
+        try:
+            data = archive / "issues" / "2018-033" / "jianggan.yaml"
+            for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室"), ("育婴室", "母婴室")):
+                data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+                assert until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
+            time.sleep(3)  # the index of the last edit is merged meanwhile
+        finally:
+            stop.set()
+            thread.join(timeout=30)
+    missing = [(p, s) for p, s in seen if s != 200]
+    assert len(seen) > 100 and missing == [], missing[:10]
 
 
 @pytest.mark.parametrize("address,message", [("localhost", "应写成 主机:端口"), ("127.0.0.1:99999", "应写成 主机:端口"),
