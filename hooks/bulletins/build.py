@@ -30,6 +30,7 @@ class Site:
     flags: dict  # finding id → values of the search filter 规律 (patterns.flags)
     data: SiteData | None = None  # what the pages were made from (a quick rebuild under serve reuses it)
     keep: bool = False  # under serve: page bodies kept for the next build, which renders only changes
+    draft_ids: tuple[str, ...] = ()  # every draft's id (published or not in this preview)
     bodies: dict = field(default_factory=dict)  # BuildState.bodies: url → (fingerprint, body)
     _keys: dict = field(default_factory=dict)
 
@@ -116,4 +117,5 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
             facets.MODULE: facets.module(),
         })
     return Site(archive, indexes, pages, exports["assets"], problems, env, changed, _templates_version(root), flags,
-                data, keep=preview, bodies=state.bodies)
+                data, keep=preview, bodies=state.bodies,
+                draft_ids=tuple(i.id for i in everything.issues if i.draft))

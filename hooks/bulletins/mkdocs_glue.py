@@ -70,7 +70,8 @@ class Glue:
             return files
         if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates never from the clock
             latest = self.site.archive.latest
-            os.environ["SOURCE_DATE_EPOCH"] = str(siteconfig.source_date(root, latest.date if latest else None))
+            os.environ["SOURCE_DATE_EPOCH"] = str(siteconfig.source_date(root, latest.date if latest else None,
+                                                                          self.site.draft_ids))
         for problem in self.site.problems:
             log.info(str(problem))
         # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render

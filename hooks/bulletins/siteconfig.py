@@ -49,24 +49,11 @@ def check_text(config) -> None:
             raise ConfigError(f"mkdocs.yml: {key} 中有不可见的控制字符 {found[2]} — 请删去它（可能写成了转义，如 \\x01）")
 
 
-def source_date(root: Path, latest_date) -> int:
+def source_date(root: Path, latest_date, drafts: tuple[str, ...] = ()) -> int:
     """The date MkDocs stamps on pages without one of their own: the last commit, or outside git
-    (a `git archive` copy) the newest issue's date, never 1970 and never the clock."""
-    when = gitdata.last_commit_time(root, _draft_folders(root))
+    (a `git archive` copy) the newest issue's date, never 1970 and never the clock. Commits that
+    touched only the drafts (issue ids) publish nothing and do not count."""
+    when = gitdata.last_commit_time(root, tuple(f"issues/{d}" for d in drafts))
     if when is not None:
         return when
     return calendar.timegm(latest_date.timetuple()) if latest_date else 0
-
-
-def _draft_folders(root: Path) -> tuple[str, ...]:
-    """issues/<id> of every draft (a commit touching only drafts publishes nothing: it must not
-    move the pages' dates)."""
-    out = []
-    for path in sorted((root / "issues").glob("*/issue.yaml")):
-        try:
-            head = path.read_text(encoding="utf-8")[:4096]
-        except OSError:
-            continue
-        if re.search(r"^draft:\s*true\s*$", head, re.M):
-            out.append(f"issues/{path.parent.name}")
-    return tuple(out)
