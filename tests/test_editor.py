@@ -56,7 +56,7 @@ def test_commit_messages_are_never_published_and_notes_come_from_the_data(repo):
     section = page.find(id="corrections").find_parent("section")
     assert section.h2.get_text() == "更正说明"
     text = section.get_text(" ")
-    assert NOTE in text and "2018 年 9 月 28 日" in text and "上城区 满意 15604 → 15640" in text
+    assert NOTE in text and "2018 年 9 月 28 日" in text and "上城区 满意：15604 → 15640" in text
     footer = page.select_one("footer.zb-distribution")
     assert footer is not None and footer.find_all_next(id="corrections")  # after 报/发
     listing = soup(site / "corrections/index.html")
@@ -92,7 +92,7 @@ def test_correction_notes_are_validated(archive, body, message):
 def test_diff_warns_when_a_published_issue_changes_without_a_note(repo):
     edit(repo, S, "满意: 15604", "满意: 15640")
     out = cli(repo, "diff").stdout
-    assert "上城区 满意 15604 → 15640" in out and "警告：2018-033 已发布，数据有改动" in out
+    assert "上城区 满意：15604 → 15640" in out and "警告：2018-033 已发布，数据有改动" in out
     add_note(repo, "2018-09-28", NOTE)
     out = cli(repo, "diff").stdout
     assert f"更正说明（新增）：2018-09-28 {NOTE}" in out and "警告" not in out

@@ -147,7 +147,7 @@ def test_diff_shows_a_follow_up_added(small):
     git(small, "commit", "-qm", "x")
     _follow(small, "2019-002", "gongshu", 1, "2019-001-gongshu-1")
     out = cli(small, "diff").stdout
-    assert "拱墅区 ① 前情：（空） → 2019-001-gongshu-1" in out
+    assert "拱墅区 ① 前情（新增）：2019-001-gongshu-1" in out
 
 
 # --- open promises and the 规律 search filter ---------------------------------------------------

@@ -23,11 +23,11 @@ def test_diff_names_both_districts_with_old_and_new_values(repo):
     edit(repo, "issues/2018-033/jianggan.yaml", "增设母婴室", "增设哺乳室")
     out = cli(repo, "diff")
     assert out.returncode == 0, out.stderr
-    assert "上城区 满意 15604 → 15640" in out.stdout
+    assert "上城区 满意：15604 → 15640" in out.stdout
     assert "江干区 ② 原文改动" in out.stdout and "[-母婴-]{+哺乳+}" in out.stdout
     git(repo, "commit", "-qam", "更正")
     committed = cli(repo, "diff", "HEAD~1", "HEAD").stdout
-    assert "上城区 满意 15604 → 15640" in committed and "[-母婴-]{+哺乳+}" in committed
+    assert "上城区 满意：15604 → 15640" in committed and "[-母婴-]{+哺乳+}" in committed
     assert cli(repo, "diff").stdout.strip() == "数据没有改动"
 
 

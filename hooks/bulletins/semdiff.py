@@ -1,26 +1,43 @@
 """A data change in words: what a reviewer needs instead of forty lines of YAML.
 
 Compares two snapshots of issues/ (path → text) at the data level, so a layout-only change
-reports nothing.
+reports nothing. Both sides are read as `facts.Fact`s, the same facts `git diff` shows through
+textconv; the result is a list of `Section`s that `diffviews` renders as text, Markdown or HTML.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+from dataclasses import dataclass, field
 from typing import Any
 
-from . import yamlio
+from . import facts, yamlio
+from .facts import Fact, words
 from .yamlio import as_plain
-from .textutil import circled
 
-FIELD = {"types": "问题类型", "departments": "部门", "place": "地点", "observed": "发现时间", "action": "处理情况",
-         "follows": "前情", "follows_quote": "前情原文开头"}
-ISSUE_FIELDS = {"draft": "草稿", "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
-                "report": "通报", "period": "时段", "intro": "导语", "distribution": "报送范围",
-                "unplaced": "未归类文字"}
-NOTE_PREFIX = "更正说明"
+NOTE_PREFIX = facts.NOTE
 COMMENTS_ONLY = "只改了注释"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One fact that changed. `old`/`new` None: the fact was added/removed. `event`: a sentence."""
+    who: str
+    what: str
+    old: str | None = None
+    new: str | None = None
+    long: bool = False
+    event: bool = False
+
+
+@dataclass
+class Section:
+    """The changes of one issue, or of one registry file."""
+    folder: str
+    title: str
+    changes: list[Change] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
 
 
 def parse(text: str | None) -> Any:
@@ -30,34 +47,60 @@ def parse(text: str | None) -> Any:
     return as_plain(data)
 
 
+def segments(old: str, new: str) -> list[tuple[str, str, str]]:
+    """(op, old piece, new piece) with op 'equal', 'delete', 'insert' or 'replace'."""
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    return [(op, old[a1:a2], new[b1:b2]) for op, a1, a2, b1, b2 in matcher.get_opcodes()]
+
+
+def trimmed(segs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
+    """Long unchanged runs cut to a little context, so a one-character change reads as one."""
+    out = []
+    for n, (op, a, b) in enumerate(segs):
+        if op == "equal" and len(a) > 12:
+            a = f"…{a[-8:]}" if n == 0 else a[:8] + "…" if n == len(segs) - 1 else f"{a[:6]}…{a[-6:]}"
+            b = a
+        out.append((op, a, b))
+    return out
+
+
 def char_diff(old: str, new: str) -> str:
     """'…母[-婴-]{+哺乳+}室…': only the changed characters, with a little context."""
     out = []
-    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    for op, a, b in trimmed(segments(old, new)):
         if op == "equal":
-            seg = old[a1:a2]
-            out.append(seg if len(seg) <= 12 else f"{seg[:6]}…{seg[-6:]}" if out else f"…{seg[-8:]}")
-        else:
-            if a2 > a1:
-                out.append(f"[-{old[a1:a2]}-]")
-            if b2 > b1:
-                out.append(f"{{+{new[b1:b2]}+}}")
+            out.append(a)
+            continue
+        if a:
+            out.append(f"[-{a}-]")
+        if b:
+            out.append(f"{{+{b}+}}")
     text = "".join(out)
     return text if len(text) < 400 else text[:400] + "…"
 
 
-def _show(value: Any) -> str:
-    if isinstance(value, list):
-        return "、".join(map(str, value)) or "（空）"
-    return "（空）" if value in (None, "") else str(value)
-
-
-def _findings(name: str, old: list, new: list) -> list[str]:
+def compare(old: list[Fact], new: list[Fact]) -> list[Change]:
+    """Facts matched by key: changed, added, removed; in the order the file has them."""
+    before, after = {f.key: f for f in old}, {f.key: f for f in new}
     out = []
-    old_t, new_t = [f.get("text", "") for f in old], [f.get("text", "") for f in new]
-    matcher = difflib.SequenceMatcher(None, old_t, new_t, autojunk=False)
+    for key in list(before) + [k for k in after if k not in before]:
+        a, b = before.get(key), after.get(key)
+        if a and b and a.value == b.value:
+            continue
+        f = b or a
+        out.append(Change(f.who, f.what, a.value if a else None, b.value if b else None, long=f.long))
+    return out
+
+
+def _finding_texts(findings: list) -> list[str]:
+    return [f.get("text", "") if isinstance(f, dict) else str(f) for f in findings]
+
+
+def _findings(name: str, old: list, new: list) -> list[Change]:
+    out = []
+    old_t, new_t = _finding_texts(old), _finding_texts(new)
     pairs, deleted, inserted = [], [], []
-    for op, a1, a2, b1, b2 in matcher.get_opcodes():
+    for op, a1, a2, b1, b2 in difflib.SequenceMatcher(None, old_t, new_t, autojunk=False).get_opcodes():
         if op == "equal" or (op == "replace" and a2 - a1 == b2 - b1):
             pairs += list(zip(range(a1, a2), range(b1, b2)))
         else:
@@ -66,45 +109,50 @@ def _findings(name: str, old: list, new: list) -> list[str]:
     for i in deleted:  # a finding that left one place and arrived at another has moved
         j = next((j for j in inserted if new_t[j] == old_t[i]), None)
         if j is None:
-            out.append(f"  {name} 删除第 {i + 1} 条：{old_t[i][:40]}")
+            out.append(Change(name, f"删除第 {i + 1} 条：{old_t[i][:40]}", event=True))
         else:
             inserted.remove(j)
             pairs.append((i, j))
-            out.append(f"  {name} 第 {i + 1} 条移到第 {j + 1} 条")
-    out += [f"  {name} 新增第 {j + 1} 条：{new_t[j][:40]}" for j in inserted]
+            out.append(Change(name, f"第 {i + 1} 条移到第 {j + 1} 条", event=True))
+    out += [Change(name, f"新增第 {j + 1} 条：{new_t[j][:40]}", event=True) for j in inserted]
     for i, j in pairs:
-        label = f"  {name} {circled(j + 1)}"
-        if old_t[i] != new_t[j]:
-            out.append(f"{label} 原文改动：{char_diff(old_t[i], new_t[j])}")
-        for key, cn in FIELD.items():
-            a, b = old[i].get(key), new[j].get(key)
-            if (a or None) != (b or None):
-                out.append(f"{label} {cn}：{_show(a)} → {_show(b)}")
+        # both sides numbered as the new page numbers them, so only real changes differ
+        out += compare(facts.finding_facts(name, j + 1, old[i]), facts.finding_facts(name, j + 1, new[j]))
     return out
 
 
-def district_changes(old: dict, new: dict) -> list[str]:
-    name = new.get("district") or old.get("district") or "?"
-    out = []
-    if old.get("district") != new.get("district"):
-        out.append(f"  区县名称：{_show(old.get('district'))} → {_show(new.get('district'))}")
-    if old.get("position") != new.get("position"):
-        out.append(f"  {name} 在通报中的位置：{_show(old.get('position'))} → {_show(new.get('position'))}")
-    om, nm = old.get("metrics") or {}, new.get("metrics") or {}
-    for key in list(om) + [k for k in nm if k not in om]:
-        if om.get(key) != nm.get(key):
-            out.append(f"  {name} {key} {_show(om.get(key))} → {_show(nm.get(key))}")
-    if (old.get("summary") or "") != (new.get("summary") or ""):
-        out.append(f"  {name} 概述：{char_diff(old.get('summary') or '', new.get('summary') or '')}")
-    return out + _findings(name, old.get("findings") or [], new.get("findings") or [])
+def district_changes(old: dict, new: dict) -> list[Change]:
+    name = words(new.get("district") or old.get("district") or "?")
+
+    def head(data: dict) -> list[Fact]:
+        return facts.district_facts({k: v for k, v in data.items() if k != "findings"})
+    plain = [c if c.what != "区县" else Change("", "区县名称", c.old, c.new) for c in compare(head(old), head(new))]
+    return plain + _findings(name, old.get("findings") or [], new.get("findings") or [])
 
 
-def issue_changes(old: dict, new: dict) -> list[str]:
-    out = [f"  {cn}：{_show(old.get(k))} → {_show(new.get(k))}" for k, cn in ISSUE_FIELDS.items()
-           if old.get(k) != new.get(k)]
-    before, after = _notes(old), _notes(new)
-    out += [f"  {NOTE_PREFIX}（新增）：{d} {n}" for d, n in after if (d, n) not in before]
-    out += [f"  {NOTE_PREFIX}（删除）：{d} {n}" for d, n in before if (d, n) not in after]
+def issue_changes(old: dict, new: dict) -> list[Change]:
+    return compare(facts.issue_facts(old), facts.issue_facts(new))
+
+
+def registry_changes(old: dict, new: dict) -> list[Change]:
+    """Entries matched by slug (then by name, for a changed slug); a new or removed entry in one line."""
+    before = {ident: (head, fs) for ident, head, fs in facts.registry_blocks(old or {})}
+    after = {ident: (head, fs) for ident, head, fs in facts.registry_blocks(new or {})}
+    by_head = {head: ident for ident, (head, _) in after.items() if ident not in before}
+    pairs, out = [], []
+    for ident, (head, fs) in before.items():
+        other = ident if ident in after else by_head.pop(head, None)
+        if other is None:
+            out.append(Change(head, "删除：" + "；".join(f"{f.what} {f.value}" for f in fs), event=True))
+        else:
+            pairs.append((fs, after[other][1]))
+    paired = {id(b) for _, b in pairs}
+    for ident, (head, fs) in after.items():
+        if id(fs) not in paired:
+            out.append(Change(head, "新增：" + "；".join(f"{f.what} {f.value}" for f in fs), event=True))
+    for a, b in pairs:  # by field alone: a changed slug is one changed field, not a new entry
+        out += compare([Fact(f.key[-1:], f.who, f.what, f.value, f.long) for f in a],
+                       [Fact(f.key[-1:], f.who, f.what, f.value, f.long) for f in b])
     return out
 
 
@@ -127,74 +175,100 @@ def comments(text: str | None) -> list[str]:
     return out
 
 
-def _summary(files: dict[str, str], mine: list[str]) -> list[str]:
+def _summary(files: dict[str, str], mine: list[str]) -> list[Change]:
     """A whole issue in a few lines: each district with its number of findings and its figures."""
     out = []
     for p in mine:
         data = parse(files.get(p)) if not p.endswith("/issue.yaml") else None
         if isinstance(data, dict):
             findings = len(data.get("findings") or [])
-            figures = "、".join(f"{k} {v}" for k, v in (data.get("metrics") or {}).items())
-            out.append(f"  {data.get('district', p)}：{findings} 条问题" + (f"；{figures}" if figures else "")
-                       + ("；概述：" + data["summary"][:30] if data.get("summary") else ""))
+            figures = "、".join(f"{k} {words(v)}" for k, v in (data.get("metrics") or {}).items())
+            out.append(Change("", f"{words(data.get('district', p))}：{findings} 条问题" + (f"；{figures}" if figures else "")
+                              + ("；概述：" + words(data["summary"])[:30] if data.get("summary") else ""), event=True))
     return out
 
 
-def _published_without_note(old_header: Any, new_header: Any, body: list[str]) -> bool:
+def _published_without_note(old_header: Any, new_header: Any, changes: list[Change]) -> bool:
     """Data of an issue that was already published changed, and no correction note came with it."""
     if not isinstance(old_header, dict) or old_header.get("draft") or not isinstance(new_header, dict):
         return False
     if new_header.get("draft"):
         return False
-    data_changed = any(not line.strip().startswith((NOTE_PREFIX, COMMENTS_ONLY)) for line in body)
+    data_changed = any(c.what != NOTE_PREFIX and not c.what.startswith(COMMENTS_ONLY) for c in changes)
     new_note = any(n not in _notes(old_header) for n in _notes(new_header))
     return data_changed and not new_note
 
 
-def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
-    """Lines in Chinese, grouped by issue; empty when the data is the same."""
-    lines: list[str] = []
+def sections(old_files: dict[str, str], new_files: dict[str, str]) -> list[Section]:
+    """Every change, grouped by issue (and registry file); empty when the data is the same."""
+    out: list[Section] = []
     paths = sorted(set(old_files) | set(new_files))
     folders = sorted({p.split("/")[1] for p in paths if p.count("/") == 2})
     for folder in folders:
         mine = [p for p in paths if p.split("/")[1] == folder]
+        if folder == "registry":
+            for p in mine:
+                a, b = parse(old_files.get(p)), parse(new_files.get(p))
+                changes = registry_changes(a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}) if a != b else []
+                if a == b and comments(old_files.get(p)) != comments(new_files.get(p)):
+                    changes = [Change("", f"{COMMENTS_ONLY}：{p.split('/')[-1]}（数据没有改动）", event=True)]
+                if changes:
+                    out.append(Section(p, f"登记表 {p.split('/')[-1]}：", changes))
+            continue
         old_has = any(p in old_files for p in mine)
         new_has = any(p in new_files for p in mine)
-        if folder == "registry":
-            changed = [p for p in mine if parse(old_files.get(p)) != parse(new_files.get(p))]
-            if changed:
-                lines.append("登记表：" + "、".join(p.split("/")[-1] for p in changed) + " 有改动")
-            continue
         if not old_has or not new_has:
             files = new_files if not old_has else old_files
             present = [p for p in mine if p in files]
             n = sum(len((parse(files.get(p)) or {}).get("findings") or []) for p in present if not p.endswith("/issue.yaml"))
             what = "新增一期" if not old_has else "删除这一期"
-            lines.append(f"{folder}：{what}（{len(present) - 1} 个区县，{n} 条问题）")
-            lines += _summary(files, present)
+            out.append(Section(folder, f"{folder}：{what}（{len(present) - 1} 个区县，{n} 条问题）", _summary(files, present)))
             continue
-        body = []
+        changes: list[Change] = []
         for p in mine:
             a, b = parse(old_files.get(p)), parse(new_files.get(p))
             if a == b:
                 if comments(old_files.get(p)) != comments(new_files.get(p)):
-                    body.append(f"  {COMMENTS_ONLY}：{p.split('/')[-1]}（数据没有改动）")
+                    changes.append(Change("", f"{COMMENTS_ONLY}：{p.split('/')[-1]}（数据没有改动）", event=True))
                 continue
             if p.endswith("/issue.yaml"):
-                body += issue_changes(a or {}, b or {})
+                changes += issue_changes(a or {}, b or {})
             elif a is None:
-                body.append(f"  新增区县：{(b or {}).get('district', p)}")
+                changes.append(Change("", f"新增区县：{words((b or {}).get('district', p))}", event=True))
             elif b is None:
-                body.append(f"  删除区县：{(a or {}).get('district', p)}")
+                changes.append(Change("", f"删除区县：{words((a or {}).get('district', p))}", event=True))
             elif isinstance(a, dict) and isinstance(b, dict):
-                body += district_changes(a, b)
-        if body:
-            lines.append(f"{folder}：")
-            lines += body
+                changes += district_changes(a, b)
+        if changes:
+            section = Section(folder, f"{folder}：", changes)
             header = f"issues/{folder}/issue.yaml"
-            if _published_without_note(parse(old_files.get(header)), parse(new_files.get(header)), body):
-                lines.append(f"  警告：{folder} 已发布，数据有改动，但 issue.yaml 的 corrections 中没有新增更正说明 — "
-                             "请补一条（date: 更正日期，note: 改了什么、为什么），读者会在这一期的页面上看到")
+            if _published_without_note(parse(old_files.get(header)), parse(new_files.get(header)), changes):
+                section.warnings.append(f"{folder} 已发布，数据有改动，但 issue.yaml 的 corrections 中没有新增更正说明 — "
+                                        "请补一条（date: 更正日期，note: 改了什么、为什么），读者会在这一期的页面上看到")
+            out.append(section)
+    return out
+
+
+def change_line(c: Change) -> str:
+    who = f"{c.who} " if c.who else ""
+    if c.event:
+        return f"{who}{c.what}"
+    if c.old is None:
+        return f"{who}{c.what}（新增）：{c.new}"
+    if c.new is None:
+        return f"{who}{c.what}（删除）：{c.old}"
+    if c.long:
+        return f"{who}{c.what}改动：{char_diff(c.old, c.new)}"
+    return f"{who}{c.what}：{c.old} → {c.new}"
+
+
+def diff(old_files: dict[str, str], new_files: dict[str, str]) -> list[str]:
+    """Lines in Chinese, grouped by issue; empty when the data is the same."""
+    lines: list[str] = []
+    for s in sections(old_files, new_files):
+        lines.append(s.title)
+        lines += [f"  {change_line(c)}" for c in s.changes]
+        lines += [f"  警告：{w}" for w in s.warnings]
     return lines
 
 
@@ -203,22 +277,4 @@ def textconv(text: str) -> str:
     data = parse(text)
     if not isinstance(data, dict):
         return text
-    out = []
-    if "district" in data:
-        name = data["district"]
-        out.append(f"区县：{name}")
-        if data.get("position") is not None:
-            out.append(f"{name} 在通报中的位置：{data['position']}")
-        for k, v in (data.get("metrics") or {}).items():
-            out.append(f"{name} {k}：{v}")
-        if data.get("summary"):
-            out.append(f"{name} 概述：{data['summary']}")
-        for n, f in enumerate(data.get("findings") or [], 1):
-            out.append(f"{name} {circled(n)} 原文：{f.get('text', '')}")
-            for key, cn in FIELD.items():
-                if f.get(key):
-                    out.append(f"{name} {circled(n)} {cn}：{_show(f[key])}")
-        return "\n".join(out + [f"注释：{c}" for c in comments(text)]) + "\n"
-    lines = [f"{ISSUE_FIELDS.get(k, k)}：{_show(v)}" for k, v in data.items() if k != "corrections"]
-    lines += [f"{NOTE_PREFIX}：{d} {n}" for d, n in _notes(data)]
-    return "\n".join(lines + [f"注释：{c}" for c in comments(text)]) + "\n"
+    return facts.view(data, comments(text))
