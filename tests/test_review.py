@@ -5,10 +5,8 @@ from __future__ import annotations
 import filecmp
 import os
 import re
-import subprocess
 from pathlib import Path
 
-import pytest
 
 from conftest import BIN, cli, git, mkdocs_build, repo  # noqa: F401  (repo: a fixture)
 from conftest import edit as _edit
@@ -60,7 +58,7 @@ def test_a_change_of_position_shows_in_git_diff(repo):
     edit(repo, "issues/2018-033/shangcheng.yaml", "position: 1", "position: 2")
     edit(repo, "issues/2018-033/xiacheng.yaml", "position: 2", "position: 1")
     shown = git(repo, "diff")
-    assert "-上城区 在通报中的位置：1" in shown and "+上城区 在通报中的位置：2" in shown
+    assert "-在通报中的位置：1" in shown and "+在通报中的位置：2" in shown
     assert "上城区 在通报中的位置：1 → 2" in cli(repo, "diff").stdout
 
 
@@ -78,7 +76,7 @@ def test_git_diff_shows_the_semantic_view_through_textconv(repo):
     git(repo, "config", "diff.bulletins.textconv", f"{BIN / 'bulletins'} textconv")
     edit(repo, "issues/2018-033/shangcheng.yaml", "满意: 15604", "满意: 15640")
     out = git(repo, "diff")
-    assert "-上城区 满意：15604" in out and "+上城区 满意：15640" in out
+    assert "-满意：15604" in out and "+满意：15640" in out
 
 
 def test_two_builds_of_one_commit_are_byte_identical(repo, tmp_path):
@@ -97,3 +95,48 @@ def test_two_builds_of_one_commit_are_byte_identical(repo, tmp_path):
     assert differing(cmp) == []
     sitemap = (tmp_path / "a" / "sitemap.xml").read_text(encoding="utf-8")
     assert "<lastmod>2018-09-22</lastmod>" in sitemap  # from the commit, not the clock
+
+
+def _textconv(root: Path) -> None:
+    from bulletins.facts import XFUNCNAME
+    git(root, "config", "diff.bulletins.textconv", f"{BIN / 'bulletins'} textconv")
+    git(root, "config", "diff.bulletins.xfuncname", XFUNCNAME)
+
+
+def test_registries_and_issue_yaml_read_as_facts_in_git_diff(repo):
+    _textconv(repo)
+    edit(repo, "issues/registry/districts.yaml", "aliases: [西湖, 杭州市西湖区]", "aliases: [西湖]")
+    edit(repo, "issues/2018-033/issue.yaml", "市直各单位，", "市直各单位、")
+    shown = git(repo, "diff")
+    assert "-  别名：西湖、杭州市西湖区\n+  别名：西湖\n" in shown
+    assert re.search(r"^@@ [^@]+ @@ 区县：西湖区$", shown, re.M), shown  # the hunk names its entry
+    assert "-发：市直各单位，各区" in shown and "+发：市直各单位、各区" in shown
+    assert not re.search(r"datetime\.|\{'|\['", shown)
+    assert len([l for l in shown.splitlines() if l[:1] in "+-" and l[:3] not in ("+++", "---")]) == 4
+    out = cli(repo, "diff").stdout
+    assert "区县 西湖区 别名：西湖、杭州市西湖区 → 西湖" in out and "发改动：市直各单位[-，-]{+、+}各区" in out
+
+
+def test_the_readme_sets_the_hunk_header_the_views_are_written_for():
+    from bulletins.facts import XFUNCNAME
+    readme = (Path(__file__).resolve().parent.parent / "doc/review.md").read_text(encoding="utf-8")
+    assert f"git config diff.bulletins.xfuncname '{XFUNCNAME}'" in readme
+
+
+def test_diff_as_markdown_and_as_a_review_page(repo, tmp_path):
+    edit(repo, "issues/2018-033/jianggan.yaml", "增设母婴室", "增设哺乳室")
+    md = cli(repo, "diff", "--markdown")
+    assert md.returncode == 0 and md.stdout.startswith("## 数据改动：HEAD → 工作区")
+    assert "增设<del>母婴</del><ins>哺乳</ins>室" in md.stdout and "- **江干区**" in md.stdout
+    page = tmp_path / "审阅.html"
+    out = cli(repo, "diff", "--html", str(page))
+    assert out.returncode == 0 and "已写入" in out.stderr and out.stdout == ""
+    assert "<ins>哺乳</ins>" in page.read_text(encoding="utf-8")
+    bad = cli(repo, "diff", "--html", str(tmp_path / "no" / "such" / "dir" / "x.html"))
+    assert bad.returncode == 0 or "无法写入" in bad.stderr
+    (tmp_path / "ro").mkdir()
+    (tmp_path / "ro").chmod(0o500)
+    if os.geteuid() != 0:
+        refused = cli(repo, "diff", "--html", str(tmp_path / "ro" / "x.html"))
+        assert refused.returncode == 1 and "无法写入" in refused.stderr and "没有写入权限" in refused.stderr
+    assert cli(repo, "diff", "--markdown", "HEAD", "HEAD").stdout.strip().endswith("数据没有改动。")

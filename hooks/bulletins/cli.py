@@ -226,17 +226,32 @@ def synth_cmd(count: int, seed: int) -> None:
 @_command("diff")
 @click.argument("rev_a", required=False, default="HEAD", metavar="[版本A")
 @click.argument("rev_b", required=False, metavar="[版本B]]")
-def diff_cmd(rev_a: str, rev_b: str | None) -> None:
+@click.option("--markdown", "as_markdown", is_flag=True, help="输出 Markdown（合并请求的说明）")
+@click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False), metavar="文件",
+              help="写一页审阅用的 HTML（新旧对照，手机可读）")
+def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path | None) -> None:
     """按期、按区县列出数据的改动（默认：HEAD 与工作区比较）。只改格式时不列出任何改动。"""
-    from . import gitdata, semdiff
+    from . import diffviews, gitdata, semdiff
+    from .safefile import write_atomic, write_reason
 
     root = _root()
     old = gitdata.files_at(root, rev_a)
     new = gitdata.files_at(root, rev_b) if rev_b else gitdata.files_in_tree(root)
     if old is None or new is None:
         raise click.ClickException(f"git 中找不到版本 {rev_a if old is None else rev_b} — 请检查版本名（如 HEAD~1）")
-    lines = semdiff.diff(old, new)
-    click.echo("\n".join(lines) if lines else "数据没有改动")
+    sections = semdiff.sections(old, new)
+    title = f"{rev_a} → {rev_b or '工作区'}"
+    if html_file is not None:
+        try:
+            write_atomic(html_file, diffviews.html_page(sections, title))
+        except OSError as exc:
+            raise click.ClickException(f"无法写入 {html_file}：{write_reason(exc)} — 请换一个可写的位置") from None
+        click.echo(f"已写入 {html_file}（{diffviews.counted(sections) if sections else diffviews.NONE}）", err=True)
+    if as_markdown:
+        click.echo(diffviews.markdown(sections, title), nl=False)
+    elif html_file is None:
+        lines = semdiff.diff(old, new)
+        click.echo("\n".join(lines) if lines else diffviews.NONE)
 
 
 @_command("bench")

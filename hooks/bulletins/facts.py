@@ -36,6 +36,9 @@ REGISTRY_LISTS: list[tuple[str, str, dict[str, str]]] = [
     ("trends", "趋势图", {"metric": "指标", "label": "标签", "fallback": "缺数时改用"}),
     ("sums", "合计核对", {"parts": "分项", "total": "合计"}),
 ]
+HEADINGS = "|".join(kind for _, kind, _ in REGISTRY_LISTS)
+XFUNCNAME = f"^(({HEADINGS})：.*)$"  # git shows the first group: the district or registry entry
+NAMING = ("name", "metric")  # the field a registry block is headed by
 SETTINGS = {"recurrence_window": "判断再次出现时往前看的期数"}
 KINDS = {"count": "计数", "percent": "百分比"}
 
@@ -120,10 +123,9 @@ def issue_facts(data: dict) -> list[Fact]:
             out.append(Fact((dotted,), "", cn, words(value), long=dotted == "intro" or dotted.startswith("distribution")))
     for n, piece in enumerate(data.get("unplaced") or [], 1):
         out.append(Fact(("unplaced", n), "", f"{UNPLACED} {n}", words(piece), long=True))
-    for c in data.get("corrections") or []:
-        if isinstance(c, dict):
-            line = f"{words(c.get('date'))} {words(c.get('note'))}"
-            out.append(Fact(("corrections", line), "", NOTE, line))
+    for n, c in enumerate(data.get("corrections") or [], 1):
+        line = f"{words(c.get('date'))} {words(c.get('note'))}" if isinstance(c, dict) else words(c)
+        out.append(Fact(("corrections", n), "", NOTE, line))
     known = {d.partition(".")[0] for d in ISSUE_FIELDS} | {"unplaced", "corrections"}
     for head in ("report", "distribution"):
         if isinstance(data.get(head), dict):
@@ -178,9 +180,20 @@ def file_facts(data: Any) -> list[Fact]:
 
 
 def view(data: Any, comments: list[str]) -> str:
-    """The textconv view: one fact per line; a registry in blocks, a blank line between entries."""
+    """The textconv view, one fact per line. A district file names its district once, on its first
+    line; a registry is one block per entry, its name as the heading and each other field indented.
+    So an edit changes one line (git's hunk header names the block: README sets xfuncname)."""
+    lines = []
     if isinstance(data, dict) and kind_of(data) == "registry":
-        lines = ["\n\n".join("\n".join(f.line() for f in facts) for _, _, facts in registry_blocks(data))]
-    else:
-        lines = [f.line() for f in file_facts(data)]
-    return "\n".join([line for line in lines if line] + [f"注释：{c}" for c in comments]) + "\n"
+        for ident, head, fs in registry_blocks(data):
+            if lines:
+                lines.append("")
+            named = ident != ("settings",)
+            if named:
+                lines.append(head.replace(" ", "：", 1))
+            lines += [f"  {f.what}：{f.value}" if named else f.line() for f in fs if f.key[-1] not in NAMING]
+    elif isinstance(data, dict):
+        lines = [f"{f.what}：{f.value}" for f in file_facts(data)]
+    if lines and comments:
+        lines.append("")
+    return "\n".join(lines + [f"注释：{c}" for c in comments]) + "\n"

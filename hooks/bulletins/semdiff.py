@@ -135,24 +135,27 @@ def issue_changes(old: dict, new: dict) -> list[Change]:
 
 
 def registry_changes(old: dict, new: dict) -> list[Change]:
-    """Entries matched by slug (then by name, for a changed slug); a new or removed entry in one line."""
+    """Entries matched by slug, then by name, then in order within their list (a renamed entry
+    without a slug); what is left was added or removed, each in one line."""
     before = {ident: (head, fs) for ident, head, fs in facts.registry_blocks(old or {})}
     after = {ident: (head, fs) for ident, head, fs in facts.registry_blocks(new or {})}
-    by_head = {head: ident for ident, (head, _) in after.items() if ident not in before}
-    pairs, out = [], []
+    match = {i: i for i in before if i in after}
+    heads = {head: i for i, (head, _) in after.items() if i not in match.values()}
+    match |= {i: heads.pop(h) for i, (h, _) in before.items() if i not in match and h in heads}
+    for kind in {i[0] for i in before}:
+        left = [i for i in before if i[0] == kind and i not in match]
+        free = [i for i in after if i[0] == kind and i not in match.values()]
+        match |= dict(zip(left, free))
+    out = []
     for ident, (head, fs) in before.items():
-        other = ident if ident in after else by_head.pop(head, None)
-        if other is None:
+        if ident not in match:
             out.append(Change(head, "删除：" + "；".join(f"{f.what} {f.value}" for f in fs), event=True))
-        else:
-            pairs.append((fs, after[other][1]))
-    paired = {id(b) for _, b in pairs}
     for ident, (head, fs) in after.items():
-        if id(fs) not in paired:
+        if ident not in match.values():
             out.append(Change(head, "新增：" + "；".join(f"{f.what} {f.value}" for f in fs), event=True))
-    for a, b in pairs:  # by field alone: a changed slug is one changed field, not a new entry
-        out += compare([Fact(f.key[-1:], f.who, f.what, f.value, f.long) for f in a],
-                       [Fact(f.key[-1:], f.who, f.what, f.value, f.long) for f in b])
+    for a, b in match.items():  # by field alone: a changed slug is one changed field, not a new entry
+        out += compare([Fact(f.key[-1:], f.who, f.what, f.value, f.long) for f in before[a][1]],
+                       [Fact(f.key[-1:], f.who, f.what, f.value, f.long) for f in after[b][1]])
     return out
 
 
