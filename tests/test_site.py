@@ -11,7 +11,7 @@ from conftest import COUNTS, ORDER, soup
 
 def test_issue_page_reads_like_the_bulletin(sample_site):
     page = soup(sample_site / "issues" / "2018-033" / "index.html")
-    article = page.select_one("article.zb-bulletin")
+    article = page.select_one("div.zb-bulletin")
     assert article.select_one(".zb-series").get_text() == "“最多跑一次”改革专报"
     assert article.select_one(".zb-number").get_text() == "第 33 期"
     assert article.select_one(".zb-issued").get_text() == "2018 年 9 月 21 日"

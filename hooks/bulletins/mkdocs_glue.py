@@ -199,6 +199,8 @@ class Glue:
         spec = self._spec(page)
         if spec is not None and not spec.block:
             page.title = Markup(escape(spec.title))
+            if spec.short:
+                page.meta["zb_short"] = spec.short
             if self.shared is not None and self.site.key(spec.url) is not None:
                 key = (self.shared, spec.url, self.site.key(spec.url))
                 self.page_keys[page.file.src_uri] = key

@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
+from .textutil import says_more
+
 
 def _cached_hash(obj) -> int:
     """Issues and district reports are hashed often (keys of the page cache) and never change:
@@ -125,6 +127,11 @@ class Finding:
     @property
     def anchor(self) -> str:
         return f"{self.district}-{self.number}"
+
+    @property
+    def action_adds(self) -> bool:
+        """处理情况 is worth a line of its own only when it says something the text does not."""
+        return bool(self.action) and says_more(self.action, self.text)
 
 
 def finding_id(issue: "Issue", finding: Finding) -> str:

@@ -23,6 +23,7 @@ class PageSpec:
     context: dict = field(default_factory=dict, compare=False)
     toc: tuple[tuple[str, str], ...] = ()  # (anchor, label) for the page's table of contents
     block: bool = False  # appended to a hand-written page in docs/ instead of replacing it
+    short: str = ""  # what the header shows once the page's title has scrolled away (a phone has room for ~10 characters)
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,8 @@ def issue_page(s: SiteData, i) -> PageSpec:
                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
                      "follows": _by_anchor(i, s.links.follows), "followed_by": _by_anchor(i, s.links.followed_by)},
-                    toc=tuple((r.district.slug, r.district.name) for r in i.reports))
+                    toc=tuple((r.district.slug, r.district.name) for r in i.reports),
+                    short=f"{'草稿 ' if i.draft else ''}{i.date.year} 年第 {i.number} 期")
 
 
 def _by_anchor(issue, by_id: dict) -> dict:

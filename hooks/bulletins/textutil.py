@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from functools import lru_cache
 
@@ -33,3 +34,13 @@ def initials_of(text: str) -> str:
 def pinyin_sort_key(text: str) -> tuple[str, str]:
     """Chinese lists sort by pinyin, ties by the characters themselves."""
     return (" ".join(lazy_pinyin(text)), text)
+
+
+_CLAUSE = re.compile(r"[，。；;,.：:、！？!?（）()\s“”\"']+")
+
+
+def says_more(extra: str, text: str) -> bool:
+    """Whether `extra` has a clause (two characters or more) that `text` does not contain, punctuation
+    and spaces aside: a bulletin's action is often the text's last sentence, repeated."""
+    flat = _CLAUSE.sub("", text)
+    return any(len(c) >= 2 and c not in flat for c in _CLAUSE.split(extra))

@@ -1,0 +1,105 @@
+"""The reader on any device: a district one tap away on a phone, a header that names the issue,
+headings in order, nothing repeated, the site's own mark, the guide for editors out of the readers' way."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import soup
+
+PHONE = {"width": 390, "height": 844}
+
+
+def _pages(site):
+    return sorted(p for p in site.rglob("*.html") if "pagefind" not in p.parts)
+
+
+def test_headings_never_skip_a_level_and_no_article_sits_in_another(synth_site):
+    checked = 0
+    for path in _pages(synth_site):
+        page = soup(path)
+        levels = [int(h.name[1]) for h in page.find_all(["h1", "h2", "h3", "h4", "h5", "h6"])]
+        for before, after in zip([0, *levels], levels):
+            assert after <= before + 1, f"{path.relative_to(synth_site)}: h{before} → h{after} ({levels[:10]})"
+        assert not page.select("article article"), path
+        checked += 1
+    assert checked > 150
+
+
+def test_every_district_is_one_tap_from_the_top_of_an_issue_on_a_phone(page, sample_url):
+    page.set_viewport_size(PHONE)
+    page.goto(sample_url + "issues/2018-033/")
+    links = page.locator(".zb-jump a")
+    names = [t.strip() for t in links.all_inner_texts()]
+    assert len(names) == 16 and names[0] == "上城区" and "萧山区" in names
+    for box in (links.nth(i).bounding_box() for i in range(links.count())):
+        assert box["y"] + box["height"] <= PHONE["height"] and box["height"] >= 24  # on the first screen, a finger's size
+    page.get_by_role("link", name="萧山区", exact=True).first.click()
+    page.wait_for_function("document.getElementById('xiaoshan').getBoundingClientRect().top < 120")
+    assert page.locator("#xiaoshan").bounding_box()["y"] >= 0
+    assert page.locator(".md-top").count() == 1  # and back up again (navigation.top)
+
+
+def test_the_jump_list_gives_way_to_the_table_of_contents_on_a_wide_screen_and_in_print(page, sample_url):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(sample_url + "issues/2018-033/")
+    assert not page.locator(".zb-jump").is_visible()
+    assert page.locator(".md-sidebar--secondary").get_by_role("link", name="萧山区").is_visible()
+    page.emulate_media(media="print")
+    page.set_viewport_size(PHONE)
+    assert not page.locator(".zb-jump").is_visible()
+
+
+def test_the_phone_header_shows_the_issues_short_title_in_full(page, sample_url):
+    page.set_viewport_size(PHONE)
+    page.goto(sample_url + "issues/2018-033/")
+    page.mouse.wheel(0, 1200)
+    page.wait_for_function("document.querySelector('[data-md-component=header-title]').classList.contains('md-header__title--active')")
+    topic = page.locator("[data-md-component=header-topic] .md-ellipsis")
+    assert topic.inner_text().strip() == "2018 年第 33 期"
+    assert page.evaluate("(e) => e.scrollWidth <= e.clientWidth", topic.element_handle())
+    assert page.title().startswith("第 33 期（2018-09-21）")  # the tab keeps the full title
+
+
+def test_an_action_is_shown_only_when_it_adds_words(sample_site):
+    from bulletins.textutil import says_more
+    assert not says_more("已分解任务、明确责任单位并督促相关单位进行整改。",
+                         "…已分解任务、明确责任单位并督促相关单位进行整改。")
+    assert says_more("已约谈窗口负责人，下周复查。", "窗口人员离岗。已约谈窗口负责人。")
+    page = soup(sample_site / "issues/2018-033/index.html")
+    assert "处理情况" not in page.select_one(".zb-bulletin").get_text()  # the sample's 26 all repeat the text
+
+
+def test_an_action_with_words_of_its_own_is_shown(tmp_path):
+    from conftest import built, edit, make_archive
+    root = make_archive(tmp_path)
+    edit(root, "issues/2018-033/gongshu.yaml", "    place: 区行政服务中心\n",
+         "    place: 区行政服务中心\n    action: 已约谈税务窗口负责人，9 月 25 日复查。\n")
+    site = built(root)
+    metas = [m.get_text(" ", strip=True) for m in soup(site / "issues/2018-033/index.html").select(".zb-meta")]
+    assert any("处理情况 已约谈税务窗口负责人" in m for m in metas)
+
+
+def test_the_home_page_leads_on_to_the_whole_latest_issue_and_the_archive(sample_site):
+    home = soup(sample_site / "index.html")
+    more = home.select_one("#newest").find_parent("section").select(".zb-more a")
+    assert [a.get_text() for a in more] == ["第 33 期全部 44 条问题", "往期通报"]
+    assert more[0]["href"] == "issues/2018-033/"
+
+
+def test_the_site_has_its_own_mark_and_the_guide_is_in_the_footer_not_the_menu(sample_site):
+    page = soup(sample_site / "issues/2018-033/index.html")
+    logo = page.select_one(".md-header .md-logo svg")
+    assert logo is not None and "#c8161d" in str(logo)
+    assert page.select_one("link[rel=icon]")["href"].endswith("assets/zb/mark.svg")
+    assert (sample_site / "assets/zb/mark.svg").is_file()
+    assert "编辑指南" not in page.select_one(".md-nav--primary").get_text()
+    assert page.select_one(".zb-footer a[href$='guide/']").get_text() == "编辑指南"
+    assert (sample_site / "guide/index.html").is_file()
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_issue_page_fits_the_screen(page, sample_url, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    page.goto(sample_url + "issues/2018-033/")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
