@@ -103,3 +103,120 @@ def test_the_issue_page_fits_the_screen(page, sample_url, width):
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(sample_url + "issues/2018-033/")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+# --- search: other words for the same thing, no dead ends, history, keyboard, stability ---------
+
+def _search(page, url, query):
+    page.goto(url + "search/?q=" + query)
+    page.wait_for_selector("[data-zb-searchpage][data-ready]")
+
+
+SELF_SERVICE = ("自助机", "自助终端", "自助服务机", "自助设备", "自助服务终端", "自助电脑", "自助一体机", "自助办理机")
+
+
+def test_a_word_finds_its_synonyms_and_the_status_says_so(page, sample_url):
+    _search(page, sample_url, "自助终端")
+    texts = page.locator(".zb-result__text").all_inner_texts()
+    assert len(texts) == 4 and all(any(w in t for w in SELF_SERVICE) for t in texts)  # exactness stays
+    status = page.inner_text(".zb-status")
+    assert "也找了：自助机、自助服务机" in status
+    marks = set(page.locator(".zb-result mark").all_inner_texts())
+    assert {"自助机", "自助服务机"} <= marks
+    _search(page, sample_url, '"自助终端"')  # quoted: exactly these characters
+    assert page.locator(".zb-result").count() == 0 and "也找了" not in page.inner_text(".zb-status")
+
+
+@pytest.mark.parametrize("typed, meant", [("自主机", "自助机"), ("排对", "排队"), ("自助终段", "自助终端")])
+def test_a_mistyped_word_is_offered_the_word_meant_with_its_count(page, sample_url, typed, meant):
+    _search(page, sample_url, typed)
+    hint = page.locator(".zb-hint").first
+    label = hint.inner_text()
+    assert label.startswith(f"搜索“{meant}”（") and label.endswith("条）")
+    count = int(label.split("（")[1].rstrip("条）").strip())
+    hint.click()
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && document.querySelectorAll('.zb-result').length > 0")
+    assert page.input_value("#zb-page-q") == meant and page.locator(".zb-result").count() == count
+
+
+def test_nothing_found_leaves_no_filter_to_tick_and_links_that_lead_somewhere(page, sample_url):
+    from conftest import fetch
+    _search(page, sample_url, "量子计算机")
+    page.wait_for_selector(".zb-browse a")
+    boxes = page.locator(".zb-facet input[type=checkbox]")
+    assert boxes.count() > 20
+    assert all(b.is_disabled() for b in boxes.all())
+    assert set(page.locator(".zb-facet .zb-count").all_inner_texts()) == {"0"}
+    links = page.locator(".zb-browse a")
+    assert links.first.inner_text() == "最新一期（第 33 期）"
+    for href in (links.nth(i).get_attribute("href") for i in range(links.count())):
+        assert fetch(href)[0] == 200, href
+
+
+def test_back_and_forward_walk_through_queries_and_filters(page, sample_url):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(sample_url)
+    _search(page, sample_url, "窗口")
+    first = page.locator(".zb-result").count()
+    page.check("input[name='区县'][value='萧山区']")
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && location.search.includes('%E5%8C%BA')")
+    page.locator("input[name='问题类型']:not([disabled])").first.check()
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && location.search.includes('%E9%97%AE')")
+    page.go_back()
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && !location.search.includes('%E9%97%AE')")
+    assert page.is_checked("input[name='区县'][value='萧山区']") and not page.locator("input[name='问题类型']:checked").count()
+    page.go_back()
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && !location.search.includes('%E5%8C%BA')")
+    assert page.locator(".zb-result").count() == first and not page.is_checked("input[name='区县'][value='萧山区']")
+    page.go_forward()
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && location.search.includes('%E5%8C%BA')")
+    assert page.is_checked("input[name='区县'][value='萧山区']")
+    page.go_back()
+    page.go_back()
+    page.wait_for_url(sample_url)  # the page before the search, not a replaced history
+
+
+def test_back_from_a_result_returns_to_the_same_place_in_the_list(page, sample_url):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(sample_url + "search/?年份=2018")  # all 44 findings: a second page to load
+    page.wait_for_selector("[data-zb-searchpage][data-ready]")
+    page.click(".zb-more")
+    page.wait_for_function("document.querySelectorAll('.zb-result').length > 20")
+    shown = page.locator(".zb-result").count()
+    target = page.locator(".zb-result__place").nth(shown - 2)
+    target.scroll_into_view_if_needed()
+    before = page.evaluate("scrollY")
+    target.click()
+    page.wait_for_url("**/issues/2018-033/**")
+    page.go_back()
+    page.wait_for_function(f"document.querySelectorAll('.zb-result').length >= {shown} && Math.abs(scrollY - {before}) < 5")
+
+
+def test_the_keyboard_goes_from_the_box_to_the_results_in_a_few_keys(page, sample_url):
+    _search(page, sample_url, "母婴")
+    page.focus("#zb-page-q")
+    presses = 0
+    while not page.evaluate("document.activeElement.classList.contains('zb-skip-results')"):
+        page.keyboard.press("Tab")
+        presses += 1
+        assert presses <= 3
+    assert page.locator(".zb-skip-results").is_visible()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('zb-result__place')")
+
+
+LAYOUT_SHIFTS = """
+window.__cls = 0;
+new PerformanceObserver((list) => { for (const e of list.getEntries()) if (!e.hadRecentInput) window.__cls += e.value; })
+  .observe({type: 'layout-shift', buffered: true});
+"""
+
+
+@pytest.mark.parametrize("query", ["母婴", "自助终端", "自主机", ""])
+def test_the_search_page_does_not_move_as_results_arrive_on_a_phone(page, sample_url, query):
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.add_init_script(LAYOUT_SHIFTS)
+    _search(page, sample_url, query)
+    page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1'")
+    assert page.evaluate("window.__cls") <= 0.1

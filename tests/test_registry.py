@@ -72,3 +72,26 @@ def test_metrics_have_unit_and_kind():
     assert reg.metric("满意率").kind == "percent"
     for name in ("回访量", "未接通", "满意", "基本满意", "不满意", "短信发送", "回复", "呼出", "接通"):
         assert reg.metric(name).kind == "count" and reg.metric(name).unit
+
+
+def test_synonyms_are_registry_data_and_each_word_belongs_to_one_group():
+    groups = _registry().synonyms
+    self_service = next(g for g in groups if "自助机" in g)
+    assert {"自助终端", "自助服务机", "自助设备"} <= set(self_service)
+    words = [w for g in groups for w in g]
+    assert len(words) == len(set(words))
+
+
+def test_a_word_in_two_synonym_groups_or_of_one_character_is_refused_with_its_line(tmp_path):
+    import re
+    from conftest import cli, make_archive
+    root = make_archive(tmp_path)
+    path = root / "issues/registry/synonyms.yaml"
+    path.write_text("groups:\n  - words: [自助机, 自助终端]\n  - words: [排队, 自助机]\n  - words: [等, 等候]\n",
+                    encoding="utf-8")
+    out = cli(root, "validate")
+    assert out.returncode == 1 and "Traceback" not in out.stderr
+    assert re.search(r"issues/registry/synonyms\.yaml:3:\d+: 错误：“自助机”已在第 1 组", out.stderr), out.stderr
+    assert re.search(r"issues/registry/synonyms\.yaml:4:\d+: 错误：“等”只有一个字", out.stderr), out.stderr
+    path.write_text("groups:\n  - words: [自助机]\n", encoding="utf-8")
+    assert re.search(r"synonyms\.yaml:2:\d+: 错误：“同义词”（words）至少要有 2 项，这里只有 1 项", cli(root, "validate").stderr)

@@ -119,8 +119,9 @@ def test_registries_and_issue_yaml_read_as_facts_in_git_diff(repo):
 
 def test_the_readme_sets_the_hunk_header_the_views_are_written_for():
     from bulletins.facts import XFUNCNAME
-    readme = (Path(__file__).resolve().parent.parent / "doc/review.md").read_text(encoding="utf-8")
-    assert f"git config diff.bulletins.xfuncname '{XFUNCNAME}'" in readme
+    for doc in ("README.md", "doc/review.md"):
+        text = (Path(__file__).resolve().parent.parent / doc).read_text(encoding="utf-8")
+        assert f"git config diff.bulletins.xfuncname '{XFUNCNAME}'" in text, doc
 
 
 def test_diff_as_markdown_and_as_a_review_page(repo, tmp_path):

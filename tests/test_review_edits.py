@@ -69,7 +69,7 @@ findings:
 
 # registry file → its schema name; the committed registries, which use (nearly) every field
 REGISTRIES = {"districts.yaml": "districts", "problem_types.yaml": "problem_types", "metrics.yaml": "metrics",
-              "departments.yaml": "departments", "settings.yaml": "settings"}
+              "departments.yaml": "departments", "settings.yaml": "settings", "synonyms.yaml": "synonyms"}
 
 _yaml = YAML(typ="safe", pure=True)
 

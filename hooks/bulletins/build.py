@@ -114,6 +114,7 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
             export.FINDINGS_CSV: export.findings_csv(archive),
             export.FEED: export.feed_xml(archive, site_url, site_name),
             export.SEARCH_NAMES: export.search_names(archive, search_also, site_name),
+            export.SEARCH_SOUNDS: export.search_sounds(archive),
             facets.MODULE: facets.module(),
         })
     return Site(archive, indexes, pages, exports["assets"], problems, env, changed, _templates_version(root), flags,

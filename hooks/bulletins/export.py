@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections import Counter
 from email.utils import format_datetime
 import datetime as dt
 import xml.etree.ElementTree as ET
@@ -15,6 +16,7 @@ from .patterns import FollowLinks
 
 ARCHIVE_JSON = "data/archive.json"
 SEARCH_NAMES = "search/names.json"
+SEARCH_SOUNDS = "search/sounds.json"
 FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
@@ -63,8 +65,42 @@ def search_names(archive: Archive, also: tuple[tuple[str, str], ...] = (), name:
         facets.DEPARTMENT: [[x.name, []] for x in reg.departments],
         facets.YEAR: [[str(y), []] for y in sorted({i.year for i in archive.issues}, reverse=True)],
     }
+    if reg.synonyms:
+        data["同义词"] = [list(g) for g in reg.synonyms]
+    data["词表"] = vocabulary(reg)
+    if archive.issues:
+        data["最新一期"] = {"id": archive.issues[0].id, "number": archive.issues[0].number}
     if also:
         data["归档"] = {"name": name, "also": [{"name": n, "url": u} for n, u in also]}
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
+
+
+def vocabulary(reg) -> list[str]:
+    """Words a reader may have meant when a search finds nothing: the registries' names, aliases,
+    keywords and synonyms (a mistyped 自主机 is offered 自助机 by sound, 自助终段 by spelling)."""
+    words = [d.name for d in reg.districts] + [a for d in reg.districts for a in d.aliases]
+    words += [t.name for t in reg.types] + [k for t in reg.types for k in t.keywords]
+    words += [x.name for x in reg.departments] + [k for x in reg.departments for k in x.keywords]
+    words += [w for g in reg.synonyms for w in g]
+    return sorted({w for w in words if len(w) >= 2}, key=lambda w: (len(w), w))
+
+
+def search_sounds(archive: Archive) -> bytes:
+    """Every character of the archive's text under each of its readings (toneless pinyin →
+    characters): search.js fetches it only when a search finds nothing, to try the homophones of a
+    mistyped character (自主机 → 自助机, 排对 → 排队)."""
+    from pypinyin import Style, pinyin
+
+    seen: Counter[str] = Counter()
+    for issue in archive.issues:
+        for f in issue.findings:
+            seen.update(f.text)
+    by_sound: dict[str, list[str]] = {}
+    for ch, _ in sorted(seen.items(), key=lambda kv: (-kv[1], kv[0])):  # the commonest first: tried first
+        if "\u4e00" <= ch <= "\u9fff":
+            for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
+                by_sound.setdefault(reading, []).append(ch)
+    data = {k: "".join(v) for k, v in sorted(by_sound.items())}
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 

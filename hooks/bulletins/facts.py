@@ -35,6 +35,7 @@ REGISTRY_LISTS: list[tuple[str, str, dict[str, str]]] = [
     ("rates", "比率", {"name": "名称", "numerator": "分子", "denominator": "分母"}),
     ("trends", "趋势图", {"metric": "指标", "label": "标签", "fallback": "缺数时改用"}),
     ("sums", "合计核对", {"parts": "分项", "total": "合计"}),
+    ("groups", "同义词", {"words": "词", "note": "说明"}),
 ]
 HEADINGS = "|".join(kind for _, kind, _ in REGISTRY_LISTS)
 XFUNCNAME = f"^(({HEADINGS})：.*)$"  # git shows the first group: the district or registry entry
@@ -138,6 +139,8 @@ def entry_name(entry: dict, index: int) -> str:
     for key in ("name", "metric"):
         if entry.get(key):
             return words(entry[key])
+    if isinstance(entry.get("words"), list) and entry["words"]:
+        return words(entry["words"][0])
     return f"第 {index} 项"
 
 
@@ -150,6 +153,8 @@ def registry_blocks(data: dict) -> list[tuple[tuple, str, list[Fact]]]:
                 continue
             name = entry_name(entry, i)
             ident = (list_key, entry.get("slug") or entry.get("name") or entry.get("metric") or i)
+            if list_key == "groups" and entry.get("words"):
+                ident = (list_key, words(entry["words"][:1]))
             facts = []
             for k, v in entry.items():
                 shown = KINDS.get(v, v) if (list_key, k) == ("metrics", "kind") else v

@@ -209,6 +209,7 @@ class Registry:
     rates: tuple[Rate, ...] = ()  # metrics.yaml: computed percentages
     trends: tuple[Trend, ...] = ()  # metrics.yaml: the district pages' trend charts
     sums: tuple[Sum, ...] = ()  # metrics.yaml: parts that may not exceed a total
+    synonyms: tuple[tuple[str, ...], ...] = ()  # synonyms.yaml: words a search treats as one
     _by_name: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

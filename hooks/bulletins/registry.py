@@ -17,6 +17,7 @@ from .textutil import toneless
 REGISTRY_DIR = "issues/registry"
 FILES = ("districts", "problem_types", "metrics", "departments")
 SETTINGS = "settings"  # optional: issues/registry/settings.yaml
+SYNONYMS = "synonyms"  # optional: issues/registry/synonyms.yaml, words a search treats as one
 _KEYS = {"districts": "districts", "problem_types": "types", "metrics": "metrics", "departments": "departments"}
 
 
@@ -38,7 +39,7 @@ def _strays(root: Path) -> list[Problem]:
     if folder.is_symlink() or not folder.is_dir():
         return [Problem(REGISTRY_DIR, 1, 1, "找不到登记表文件夹（或它是链接） — 应有 issues/registry/ 文件夹，"
                         f"内有 {'、'.join(f + '.yaml' for f in FILES)}")]
-    known = {f"{name}.yaml" for name in FILES + (SETTINGS,)}
+    known = {f"{name}.yaml" for name in FILES + (SETTINGS, SYNONYMS)}
     out = []
     for child in sorted(folder.iterdir()):
         if child.name not in known and not child.name.startswith("."):
@@ -134,10 +135,11 @@ def load_registry(root: Path, cache: ParseCache | None = None) -> tuple[Registry
     rules = _metric_rules(md, metrics, mfp)
     problems = [p for fp in (dfp, tfp, mfp, pfp) for p in fp.resolve()]
     settings, more = _settings(root, cache)
-    problems += more
+    synonyms, other = _synonyms(root, cache)
+    problems += more + other
     if problems:
         return None, problems
-    return Registry(districts, types, metrics, departments, **settings, **rules), []
+    return Registry(districts, types, metrics, departments, **settings, **rules, synonyms=synonyms), []
 
 
 def _terms(values: list[str], known: set[str], path: tuple, fp: FileProblems) -> Terms:
@@ -181,3 +183,34 @@ def _settings(root: Path, cache: ParseCache) -> tuple[dict, list[Problem]]:
         fp.error(keypath, message)
     found = fp.resolve()
     return ({} if found else dict(data)), problems + found
+
+
+def _synonyms(root: Path, cache: ParseCache) -> tuple[tuple[tuple[str, ...], ...], list[Problem]]:
+    """issues/registry/synonyms.yaml, if there is one: groups of words a search treats as one
+    (自助终端 finds 自助机). A word in two groups would make a query mean two different things."""
+    rel = f"{REGISTRY_DIR}/{SYNONYMS}.yaml"
+    if not (root / rel).exists() and not (root / rel).is_symlink():
+        return (), []
+    data, problems = cache.load_file(root / rel, rel)
+    if data is None:
+        return (), problems
+    fp = FileProblems(root / rel, rel)
+    for keypath, message in schema.check(data, schema.REGISTRIES[SYNONYMS]):
+        fp.error(keypath, message)
+    found = fp.resolve()
+    if found:
+        return (), problems + found
+    validate.names(data, (("groups", None, "words", None),), fp)
+    seen: dict[str, tuple[int, str]] = {}
+    for i, group in enumerate(data["groups"]):
+        for j, word in enumerate(group["words"]):
+            folded = _folded(word)
+            if folded in seen and seen[folded][0] != i:
+                fp.error(("groups", i, "words", j), f"“{word}”已在第 {seen[folded][0] + 1} 组（“{seen[folded][1]}”） — "
+                         "一个词只能属于一组：请把两组合并，或删去其中一处")
+            elif len(folded) < 2:
+                fp.error(("groups", i, "words", j), f"“{word}”只有一个字 — 同义词至少两个字，否则会找到太多无关的问题")
+            seen.setdefault(folded, (i, word))
+    found = fp.resolve()
+    groups = tuple(tuple(str(w) for w in g["words"]) for g in data["groups"])
+    return (() if found else groups), problems + found

@@ -114,6 +114,10 @@ REGISTRIES = {
                         "properties": {"parts": _TERMS, "total": _TERMS}}}}},
     "settings": {"type": "object", "additionalProperties": False,
                  "properties": {"recurrence_window": {"type": "integer", "minimum": 1, "maximum": 52}}},
+    "synonyms": {"type": "object", "additionalProperties": False, "required": ["groups"],
+                 "properties": {"groups": {"type": "array", "items": {
+                     "type": "object", "additionalProperties": False, "required": ["words"],
+                     "properties": {"words": {**_STR_LIST, "minItems": 2}, "note": _STR}}}}},
     "departments": {"type": "object", "additionalProperties": False, "required": ["departments"],
                     "properties": {"departments": {"type": "array", "items": {
                         "type": "object", "additionalProperties": False, "required": ["name", "slug"],
@@ -129,7 +133,7 @@ FIELD_NAMES = {
     "position": "在通报中的位置", "district": "区县", "summary": "概述", "metrics": "指标",
     "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
     "observed": "发现时间", "action": "处理情况", "follows": "前情",
-    "follows_quote": "前情原文开头",
+    "follows_quote": "前情原文开头", "words": "同义词", "groups": "同义词组",
 }
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
                "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "true 或 false", "null": "空"}
@@ -188,6 +192,8 @@ def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield path + (key,), f"未知的键“{key}” — {hint}可用的键：{'、'.join(known)}"
     elif kind == "minLength":
         yield path, f"{where}不能为空 — 请填写内容"
+    elif kind == "minItems":
+        yield path, f"{where}至少要有 {err.validator_value} 项，这里只有 {len(err.instance)} 项 — 请补上"
     elif kind == "uniqueItems":
         yield path, f"{where}中有重复的项 — 每项只写一次"
     elif kind == "enum":

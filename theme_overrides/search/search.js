@@ -77,7 +77,7 @@ export function understand(query, names) {
     }
   }
   const words = tokens(query);
-  const result = { terms: [], rawTerms: [], filters: {}, understood: [] };
+  const result = { terms: [], rawTerms: [], quoted: [], filters: {}, understood: [] };
   for (let i = 0; i < words.length; i++) {
     const w = words[i];
     const year = /^(\d{4})年?$/.exec(w.text);
@@ -86,6 +86,7 @@ export function understand(query, names) {
     if (!hit) {
       result.terms.push(w.text);
       result.rawTerms.push(w.raw);
+      result.quoted.push(w.quoted);
       continue;
     }
     let word = w.raw;
@@ -161,8 +162,38 @@ export function readings(query) {
   return queries(terms(query)).length;
 }
 
-function termMatches(term, finding) {
-  if (finding.norm.includes(term)) return true;
+const MAX_SYNONYM_READINGS = 24; // combinations of synonyms asked of Pagefind (two words of 8 synonyms: 64)
+
+/** The Pagefind queries when some words have synonyms (`alts`: each word's group, the word first):
+ * every combination, the first words' groups whole, until MAX_SYNONYM_READINGS. */
+function synonymQueries(alts) {
+  let combos = [[]];
+  for (const group of alts) {
+    const next = [];
+    for (const combo of combos) for (const w of group) next.push([...combo, w]);
+    combos = next.length <= MAX_SYNONYM_READINGS ? next : combos.map((c) => [...c, group[0]]);
+  }
+  const seen = new Map();
+  for (const combo of combos) for (const q of queries(combo)) seen.set(q.join(" "), q);
+  return [...seen.values()];
+}
+
+/** Each word's synonyms (search/names.json "同义词", edited in issues/registry/synonyms.yaml), the
+ * word first; a quoted word, or any word of a literal search, stands alone. */
+function synonymsOf(read, names, literal) {
+  const groups = new Map();
+  for (const group of names?.["同义词"] ?? []) {
+    const words = group.map(normalize).filter(Boolean);
+    for (const w of words) if (!groups.has(w)) groups.set(w, words);
+  }
+  return read.terms.map((t, i) => {
+    const group = literal || read.quoted?.[i] ? null : groups.get(t);
+    return group ? [t, ...group.filter((w) => w !== t)] : [t];
+  });
+}
+
+function termMatches(term, alts, finding) {
+  if (alts.some((w) => finding.norm.includes(w))) return true;
   return PINYIN.test(term) && finding.keys.some((k) => k.startsWith(term));
 }
 
@@ -198,16 +229,20 @@ function siteBase(base) {
 }
 
 const loaded = new Map();
-const vocabularies = new Map();
+const fetched = new Map();
 
-/** search/names.json of a site, fetched once (an archive without it: no names understood). */
-function vocabulary(base) {
-  if (!vocabularies.has(base)) {
-    vocabularies.set(base, fetch(new URL("search/names.json", base).href)
-      .then((r) => (r.ok ? r.json() : {}))
-      .catch(() => ({})));
+/** A JSON file the build writes beside search.js, fetched once per site; missing or unreadable: {}. */
+function once(base, path) {
+  const url = new URL(path, base).href;
+  if (!fetched.has(url)) {
+    fetched.set(url, fetch(url).then((r) => (r.ok ? r.json() : {})).catch(() => ({})));
   }
-  return vocabularies.get(base);
+  return fetched.get(url);
+}
+
+/** search/names.json of a site (an archive without it: no names understood). */
+function vocabulary(base) {
+  return once(base, "search/names.json");
 }
 
 /** One archive's Pagefind: its own copy of Pagefind's module, reading its own bundle. A module
@@ -363,13 +398,14 @@ function pagefindOptions(filters) {
   return { filters: Object.fromEntries(Object.entries(filters).map(([k, v]) => [k, { any: v }])) };
 }
 
-/** Pagefind's answers for the query's words (one per pinyin/text reading) under these filters,
- * from every archive; each list knows its archive. */
-async function answers(engs, words, filters) {
-  if (!words.length && !Object.keys(filters).length) return [];
+/** Pagefind's answers for the query's words (`alts`: each word with its synonyms; one query per
+ * pinyin/text reading and combination) under these filters, from every archive; each list knows its archive. */
+async function answers(engs, alts, filters) {
+  if (!alts.length && !Object.keys(filters).length) return [];
   const options = pagefindOptions(filters);
+  const asked = alts.some((a) => a.length > 1) ? synonymQueries(alts) : queries(alts.map((a) => a[0]));
   const per = await Promise.all(engs.map(async (e) => {
-    const lists = await Promise.all(queries(words).map((q) => e.pagefind.search(q.length ? q.join(" ") : null, options)));
+    const lists = await Promise.all(asked.map((q) => e.pagefind.search(q.length ? q.join(" ") : null, options)));
     return lists.map((l) => Object.assign(l, { base: e.base, name: e.name, others: engs.length > 1 }));
   }));
   return per.flat();
@@ -381,13 +417,13 @@ function totalOf(lists) {
 
 /** Findings per value of each facet for these words, each facet counted under the other facets'
  * filters only, as a reader expects of a filter pane (one record is one finding). */
-async function facetCounts(engs, words, filters) {
+async function facetCounts(engs, alts, filters) {
   // Pagefind counts only the filters it has loaded: load them all first
   const everything = await Promise.all(engs.map((e) => e.pagefind.filters()));
   const out = {};
   for (const facet of FACETS) {
     const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== facet));
-    const lists = await answers(engs, words, others);
+    const lists = await answers(engs, alts, others);
     const counts = {};
     for (const from of lists.length ? lists.map((l) => l.filters) : everything) {
       for (const [value, n] of Object.entries(from?.[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
@@ -397,9 +433,75 @@ async function facetCounts(engs, words, filters) {
   return out;
 }
 
+/** search/sounds.json: toneless pinyin → the archive's characters with that reading, commonest
+ * first. Fetched only when a search finds nothing. */
+function soundsOf(base) {
+  return once(base, "search/sounds.json");
+}
+
+/** Levenshtein distance over characters (not UTF-16 units). */
+export function editDistance(a, b) {
+  const x = [...a];
+  const y = [...b];
+  let prev = Array.from({ length: y.length + 1 }, (_, j) => j);
+  for (let i = 0; i < x.length; i++) {
+    const cur = [i + 1];
+    for (let j = 0; j < y.length; j++) cur.push(Math.min(prev[j + 1] + 1, cur[j] + 1, prev[j] + (x[i] === y[j] ? 0 : 1)));
+    prev = cur;
+  }
+  return prev[y.length];
+}
+
+const HOMOPHONES_PER_CHAR = 8; // same-sounding characters tried at each position, commonest first
+const MAX_CORRECTIONS = 24; // words tried (each costs a Pagefind query); those with results are offered
+
+/** Words a reader may have meant by `raw` (自主机, 排对, 自助终段): the registries' words that sound
+ * the same or are one edit away (two for long words), then the archive's own same-sounding
+ * characters put in at each position. Only words with results are ever offered (nearby). */
+export async function corrections(root, raw) {
+  const chars = [...normalize(raw)];
+  if (chars.length < 2) return [];
+  const [bySound, names] = await Promise.all([soundsOf(root), vocabularyOf(root)]);
+  const readingsOf = new Map();
+  for (const [reading, cs] of Object.entries(bySound)) {
+    for (const c of cs) (readingsOf.get(c) ?? readingsOf.set(c, []).get(c)).push(reading);
+  }
+  const sound = (c) => readingsOf.get(c) ?? [];
+  const sameSound = (a, b) => a === b || sound(a).some((r) => sound(b).includes(r));
+  const word = chars.join("");
+  const vocab = new Set([...(names["词表"] ?? []), ...(names["同义词"] ?? []).flat(),
+    ...FACETS.flatMap((f) => (names[f] ?? []).flatMap(([n, a]) => [n, ...a]))].map(normalize));
+  vocab.delete(word);
+  const out = new Set();
+  for (const v of vocab) {
+    const vc = [...v];
+    if (vc.length === chars.length && vc.every((c, i) => sameSound(c, chars[i]))) out.add(v);
+  }
+  const far = chars.length >= 5 ? 2 : 1;
+  for (const v of vocab) if (Math.abs([...v].length - chars.length) <= far && editDistance(v, word) <= far) out.add(v);
+  for (let i = 0; i < chars.length; i++) {
+    let n = 0;
+    for (const r of sound(chars[i])) {
+      for (const c of bySound[r] ?? "") {
+        if (c === chars[i] || n >= HOMOPHONES_PER_CHAR) continue;
+        n++;
+        out.add([...chars.slice(0, i), c, ...chars.slice(i + 1)].join(""));
+      }
+    }
+  }
+  out.delete(word);
+  return [...out].slice(0, MAX_CORRECTIONS);
+}
+
 /** When nothing is found: nearby searches that do find something (never a dead end). */
 async function nearby(engs, root, query, read, explicit, literal) {
   const tries = [];
+  for (const [i, raw] of read.rawTerms.entries()) {
+    if (read.quoted?.[i]) continue;
+    for (const word of await corrections(root, raw)) {
+      tries.push({ label: `搜索“${word}”`, query: query.replace(raw, word), filters: explicit, fix: true });
+    }
+  }
   for (const u of read.understood) {
     tries.push({ label: `在正文中搜索“${u.word}”`, query: asText(query, u.word), filters: explicit });
     tries.push({ label: `不限${u.facet}“${u.value}”`, query: without(query, u.word), filters: explicit });
@@ -422,15 +524,16 @@ async function nearby(engs, root, query, read, explicit, literal) {
     }
   }
   const counted = await Promise.all(tries.map(async (t) => {
-    const { read: r, wanted } = await reading(root, t.query, t.filters, literal);
-    return { ...t, total: totalOf(await answers(engs, r.terms, wanted)) };
+    const { wanted, alts } = await reading(root, t.query, t.filters, literal);
+    return { ...t, total: totalOf(await answers(engs, alts, wanted)) };
   }));
   // Pagefind's count is of findings holding every pair of a word's characters; a shortened word
   // that exists nowhere can still have all its pairs apart in one finding. Each proposal is read
   // before it is offered, so a suggestion never leads to nothing, and its count is exact.
   const seen = new Set();
   const out = [];
-  for (const t of counted.filter((t) => t.total > 0).sort((a, b) => b.total - a.total)) {
+  // a correction of a word first (what was probably meant), then the rest, most results first
+  for (const t of counted.filter((t) => t.total > 0).sort((a, b) => (b.fix ?? false) - (a.fix ?? false) || b.total - a.total)) {
     if (out.length >= 5 || seen.has(t.label)) continue;
     seen.add(t.label);
     const cursor = await open(t.query, { filters: t.filters, base: root, literal });
@@ -453,18 +556,19 @@ const SUGGESTION_CHECK = 30; // findings read to confirm a suggestion (and count
 /** A query read (names as filters, unless `literal`) and the filters in force: the given ones
  * and those the query's names add (any of the values of one facet). */
 async function reading(root, query, filters, literal) {
+  const names = await vocabularyOf(root);
   const read = literal
-    ? { terms: terms(query), rawTerms: tokens(query).map((t) => t.raw), filters: {}, understood: [] }
-    : understand(query, await vocabularyOf(root));
+    ? { terms: terms(query), rawTerms: tokens(query).map((t) => t.raw), quoted: [], filters: {}, understood: [] }
+    : understand(query, names);
   const wanted = { ...filters };
   for (const [k, vs] of Object.entries(read.filters)) wanted[k] = [...new Set([...(wanted[k] ?? []), ...vs])];
-  return { read, wanted };
+  return { read, wanted, alts: synonymsOf(read, names, literal), names };
 }
 
 export async function open(query, { filters = {}, base, literal = false } = {}) {
   const root = siteBase(base);
   const explicit = cleanFilters(filters);
-  const { read, wanted } = await reading(root, query, explicit, literal);
+  const { read, wanted, alts, names } = await reading(root, query, explicit, literal);
   const words = read.terms;
   let sources = [];
   let total = 0;
@@ -474,13 +578,14 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     engs = await engines(root);
     unknown = Object.keys(wanted).length ? await unknownValues(engs, wanted) : [];
     if (!unknown.length) {
-      const lists = await answers(engs, words, wanted);
+      const lists = await answers(engs, alts, wanted);
       total = totalOf(lists);
       sources = lists.map((l) => new Source(l)).filter((src) => !src.empty);
     }
   }
   const seen = new Set();
   const buffer = [];
+  let delivered = 0;
   /** The next record in sort order over all sources (merged, each record once), or null. */
   async function nextRecord(batch) {
     for (;;) {
@@ -499,8 +604,14 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
   }
   return {
     terms: words,
+    /** Every word a result may contain: the typed words and their synonyms (for marking matches). */
+    marks: alts.flat(),
+    /** The synonyms searched as well: [{term, words}] (the status line's 也找了). */
+    also: alts.map((a, i) => ({ term: read.rawTerms[i] ?? words[i], words: a.slice(1) })).filter((a) => a.words.length),
     filters: wanted,
     understood: read.understood,
+    /** The newest issue ({id, number}), for a search that leads nowhere to lead somewhere. */
+    latest: names?.["最新一期"] ?? null,
     total,
     /** The archives searched, by name, when there are several (mkdocs.yml `extra.search_also`). */
     archives: engs && engs.length > 1 ? engs.map((e) => e.name) : [],
@@ -520,20 +631,24 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
         const record = next.meta;
         for (const f of JSON.parse(record.findings)) {
           f.norm = normalize(f.text);
-          const result = facetMatches(wanted, record, f) && words.every((t) => termMatches(t, f))
+          const result = facetMatches(wanted, record, f) && words.every((t, i) => termMatches(t, alts[i], f))
             ? resultOf(next.source, record, f) : null;
           if (result) buffer.push(result);
         }
       }
-      return buffer.splice(0, n);
+      const out = buffer.splice(0, n);
+      delivered += out.length;
+      return out;
     },
     /** {facet: {value: findings}} for this query, each facet under the others' filters. */
     async counts() {
-      return facetCounts(engs ?? (await engines(root)), words, wanted);
+      return facetCounts(engs ?? (await engines(root)), alts, wanted);
     },
     /** Nearby searches with results, when this one has none: [{label, query, filters, total}]. */
     async suggestions() {
-      if (total > 0) return [];
+      // Pagefind may propose findings that hold a long word's pairs apart: nothing found is
+      // known once every proposal has been read and none delivered
+      if (total > 0 && (delivered > 0 || !this.done)) return [];
       return nearby(engs ?? (await engines(root)), root, query, read, explicit, literal);
     },
   };

@@ -53,6 +53,11 @@ function excerpt(text, terms, width = 60) {
   return (start > 0 ? "…" : "") + cut + (start + width < chars.length ? "…" : "");
 }
 
+/** "也找了：自助机、自助服务机" for the synonyms a search added (issues/registry/synonyms.yaml). */
+function alsoText(also) {
+  return also.length ? "也找了：" + also.map((a) => a.words.join("、")).join("；") : "";
+}
+
 /** "按 区县“萧山区”、年份“2019”筛选" for the names a query was read as. */
 function understoodText(understood) {
   if (!understood.length) return "";
@@ -116,15 +121,16 @@ function setupHeader(form) {
       if (mine !== generation) return;
       const items = results.map((r, i) =>
         option(i, r.url, el("span", { class: "zb-option__place", text: place(r) }),
-          el("span", { class: "zb-option__text" }, marked(excerpt(r.text, cursor.terms), cursor.terms))),
+          el("span", { class: "zb-option__text" }, marked(excerpt(r.text, cursor.marks), cursor.marks))),
       );
       items.push(option(items.length, searchUrl(query),
         el("span", { class: "zb-option__all", text: "查看全部结果，并按区县、问题类型、部门、年份筛选 →" })));
       list.replaceChildren(...items);
       const read = understoodText(cursor.understood);
+      const also = alsoText(cursor.also);
       status.textContent = results.length
-        ? (read ? `${read}，共 ${cursor.total} 条` : "")
-        : `没有找到${read ? `（${read}）` : ""}包含“${cursor.terms.join(" ") || query}”的问题；回车到搜索页查看相近的结果。`;
+        ? [read && `${read}，共 ${cursor.total} 条`, also].filter(Boolean).join("；")
+        : `没有找到${read ? `（${read}）` : ""}包含“${cursor.terms.join(" ") || query}”的问题；回车到搜索页查看相近的词和结果。`;
       setActive(-1);
     } catch (err) {
       if (mine === generation) status.textContent = `搜索出错：${err.message}`;
@@ -179,7 +185,9 @@ function setupPage(root) {
   let cursor = null;
   let shown = 0;
   let generation = 0;
-  if (matchMedia("(max-width: 44.984375em)").matches) pane.open = false; // a phone: results first
+  // The pane starts closed (a phone shows results first, and nothing moves as they arrive); a wide
+  // screen opens it at once, before any result is drawn.
+  if (!matchMedia("(max-width: 44.984375em)").matches) pane.open = true;
 
   // Filters a link may carry that the pane has no box for (月份, from a heat map's cell; a value
   // this archive does not have, which search then names instead of dropping it).
@@ -253,15 +261,28 @@ function setupPage(root) {
 
   /** Counts that follow the query and the other filters; a value with none is greyed, not hidden. */
   async function drawCounts(c, mine) {
-    const counts = await c.counts();
+    // Nothing found: every value counts 0 (Pagefind's counts are of candidates, which the text
+    // check turned down), and no box can be ticked into a second dead end.
+    const none = !shown && c.done;
+    const counts = none ? {} : await c.counts();
     if (mine !== generation) return;
     for (const box of form.querySelectorAll("input[type=checkbox]")) {
       const n = counts[box.name]?.[box.value] ?? 0;
       const label = box.closest("label");
       label.querySelector(".zb-count").textContent = String(n);
       label.classList.toggle("zb-none", n === 0 && !box.checked);
+      box.disabled = n === 0 && !box.checked;
     }
     root.dataset.counts = "live"; // the pane now counts this query's findings
+  }
+
+  /** Where to go when a search leads nowhere: pages that exist in every archive. */
+  function browse(latest) {
+    const links = [["往期通报", "archive/"], ["区县", "districts/"], ["问题类型", "types/"], ["部门", "departments/"]];
+    if (latest) links.unshift([`最新一期（第 ${latest.number} 期）`, `issues/${latest.id}/`]);
+    const p = el("p", { class: "zb-browse" }, "或者浏览：");
+    links.forEach(([label, href], i) => p.append(...(i ? ["、"] : []), el("a", { href: new URL(href, BASE).href, text: label })));
+    return p;
   }
 
   async function drawSuggestions(c, mine) {
@@ -269,7 +290,7 @@ function setupPage(root) {
     if (mine !== generation) return;
     hints.replaceChildren();
     if (!near.length) {
-      hints.append(el("p", { class: "zb-help", text: "可以换一个词，或从下方的往期、区县、问题类型页面浏览。" }));
+      hints.append(el("p", { class: "zb-help", text: "换一个词试试（少写几个字，或用通报中的说法）。" }), browse(c.latest));
       return;
     }
     hints.append(el("p", { class: "zb-hints__title", text: "试试：" }));
@@ -280,11 +301,16 @@ function setupPage(root) {
         for (const box of form.querySelectorAll("input[type=checkbox]")) {
           box.checked = (s.filters[box.name] ?? []).includes(box.value);
         }
-        extra = Object.fromEntries(Object.entries(s.filters).filter(([n]) => !boxed(n)));
+        extra = {};
+        for (const [n, values] of Object.entries(s.filters)) {
+          const loose = values.filter((v) => !box(n, v));
+          if (loose.length) extra[n] = loose;
+        }
         run(true);
       });
       hints.append(b);
     }
+    hints.append(browse(c.latest));
   }
 
   function item(r, terms) {
@@ -304,9 +330,10 @@ function setupPage(root) {
       status.textContent = `共 0 条：没有${cursor.unknown.map((u) => `${u.facet}“${u.value}”`).join("、")}。${missing}`;
       return;
     }
-    if (!shown) status.textContent = `${from}没有找到符合条件的问题。${missing}`;
-    else if (cursor.done) status.textContent = `共 ${shown} 条${from}，最新的在前。${missing}`;
-    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条${from}，最新的在前；已显示 ${shown} 条。${missing}`;
+    const also = cursor.also.length ? `${alsoText(cursor.also)}。` : "";
+    if (!shown) status.textContent = `${from}没有找到符合条件的问题。${also}${missing}`;
+    else if (cursor.done) status.textContent = `共 ${shown} 条${from}，最新的在前。${also}${missing}`;
+    else status.textContent = `共 ${Math.max(cursor.total, shown)} 条${from}，最新的在前；已显示 ${shown} 条。${also}${missing}`;
   }
 
   async function page() {
@@ -314,27 +341,39 @@ function setupPage(root) {
     more.disabled = true;
     const results = await cursor.next(PAGE_SIZE);
     if (mine !== generation) return;
-    list.append(...results.map((r) => item(r, cursor.terms)));
+    list.append(...results.map((r) => item(r, cursor.marks)));
     shown += results.length;
     more.hidden = cursor.done;
     more.disabled = false;
     describe();
   }
 
-  async function run(push) {
+  /** Each new query or filter is a history entry: Back and Forward walk through them. The entry
+   * left behind keeps how far down the reader was and how many results were shown. */
+  function remember() {
+    history.replaceState({ scroll: scrollY, shown }, "", location.href);
+  }
+
+  async function run(push, restore = null) {
     const query = input.value.trim();
     const filters = chosen();
     const mine = ++generation;
     const target = searchUrl(query, filters);
-    if (push && target !== location.href) history.replaceState(null, "", target);
+    if (push && target !== location.href) {
+      remember();
+      history.pushState({ scroll: 0, shown: 0 }, "", target);
+    }
     list.replaceChildren();
     hints.replaceChildren();
     delete root.dataset.counts;
+    delete root.dataset.ready;
     shown = 0;
     more.hidden = true;
     if (!query && !Object.keys(filters).length) {
       status.textContent = "输入要找的文字，或选择筛选条件。";
       drawChips({ understood: [] });
+      for (const b of form.querySelectorAll("input[type=checkbox]")) b.disabled = false;
+      root.dataset.ready = "1";
       return;
     }
     status.textContent = "正在查找…";
@@ -344,12 +383,24 @@ function setupPage(root) {
       cursor = c;
       drawChips(c);
       await page();
+      while (restore && shown < restore.shown && !cursor.done && mine === generation) await page();
+      if (mine !== generation) return;
+      if (restore) scrollTo(0, restore.scroll);
       if (!shown) await drawSuggestions(c, mine);
       await drawCounts(c, mine);
+      if (mine === generation) root.dataset.ready = "1";
     } catch (err) {
       if (mine === generation) status.textContent = `搜索出错：${err.message}`;
     }
   }
+
+  addEventListener("popstate", (e) => {
+    readUrl();
+    if (header) header.querySelector("input").value = input.value;
+    run(false, e.state ?? { scroll: 0, shown: 0 });
+  });
+  addEventListener("pagehide", remember); // a result opened, then Back: the same place in the list
+  if ("scrollRestoration" in history) history.scrollRestoration = "manual";
 
   form.addEventListener("submit", (e) => {
     e.preventDefault();
@@ -359,8 +410,12 @@ function setupPage(root) {
     if (e.target.type === "checkbox") run(true);
   });
   more.addEventListener("click", () => page().catch((err) => (status.textContent = `搜索出错：${err.message}`)));
+  root.querySelector(".zb-skip-results")?.addEventListener("click", (e) => {
+    e.preventDefault(); // the list takes the focus: the next Tab is the first result
+    list.focus({ preventScroll: false });
+  });
   readUrl();
-  run(false);
+  run(false, history.state);
 }
 
 const header = document.querySelector("[data-zb-search]");
