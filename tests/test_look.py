@@ -268,12 +268,48 @@ def test_other_pages_print_cleanly_with_their_charts(browser, look_url, tmp_path
 
 # --- valid markup ---------------------------------------------------------------------------------
 
+TEXT_BOXES = """() => { const out = [];
+  for (const svg of document.querySelectorAll('svg.zb-chart')) {
+    if (!svg.getClientRects().length) continue;
+    const boxes = [...svg.querySelectorAll('text')].map(t => [t.textContent, t.getBoundingClientRect()]).filter(([, r]) => r.width);
+    for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+      const [a, r] = boxes[i], [b, q] = boxes[j];
+      if (r.left < q.right - 0.5 && q.left < r.right - 0.5 && r.top < q.bottom - 0.5 && q.top < r.bottom - 0.5)
+        out.push([svg.getAttribute('aria-label'), a, b]);
+    }
+  } return out; }"""
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+@pytest.mark.parametrize("path", ["districts/xiaoshan/", "districts/shangcheng/", "types/zizhu-shebei/", "departments/shuiwu/",
+                                  "archive/", "districts/xiaoshan/2019/", "types/zizhu-shebei/2019/"])
+def test_no_two_chart_labels_touch(browser, look_url, path, width):
+    assert _facts(browser, look_url + path, width, TEXT_BOXES) == []
+
+
+def test_a_phone_heat_map_shows_what_its_caption_says_with_the_years(browser, look_url):
+    script = """() => { const fig = document.querySelector('#heat-chart');
+      const svg = [...fig.querySelectorAll('svg.zb-chart')].find(s => s.getClientRects().length);
+      const ticks = [...svg.querySelectorAll('text.zb-tick')].filter(t => !t.classList.contains('zb-label')
+          && !t.classList.contains('zb-heat-n') && !t.classList.contains('zb-axis-name')).map(t => t.textContent);
+      return {caption: fig.querySelector('figcaption').textContent, ticks,
+              columns: new Set([...svg.querySelectorAll('rect.zb-heat')].map(r => r.getAttribute('x'))).size}; }"""
+    for width in (390, 1366):
+        facts = _facts(browser, look_url + "districts/xiaoshan/", width, script)
+        n = int(facts["caption"].split("近 ")[1].split(" 个月")[0])
+        assert facts["columns"] == n and 2 <= n <= 12, facts
+        years = [t for t in facts["ticks"] if "2018" in t or "2019" in t]
+        assert len(years) >= 2, facts  # the first column's year, and the new year's
+
+
 MATERIAL_OWN = ("Attribute “autocomplete” is only allowed when the input type is",)  # base.html's toggles
 
 
 @pytest.mark.skipif(not VNU.exists() or not shutil.which("java"), reason="vnu-jar and java: scripts/setup --test")
 def test_the_nu_html_checker_finds_no_error_in_our_markup(look_site):
-    files = [str(look_site / p.split("?")[0] / "index.html") for p in PAGES] + [str(look_site / "404.html")]
+    kinds = PAGES + ["types/zizhu-shebei/2019/", "departments/shuiwu/2019/", "guide/",
+                     *[f"pending/{d.name}/" for d in sorted((look_site / "pending").iterdir()) if d.is_dir()][:1]]
+    files = [str(look_site / p.split("?")[0] / "index.html") for p in kinds] + [str(look_site / "404.html")]
     out = subprocess.run(["java", "-jar", str(VNU), "--errors-only", "--format", "gnu", *files],
                          capture_output=True, text=True, timeout=300)
     errors = [line for line in (out.stdout + out.stderr).splitlines()

@@ -44,9 +44,19 @@ def test_chart_ticks_are_round_and_cover_the_values(lo, hi, count, integer, expe
     assert ticks == expected and ticks[0] <= lo and ticks[-1] >= hi
 
 
-def test_month_labels_name_the_year_where_it_changes():
-    assert charts.month_label(dt.date(2019, 3, 1), True) == "2019年3月"
-    assert charts.month_label(dt.date(2019, 1, 1), False) == "2019年1月"
+def test_month_labels_never_touch_and_name_the_year_where_it_changes():
+    import re
+    months = [dt.date(2018 + (8 + k) // 12, (8 + k) % 12 + 1, 1) for k in range(8)]  # 2018-09 … 2019-04
+    for step in (40.0, 22.0, 12.0):  # roomy, tight, far too tight
+        svg = charts._month_ticks([(100 + k * step, m) for k, m in enumerate(months)], charts.NARROW, 30, 360, 200)
+        texts = re.findall(r'<text x="([\d.]+)"[^>]*>([^<]+)</text>', svg)
+        labels = [t for _, t in texts]
+        assert labels[0] == "2018年9月"
+        assert any(t.startswith("2019年") for t in labels), labels  # the new year is named even if 1月 is left out
+        spans = [(float(x) - charts._label_width([t], charts.NARROW) / 2, float(x) + charts._label_width([t], charts.NARROW) / 2)
+                 for x, t in texts]
+        assert all(a[1] < b[0] for a, b in zip(spans, spans[1:])), labels
+        assert spans[0][0] >= 30 and spans[-1][1] <= 360
 
 
 def test_dates_times_and_quantities_never_break_inside():

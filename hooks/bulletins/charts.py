@@ -106,8 +106,21 @@ def _months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
-def month_label(day: dt.date, first: bool) -> str:
-    return f"{day.year}年{day.month}月" if first or day.month == 1 else f"{day.month}月"
+def _month_ticks(candidates: list[tuple[float, dt.date]], size: Size, lo: float, hi: float, y: float) -> str:
+    """Month names under a time axis that never touch: each label is measured (_label_width) and
+    kept inside [lo, hi]; one that would touch the last kept is left out, and the next one kept
+    names the year if the left-out one would have (so 2019 is never lost)."""
+    out, end, year = [], -math.inf, None
+    gap = size.font * 0.6
+    for x, day in candidates:
+        label = f"{day.year}年{day.month}月" if day.year != year else f"{day.month}月"
+        half = _label_width([label], size) / 2
+        x = min(max(x, lo + half), hi - half)
+        if x - half < end + gap:
+            continue
+        out.append(_text(x, y, label, size, "middle"))
+        end, year = x + half, day.year
+    return "".join(out)
 
 
 def line_chart(title: str, points: list[tuple[dt.date, float]], integer: bool = True) -> Markup:
@@ -140,11 +153,13 @@ def _line(size: Size, title: str, desc: str, points: list[tuple[dt.date, float]]
     months = _months_between(d0, d1) or [dt.date(d0.year, d0.month, 1)]
     every = next(k for k in (1, 2, 3, 6, 12, 24, 60) if math.ceil(len(months) / k) <= size.max_month_labels)
     shown = [m for i, m in enumerate(months) if (m.year * 12 + m.month - 1) % every == 0] or months[:1]
-    for i, m in enumerate(shown):
+    placed = []
+    for m in shown:
         x = x_of(m) if d0 != d1 else (x0 + x1) / 2
         if x0 - 1 <= x <= x1 + 1:
             out.append(f'<line x1="{x:.1f}" x2="{x:.1f}" y1="{y0:.1f}" y2="{y0 + 5:.1f}" class="zb-axis"/>')
-            out.append(_text(x, y0 + size.font * 1.5, month_label(m, i == 0), size, "middle"))
+            placed.append((x, m))
+    out.append(_month_ticks(placed, size, x0 - 4, size.width - 2, y0 + size.font * 1.5))
     coords = [(x_of(day), y_of(v)) for day, v in points]
     out.append(f'<line x1="{x0:.1f}" x2="{x1:.1f}" y1="{y0:.1f}" y2="{y0:.1f}" class="zb-axis"/>')
     out.append('<polyline class="zb-line" fill="none" points="'
@@ -185,14 +200,15 @@ def _months(size: Size, title: str, desc: str, months: list[tuple[str, float]]) 
     out = [_y_axis(ticks, x0, x1, y_of, size, True)]
     slot = (x1 - x0) / len(days)
     every = next(k for k in (1, 2, 3, 6, 12, 24, 60) if math.ceil(len(days) / k) <= size.max_month_labels)
+    placed: list[tuple[float, dt.date]] = []
     for i, day in enumerate(days):
         n = counts.get(f"{day.year}-{day.month:02d}", 0)
         x = x0 + i * slot + slot * 0.15
         out.append(f'<rect x="{x:.1f}" y="{y_of(n):.1f}" width="{slot * 0.7:.1f}" height="{y0 - y_of(n):.1f}" '
                    f'class="zb-bar"><title>{day.year}年{day.month}月：{fmt(n)}</title></rect>')
         if (day.year * 12 + day.month - 1) % every == 0:
-            out.append(_text(x0 + (i + 0.5) * slot, y0 + size.font * 1.5, month_label(day, i == 0 or i < every),
-                             size, "middle"))
+            placed.append((x0 + (i + 0.5) * slot, day))
+    out.append(_month_ticks(placed, size, x0 - 4, size.width - 2, y0 + size.font * 1.5))
     out.append(f'<line x1="{x0:.1f}" x2="{x1:.1f}" y1="{y0:.1f}" y2="{y0:.1f}" class="zb-axis"/>')
     return _svg(size, height, title, desc, "".join(out))
 
@@ -224,7 +240,7 @@ def _hbars(size: Size, title: str, desc: str, items: list[tuple[str, float]]) ->
 
 # --- counts per category and month (heat maps) -------------------------------------------------
 
-HEAT_MONTHS = {"wide": 12, "narrow": 6}  # the most recent months drawn (the table has the page's 12)
+HEAT_MONTHS = 12  # the most recent months drawn, at both sizes: what the caption says
 
 
 def heat_map(title: str, rows: list[str], months: list[str], counts: dict[tuple[str, str], int],
@@ -234,23 +250,35 @@ def heat_map(title: str, rows: list[str], months: list[str], counts: dict[tuple[
     if not rows or not months:
         return Markup("")
     top = max(counts.values(), default=0)
-    desc = f"{len(rows)} 行 × {len(months)} 个月，单格最多 {top} 条"
+    desc = f"{len(rows)} 行 × {len(months[-HEAT_MONTHS:])} 个月，单格最多 {top} 条"
     return _both(lambda size, t, d: _heat(size, t, d, rows, months, counts, href), title, desc)
 
 
 def _heat(size: Size, title: str, desc: str, rows: list[str], months: list[str],
           counts: dict[tuple[str, str], int], href: dict[tuple[str, str], str]) -> str:
-    shown = months[-HEAT_MONTHS[size.name]:]
+    shown = months[-HEAT_MONTHS:]
     row_h = size.font * 2
     left = _label_width(rows, size) + 10
     col_w = (size.width - left - 4) / len(shown)
-    top_pad = size.font * 1.8
+    wide = size is WIDE
+    # wide: 2018年11月 … 12月 2019年1月; a phone's columns have room for the month's number, the
+    # year on a second line where it starts (and under the first column), 月 and 年 at the left
+    top_pad = size.font * (1.8 if wide else 3.4)
     hi = max((counts.get((r, m), 0) for r in rows for m in shown), default=0) or 1
     out = []
+    if not wide:
+        out.append(_text(left - 8, size.font * 1.2, "月", size, "end", "zb-tick zb-axis-name"))
+        out.append(_text(left - 8, size.font * 2.7, "年", size, "end", "zb-tick zb-axis-name"))
     for j, m in enumerate(shown):
-        first = size is WIDE and (j == 0 or m[5:] == "01")  # a phone's columns have room for 月 only
-        label = f"{m[:4]}年{int(m[5:])}月" if first else f"{int(m[5:])}月"
-        out.append(_text(left + (j + 0.5) * col_w, size.font * 1.2, label, size, "middle", "zb-tick"))
+        starts = j == 0 or m[5:] == "01"
+        x = left + (j + 0.5) * col_w
+        if wide:
+            out.append(_text(x, size.font * 1.2, f"{m[:4]}年{int(m[5:])}月" if starts else f"{int(m[5:])}月", size,
+                             "middle", "zb-tick"))
+        else:
+            out.append(_text(x, size.font * 1.2, str(int(m[5:])), size, "middle", "zb-tick"))
+            if starts:
+                out.append(_text(left + j * col_w + 1, size.font * 2.7, m[:4], size, "start", "zb-tick zb-year"))
     for i, r in enumerate(rows):
         y = top_pad + i * row_h
         out.append(_text(left - 8, y + row_h * 0.68, r, size, "end", "zb-tick zb-label"))

@@ -105,7 +105,6 @@ def _months(entries: tuple[ix.Entry, ...]) -> list[tuple[str, int]]:
 
 
 LATEST = 20  # findings a type, department or district page shows before its pages by year
-HEAT_MONTHS = 12  # months in a heat map and its table: the most recent ones
 
 
 def _heat(page_url: str, title: str, entries: tuple[ix.Entry, ...], row_of, facet: str,
@@ -116,13 +115,13 @@ def _heat(page_url: str, title: str, entries: tuple[ix.Entry, ...], row_of, face
     for e in entries:
         for row in row_of(e):
             counts[(row, e.issue.date.strftime("%Y-%m"))] += 1
-    months = sorted({m for _, m in counts})[-HEAT_MONTHS:]
+    months = sorted({m for _, m in counts})[-charts.HEAT_MONTHS:]  # the chart and its table: the same months
     rows = [r for r in order if any(counts[(r, m)] for m in months)]
     href = {(r, m): urls.search({**fixed, facet: r, facets.MONTH: m}) for r in rows for m in months if counts[(r, m)]}
     rel = {k: urls.relative(page_url, v) for k, v in href.items()}
     table = [(r, None, *({"n": counts[(r, m)], "href": href.get((r, m))} for m in months)) for r in rows]
     return {"heat": charts.heat_map(title, rows, months, dict(counts), rel), "heat_head": [facet, *months],
-            "heat_rows": table}
+            "heat_rows": table, "heat_months": len(months)}
 
 
 def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district: bool,
