@@ -4,6 +4,7 @@ charts, tables, dates, fonts, the footer, the printed bulletin (GB/T 9704-2012) 
 from __future__ import annotations
 
 import re
+from collections import Counter
 import shutil
 import subprocess
 from pathlib import Path
@@ -61,7 +62,8 @@ CHART_FACTS = """() => [...document.querySelectorAll('svg.zb-chart')].filter(s =
   return {width: svg.getBoundingClientRect().width,
           column: svg.closest('.md-content__inner, article, .md-typeset').getBoundingClientRect().width,
           smallest: Math.min(...texts.map(t => parseFloat(getComputedStyle(t).fontSize) * scale)),
-          ticks: texts.filter(t => t.classList.contains('zb-tick') && !t.classList.contains('zb-label')).map(t => t.textContent),
+          ticks: texts.filter(t => t.classList.contains('zb-tick') && !t.classList.contains('zb-label')
+                              && !t.classList.contains('zb-axis-name')).map(t => t.textContent),
           labels: texts.filter(t => t.classList.contains('zb-label')).map(t => t.textContent),
           title: svg.getAttribute('aria-label'), role: svg.getAttribute('role')};
 })"""
@@ -79,7 +81,8 @@ def test_charts_fill_the_column_with_legible_round_labels(browser, look_url, pat
         assert c["width"] >= c["column"] - 48, c  # the column's width, less the page's padding
         assert c["smallest"] >= 12, c
         for tick in c["ticks"]:
-            assert re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d)?|\d{4}年\d{1,2}月|\d{1,2}月", tick), (tick, c["title"])
+            # a phone's heat map: the month's number, the year below it where it starts
+            assert re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d)?|\d{4}年\d{1,2}月|\d{1,2}月|\d{4}", tick), (tick, c["title"])
 
 
 def test_time_axes_name_months_and_categories_keep_their_full_names(browser, look_url):
@@ -212,10 +215,29 @@ def _pdf(browser, url: str, path: Path) -> list[list[tuple[float, float, float, 
 
 
 def _lines(words):
-    rows: dict[int, list] = {}
-    for w in words:
-        rows.setdefault(round(w[3]), []).append(w)
-    return [sorted(r) for _, r in sorted(rows.items())]
+    """Words in lines: a word whose bottom is within 4 pt of the line's belongs to it (digits and
+    CJK of one line end a little apart)."""
+    out: list[list] = []
+    for w in sorted(words, key=lambda w: w[3]):
+        if out and w[3] - out[-1][0][3] < 4:
+            out[-1].append(w)
+        else:
+            out.append([w])
+    return [sorted(line) for line in out]
+
+
+def _dash_depth(pdf: Path, page: int, x: float) -> float:
+    """How far below the text block (mm) the dashes of a page number are drawn: the page rendered
+    at 200 dpi, the darkest rows of the first dash (starting at `x` pt) found."""
+    from PIL import Image
+    subprocess.run(["pdftoppm", "-r", "200", "-f", str(page), "-l", str(page), "-png", str(pdf), str(pdf.with_suffix(""))],
+                   check=True)
+    image = Image.open(next(pdf.parent.glob(f"{pdf.stem}-*{page}.png"))).convert("L")
+    scale, bottom = 200 / 72, 297 * MM - 35 * MM
+    x0 = int(x * scale)
+    rows = [y for y in range(int(bottom * scale), int((bottom + 60) * scale))
+            if sum(image.getpixel((i, y)) < 128 for i in range(x0, x0 + int(10 * scale))) > 8]
+    return (sum(rows) / len(rows) / scale - bottom) / MM
 
 
 def test_an_issue_prints_as_the_gbt_9704_bulletin(browser, look_url, tmp_path):
@@ -231,19 +253,41 @@ def test_an_issue_prints_as_the_gbt_9704_bulletin(browser, look_url, tmp_path):
     cjk = [w for w in body if re.fullmatch(r"[\u4e00-\u9fff]{6,}", w[4])]
     sizes = sorted((w[2] - w[0]) / len(w[4]) for w in cjk)
     assert abs(sizes[len(sizes) // 2] - 16) < 0.6, sizes[len(sizes) // 2]
-    # about 22 lines on a full page, 28 characters to a full line
-    texts = [[w for w in p if not re.fullmatch(r"—|\d+", w[4])] for p in pages]
-    assert 20 <= len(_lines(texts[1])) <= 23, len(_lines(texts[1]))
-    full_width = ["".join(w[4] for w in line) for p in texts[1:] for line in _lines(p)]
-    widest = max(len(t) for t in full_width if not re.search(r"[\x00-\x7f]", t))
-    assert 26 <= widest <= 28, widest
-    # page numbers — N — at the foot of every page, odd right and even left
+    # one grid: 22 lines 28.9 pt apart on every full page, 28 characters to a full line
+    texts = [[w for w in p if w[3] < 297 * MM - 35 * MM + 10] for p in pages]  # the page numbers' line aside
+    bulletin = [i for i, p in enumerate(texts) if any(w[4].startswith("发：") for w in p)][0]  # the 版记's page
+    heading = re.compile(r"\d+\.\S{1,12}?(区|县|市|开发区|集聚区|（滨江）)")
+    for i in range(1, bulletin):
+        lines = _lines(texts[i])
+        starts_district = heading.fullmatch("".join(w[4] for w in _lines(texts[i + 1])[0]))
+        assert len(lines) == 22 or (starts_district and len(lines) >= 20), (i + 1, len(lines))
+        ys = [line[0][3] for line in lines]
+        assert all(abs(b - a - 28.9) < 1.5 for a, b in zip(ys, ys[1:])), (i + 1, ys)  # nothing off the grid
+    full_width = ["".join(w[4] for w in line) for p in texts[1:bulletin] for line in _lines(p)
+                  if line[0][0] < 28 * MM + 3]  # from the left edge: not a paragraph's indented first line
+    # a full line holds 28 characters (adjacent punctuation like ”“ is set tighter, as CJK type is)
+    cjk_lines = [t for t in full_width if len(t) >= 26 and not re.search(r"[\x00-\x7f]", t)]
+    assert Counter(len(t) for t in cjk_lines).most_common(1)[0][0] == 28, Counter(len(t) for t in cjk_lines)
+    # the title breaks only where GB/T 9704 would: never inside 县(市)
+    report_title = "“最多跑一次”改革各区、县(市)和管委会自查情况通报"
+    title_lines = [t for t in ("".join(w[4] for w in line) for line in _lines(texts[0])) if len(t) > 2 and t in report_title]
+    assert "".join(title_lines) == report_title and len(title_lines) >= 2, title_lines  # it wraps on A4
+    assert all(t.count("(") == t.count(")") for t in title_lines) and not any(t.startswith("(") for t in title_lines)
+    # the 版记 at the foot of the bulletin's last page: its last line on the grid's last line
+    assert max(w[3] for w in texts[bulletin]) > 297 * MM - 35 * MM - 14, max(w[3] for w in texts[bulletin])
+    # page numbers — N — at the foot of every page, odd right and even left, each inset one character,
+    # the dashes 7 mm below the text block
     for n, words in enumerate(pages, 1):
-        foot = [w for w in words if w[1] > 297 * MM - 35 * MM]
+        foot = [w for w in words if w[3] >= 297 * MM - 35 * MM + 10]
         text = "".join(w[4] for w in foot)
         assert text == f"—{n}—", (n, text)
-        x = min(w[0] for w in foot)
-        assert (x > 105 * MM) if n % 2 else (x < 105 * MM), (n, x)
+        if n % 2:
+            assert abs(max(w[2] for w in foot) - (210 - 26) * MM + 14) < 2, (n, max(w[2] for w in foot))
+        else:
+            assert abs(min(w[0] for w in foot) - 28 * MM - 14) < 2, (n, min(w[0] for w in foot))
+    for n in (2, 3):
+        dash = min(w[0] for w in pages[n - 1] if w[3] >= 297 * MM - 35 * MM + 10)
+        assert abs(_dash_depth(tmp_path / "issue.pdf", n, dash + 1) - 7) < 0.6, n
     text = "".join(w[4] for p in pages for w in p)
     for gone in ("处理情况", "计算值", "数据最后修改", "往期通报", "编辑指南", "搜索", "满意度回访", "数据表"):
         assert gone not in text, gone

@@ -51,6 +51,20 @@ def segments(text: str) -> Markup:
     return Markup("<wbr>").join(Markup('<span class="zb-seg">') + escape(p) + Markup("</span>") for p in parts)
 
 
+_BRACKETED = re.compile(r"[^\s（()）]?[（(][^（）()\n]{1,16}[)）]")  # 县(市): the word with its bracket
+
+
+def brackets(text: str) -> Markup:
+    """Text with each short bracketed part, and the character before it, unbreakable: a title
+    wraps where GB/T 9704 would, never inside 县(市) nor between 县 and (市)."""
+    out, last = [], 0
+    for m in _BRACKETED.finditer(text):
+        out += [escape(text[last:m.start()]), Markup('<span class="zb-nobr">'), escape(m.group(0)), Markup("</span>")]
+        last = m.end()
+    out.append(escape(text[last:]))
+    return Markup("").join(out)
+
+
 def _num(value: float | int) -> str:
     printed = getattr(value, "printed", None)
     if printed:  # as the data prints it: 97.30
@@ -73,7 +87,8 @@ def environment(root: Path, kept: dict | None = None) -> Environment:
             loader=FileSystemLoader(folder), auto_reload=True,
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=False)
-        env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments)
+        env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments,
+                           brackets=brackets)
         env.globals["urls"] = urls
         env.globals["facet"] = facets
     env.globals["entry"] = _entry_renderer(env)
