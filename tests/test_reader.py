@@ -220,3 +220,13 @@ def test_the_search_page_does_not_move_as_results_arrive_on_a_phone(page, sample
     _search(page, sample_url, query)
     page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1'")
     assert page.evaluate("window.__cls") <= 0.1
+
+
+def test_a_page_loads_no_sitemap_and_text_comes_gzipped(page, sample_url):
+    loaded = []
+    page.on("requestfinished", lambda r: loaded.append((r.url, r.headers, r)))
+    page.goto(sample_url + "issues/2018-033/")
+    page.wait_for_load_state("networkidle")
+    assert not [u for u, _, _ in loaded if u.endswith("sitemap.xml")]
+    html = next(r for u, _, r in loaded if u.endswith("/issues/2018-033/"))
+    assert html.response().headers.get("content-encoding") == "gzip"  # as deploy/'s nginx serves it
