@@ -15,7 +15,8 @@ from bulletins import localweb
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "screenshots"
 SHOTS = (("issue-desktop.png", "issues/2018-033/", 1366, 1100), ("district-desktop.png", "districts/xiaoshan/", 1366, 1100),
-         ("issue-phone.png", "issues/2018-033/", 390, 844))
+         ("issue-phone.png", "issues/2018-033/", 390, 844), ("search-phone.png", "search/?q=自助终端", 390, 844),
+         ("nothing-found-phone.png", "search/?q=自主机", 390, 844))
 
 
 def demo(folder: Path) -> Path:
@@ -39,6 +40,8 @@ def main() -> None:
             for name, path, width, height in SHOTS:
                 page = browser.new_page(viewport={"width": width, "height": height}, locale="zh-CN")
                 page.goto(url + path)
+                if path.startswith("search/"):
+                    page.wait_for_selector("[data-zb-searchpage][data-ready]")
                 page.screenshot(path=str(OUT / name))
                 page.close()
             page = browser.new_page()
