@@ -14,6 +14,11 @@ def on_startup(command, dirty):
     HOOKS.startup(command)
 
 
+def on_config(config):
+    HOOKS.config(config)
+    return config
+
+
 def on_pre_build(config):
     HOOKS.new_build(config)
 
@@ -37,6 +42,10 @@ def on_page_content(html, page, config, files):
 
 def on_post_page(output, page, config):
     return HOOKS.current.post_page(output, page)
+
+
+def on_post_template(output_content, template_name, config):
+    return HOOKS.current.post_template(output_content, template_name)
 
 
 def on_post_build(config):

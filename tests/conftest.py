@@ -132,8 +132,8 @@ SLOW_FIXTURES = {"synth_site", "ten_years", "big_archive", "look_site", "years_a
                  "archive_with_a_missing_neighbour"}
 BROWSER_FIXTURES = {"page", "browser"}
 # Tests that build a whole site (the sample's): seconds each, and each build already uses both cores.
-SITE_FIXTURES = {"sample_site", "sample_url", "built_sample", "subpath_site", "look_url"}
-SITE_CALLS = ("built(", "mkdocs_build(", "bulletins_build(", '"build"')
+SITE_FIXTURES = {"sample_site", "sample_url", "built_sample", "subpath_site", "look_url", "published"}
+SITE_CALLS = ("built(", "mkdocs_build(", "bulletins_build(", '"build"', "publish(")
 
 
 def pytest_collection_modifyitems(config, items) -> None:

@@ -300,6 +300,42 @@ def build_cmd(site_dir: Path | None) -> None:
     sys.exit(mkdocs_run.build(_root(), site_dir))
 
 
+@_command("publish")
+@click.argument("dest", type=click.Path(path_type=Path), metavar="目标文件夹")
+@click.option("--site-url", metavar="地址", help="站点在内网上的地址，如 http://zb.intranet/zhuanbao/（默认：mkdocs.yml 的 site_url）")
+@click.option("--rollback", is_flag=True, help="不生成新版本，把 current 指回上一个版本")
+@click.option("--keep", type=click.IntRange(1, 100), default=5, show_default=True, metavar="N", help="保留最近几个版本")
+def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> None:
+    """生成、检查并发布一个新版本到 目标文件夹/releases/，检查通过后一步切换 目标文件夹/current。
+
+    网页服务器（deploy/nginx.conf）提供 current 指向的版本；切换是一次原子的改名，读者不会看到半新半旧的站点。"""
+    from . import publish
+
+    dest = dest.resolve() if not dest.is_symlink() else dest.absolute()
+    try:
+        if rollback:
+            publish.rollback(dest, click.echo)
+            return
+        root = _root()
+        url = site_url or _config_site_url(root)
+        if not url:
+            raise publish.PublishError("不知道站点的地址 — 请用 --site-url 给出，如 --site-url http://zb.intranet/zhuanbao/")
+        publish.publish(root, dest, url, keep, click.echo, given=bool(site_url))
+    except publish.PublishError as exc:
+        click.echo(f"错误：{exc}", err=True)
+        sys.exit(1)
+    except OSError as exc:
+        from .safefile import write_reason
+        click.echo(f"错误：无法写入 {exc.filename or dest}：{write_reason(exc)} — 没有发布，正在使用的版本没有改动", err=True)
+        sys.exit(1)
+
+
+def _config_site_url(root: Path) -> str:
+    import re
+    m = re.search(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"))
+    return m.group(1) if m else ""
+
+
 @_command("serve")
 @click.option("-a", "--address", default="127.0.0.1:8000", show_default=True, metavar="地址:端口",
               help="预览服务的地址")

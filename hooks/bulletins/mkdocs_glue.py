@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import buildlock, preview, searchindex, serverefresh, siteconfig, sitedir, urls
+from . import buildlock, csp, preview, searchindex, serverefresh, siteconfig, sitedir, urls
 from .build import Site, build_site
 from .state import BuildState
 from .problems import ArchiveError
@@ -218,7 +218,13 @@ class Glue:
             # MkDocs would keep every page's body until the build ends (about 300 MB of text at
             # 1,040 issues); nothing reads it once the page is written (search is Pagefind's)
             page.content = None
-        return output
+        # A published page carries its policy (csp.py); the preview does not: MkDocs's live reload
+        # puts its own inline script into every page it serves.
+        return output if self.serving else csp.with_policy(output)
+
+    def post_template(self, output: str, name: str) -> str:
+        """404.html, written from the theme rather than as a page: the same policy."""
+        return csp.with_policy(output) if name.endswith(".html") and not self.serving else output
 
     def _spec(self, page: Page):
         if self.site is None or not page.file.src_uri.endswith("index.md"):
@@ -291,6 +297,14 @@ class Hooks:
         self.state = BuildState()
         self.serving = False
         self.current = Glue(self.state)
+
+    def config(self, config) -> None:
+        """`bulletins publish --site-url`: the address the release is built for (mkdocs_run)."""
+        from .mkdocs_run import SITE_URL_ENV
+
+        url = os.environ.get(SITE_URL_ENV)
+        if url:
+            config["site_url"] = url
 
     def startup(self, command: str) -> None:
         self.serving = command == "serve"

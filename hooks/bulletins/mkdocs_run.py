@@ -91,7 +91,10 @@ def _run(args: list[str]) -> int:
     return 0
 
 
-def build(root: Path, site_dir: Path | None = None) -> int:
+SITE_URL_ENV = "ZHUANBAO_SITE_URL"  # `publish --site-url`: read by the hook's on_config (mkdocs_glue)
+
+
+def build(root: Path, site_dir: Path | None = None, site_url: str | None = None, quiet: bool = False) -> int:
     from . import sitedir
 
     try:  # before MkDocs, whose own checks speak English (and come after it has read the config)
@@ -99,13 +102,40 @@ def build(root: Path, site_dir: Path | None = None) -> int:
     except sitedir.Refused as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return 1
-    args = ["build", "--strict", "-f", str(root / "mkdocs.yml")]
+    if site_url is None:
+        _warn_placeholder(root)
+    args = ["build", "--strict", "-f", str(root / "mkdocs.yml")] + (["--quiet"] if quiet else [])
     if site_dir is not None:
         args += ["--site-dir", str(site_dir.resolve())]
-    code = _run(args)
-    if code == 0:
+    before = os.environ.get(SITE_URL_ENV)
+    if site_url is not None:
+        os.environ[SITE_URL_ENV] = site_url
+    try:
+        code = _run(args)
+    finally:
+        if before is None:
+            os.environ.pop(SITE_URL_ENV, None)
+        else:
+            os.environ[SITE_URL_ENV] = before
+    if code == 0 and not quiet:
         print(f"站点已生成：{site_dir or root / 'site'}")
     return code
+
+
+def _warn_placeholder(root: Path) -> None:
+    """Once per build: a site built for the preview's address points its canonical links, sitemap
+    and feed at the reader's own computer."""
+    from .publish import PLACEHOLDER_HOSTS
+    from urllib.parse import urlparse
+
+    try:
+        m = re.search(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except OSError:
+        return
+    if m and urlparse(m.group(1)).hostname in PLACEHOLDER_HOSTS:
+        print(f"提醒：mkdocs.yml 的 site_url 是本机预览地址 {m.group(1)}，生成的站点中规范链接、sitemap.xml 和 "
+              "feed.xml 都会指向它 — 发布到内网请用 bulletins publish 目标文件夹 --site-url 内网地址"
+              "（或在 mkdocs.yml 中写上内网地址）", file=sys.stderr)
 
 
 def serve(root: Path, address: str) -> int:

@@ -1,0 +1,162 @@
+"""`bulletins publish DEST`: a release built and checked beside the published ones, then one atomic
+switch of `DEST/current`; `--rollback` switches back. Nothing under `current` changes until a
+release has passed every check, so a reader never sees a site half old, half new.
+
+    DEST/releases/20181005-093012-1a2b3c4/   one built site per publish (the commit and the time)
+    DEST/current -> releases/…               a symlink, replaced by rename(2): the server's root
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Callable
+from urllib.parse import urlparse
+
+from . import linkcheck
+
+RELEASES = "releases"
+CURRENT = "current"
+_RELEASE = re.compile(r"^\d{8}-\d{6}-[0-9a-z]+(?:-[a-z]+)?$")
+PLACEHOLDER_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "::1")
+
+
+class PublishError(Exception):
+    """What stopped a publish, in one Chinese sentence; nothing under DEST/current changed."""
+
+
+def site_url_problem(url: str, given: bool) -> str | None:
+    """Why an address cannot be the published site's, or None. `given`: typed as --site-url (any
+    well-formed address, a test server's too); otherwise mkdocs.yml's, where the shipped preview
+    address means nobody has said yet where the site lives."""
+    parts = urlparse(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return f"站点地址“{url}”应是完整的网址，如 http://zb.intranet/zhuanbao/"
+    if not given and parts.hostname in PLACEHOLDER_HOSTS:
+        return (f"mkdocs.yml 的 site_url 还是本机预览地址 {url}：规范链接、sitemap 和订阅都会指向读者自己的电脑 — "
+                "请用 --site-url 给出内网上的地址，如 --site-url http://zb.intranet/zhuanbao/，或把它写进 mkdocs.yml")
+    return None
+
+
+def normalized(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
+
+
+def releases(dest: Path) -> list[str]:
+    folder = dest / RELEASES
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir() if _RELEASE.match(p.name) and p.is_dir() and not p.is_symlink())
+
+
+def current(dest: Path) -> str | None:
+    link = dest / CURRENT
+    if not link.is_symlink():
+        return None
+    return Path(os.readlink(link)).name
+
+
+def check_dest(dest: Path) -> None:
+    if dest.exists() and not dest.is_dir():
+        raise PublishError(f"{dest} 已存在，但不是文件夹 — 请给出发布用的文件夹，如 /srv/zhuanbao")
+    link = dest / CURRENT
+    if link.exists() and not link.is_symlink():
+        raise PublishError(f"{link} 是真实的文件夹，不是指向某个版本的链接 — 它不是 bulletins publish 建的；"
+                           f"请把它移走（或换一个发布文件夹），再发布")
+    if dest.exists() and any(dest.iterdir()) and not (dest / RELEASES).is_dir() and not link.is_symlink():
+        raise PublishError(f"{dest} 里已有别的文件 — 请给出一个空的或 bulletins publish 用过的文件夹")
+
+
+def release_id(root: Path, now: dt.datetime | None = None) -> str:
+    """`20181005-093012-1a2b3c4`: when, and which commit (`-dirty` with uncommitted data)."""
+    now = now or dt.datetime.now(dt.timezone.utc)
+
+    def git(*args: str) -> str:
+        out = subprocess.run(["git", *args], cwd=root, capture_output=True, text=True)
+        return out.stdout.strip() if out.returncode == 0 else ""
+    sha = git("rev-parse", "--short=7", "HEAD") or "nogit"
+    dirty = "-dirty" if sha != "nogit" and git("status", "--porcelain") else ""
+    return f"{now:%Y%m%d-%H%M%S}-{sha}{dirty}"
+
+
+def switch(dest: Path, name: str) -> None:
+    """Points DEST/current at releases/<name> in one rename(2) of a new symlink over the old one."""
+    tmp = dest / f".{CURRENT}.{os.getpid()}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    os.symlink(f"{RELEASES}/{name}", tmp)
+    os.replace(tmp, dest / CURRENT)
+
+
+def prune(dest: Path, keep: int, say: Callable[[str], None]) -> None:
+    """The `keep` newest releases stay (and the one published, whatever its age)."""
+    names = releases(dest)
+    live = current(dest)
+    gone = [n for n in names[:-keep] if n != live] if keep < len(names) else []
+    for name in gone:
+        shutil.rmtree(dest / RELEASES / name)
+    if gone:
+        say(f"删除旧版本：{'、'.join(gone)}（保留最近 {keep} 个）")
+
+
+def publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str], None], given: bool = True) -> str:
+    """Builds, checks and publishes; returns the release's name. Raises PublishError (nothing
+    published) when the data, the build or the check fails."""
+    from . import mkdocs_run
+    from .load import load_archive
+
+    check_dest(dest)
+    problem = site_url_problem(site_url, given)
+    if problem:
+        raise PublishError(problem)
+    site_url = normalized(site_url)
+    say("检查数据…")
+    archive, problems = load_archive(root)
+    errors = [p for p in problems if p.is_error]
+    if archive is None or errors:
+        for p in problems:
+            say(str(p))
+        raise PublishError(f"数据有 {len(errors)} 个错误，没有发布 — 请改正后再发布（bulletins validate 会列出它们）")
+    say(f"数据无误：{len(archive.issues)} 期，{sum(len(i.findings) for i in archive.issues)} 条问题")
+    name = release_id(root)
+    target = dest / RELEASES / name
+    if target.exists():
+        raise PublishError(f"{target} 已存在 — 请过一秒再发布")
+    (dest / RELEASES).mkdir(parents=True, exist_ok=True)
+    say(f"生成站点：{RELEASES}/{name}/（地址 {site_url}）")
+    code = mkdocs_run.build(root, target, site_url=site_url, quiet=True)
+    if code != 0:
+        raise PublishError("站点没有生成成功（原因见上） — 没有发布，正在使用的版本没有改动")
+    report = linkcheck.check(target, site_url)
+    if report.problems:
+        for line in report.problems[:20]:
+            say(line)
+        shutil.rmtree(target)
+        raise PublishError(f"检查出 {len(report.problems)} 个坏链接，没有发布 — 正在使用的版本没有改动")
+    say(f"检查链接：{report.pages} 页，{report.links} 个链接和资源，全部有效")
+    before = current(dest)
+    switch(dest, name)
+    say(f"切换：{CURRENT} → {RELEASES}/{name}" + (f"（上一个：{before}）" if before else ""))
+    prune(dest, keep, say)
+    say(f"已发布：{site_url}")
+    return name
+
+
+def rollback(dest: Path, say: Callable[[str], None]) -> str:
+    """Back to the release before the one published."""
+    check_dest(dest)
+    names = releases(dest)
+    live = current(dest)
+    if live is None or live not in names:
+        raise PublishError(f"{dest} 中还没有发布过的版本 — 无法回退")
+    at = names.index(live)
+    if at == 0:
+        raise PublishError(f"{live} 是保留下来的最早版本，没有更早的可以回退")
+    previous = names[at - 1]
+    switch(dest, previous)
+    say(f"回退：{CURRENT} → {RELEASES}/{previous}（原来：{live}）")
+    return previous
