@@ -102,7 +102,7 @@ def browser():
 @pytest.fixture
 def page(browser):
     """A fresh tab that fails the test on any script error."""
-    context = browser.new_context(locale="zh-CN")
+    context = browser.new_context(locale="zh-CN", bypass_csp=True)  # Playwright evaluates strings; test_publish checks the policy
     tab = context.new_page()
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))

@@ -192,11 +192,12 @@ def test_search_and_filters_work_in_chromium_under_the_policy(published, browser
                 break
             shown = page.locator(".zb-result").count()
             page.click(".zb-more")
-            page.wait_for_function(f"document.querySelectorAll('.zb-result').length > {shown}")
+            assert until(lambda: page.evaluate(f"document.querySelectorAll('.zb-result').length > {shown}"))
         places = page.locator(".zb-result__place").all_inner_texts()
         assert any(p.startswith("乙归档 · ") for p in places) and any(p.startswith("甲归档 · ") for p in places)
         page.locator("input[name='区县'][value='萧山区']").check()
-        page.wait_for_function("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && location.search.includes('%E5%8C%BA')")
+        # polled from outside (page.evaluate): wait_for_function evaluates a string in the page, which its policy forbids
+        assert until(lambda: page.evaluate("document.querySelector('[data-zb-searchpage]').dataset.ready === '1' && location.search.includes('%E5%8C%BA')"))
         assert all("萧山区" in p for p in page.locator(".zb-result__place").all_inner_texts())
         page.goto(published.url + "zhuanbao/")
         page.click("#zb-q")

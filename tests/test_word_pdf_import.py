@@ -175,7 +175,7 @@ def test_the_sites_own_printed_pdf_imports_back_exactly(sample_site, browser, tm
     from bulletins.localweb import serve
     pdf = tmp_path / "第33期.pdf"
     with serve(sample_site) as url:
-        context = browser.new_context(locale="zh-CN")
+        context = browser.new_context(locale="zh-CN", bypass_csp=True)
         page = context.new_page()
         page.goto(url + "issues/2018-033/")
         if heads:  # a running head and 第 N 页 in the margins of every page, as office printers add them

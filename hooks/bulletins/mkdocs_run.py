@@ -133,7 +133,7 @@ def _warn_placeholder(root: Path) -> None:
     except OSError:
         return
     if m and urlparse(m.group(1)).hostname in PLACEHOLDER_HOSTS:
-        print(f"提醒：mkdocs.yml 的 site_url 是本机预览地址 {m.group(1)}，生成的站点中规范链接、sitemap.xml 和 "
+        print(f"提醒：mkdocs.yml 的 site_url 是本机预览地址（{urlparse(m.group(1)).netloc}），生成的站点中规范链接、sitemap.xml 和 "
               "feed.xml 都会指向它 — 发布到内网请用 bulletins publish 目标文件夹 --site-url 内网地址"
               "（或在 mkdocs.yml 中写上内网地址）", file=sys.stderr)
 
