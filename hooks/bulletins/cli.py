@@ -204,8 +204,10 @@ def fmt_cmd(check: bool, paths: tuple[Path, ...]) -> None:
 @_command("synth")
 @click.option("--issues", "count", type=click.IntRange(1, 2000), required=True, metavar="期数", help="生成多少期")
 @click.option("--seed", type=int, default=1, show_default=True, metavar="整数", help="随机种子：同一种子生成同样的数据")
+@click.option("--truth", type=click.Path(path_type=Path, dir_okay=False), metavar="文件",
+              help="写出每条模拟问题的“问题族”和地点（JSON），即判断“再次出现”的标准答案")
 @_writes
-def synth_cmd(count: int, seed: int) -> None:
+def synth_cmd(count: int, seed: int, truth: Path | None) -> None:
     """在最新一期之后生成 N 期模拟通报（用于测试、演示和性能测试），不覆盖已有的期。"""
     from . import synth, writer
     from .load import load_archive
@@ -214,12 +216,17 @@ def synth_cmd(count: int, seed: int) -> None:
     archive, problems = load_archive(root)
     if archive is None:
         sys.exit(_report(problems))
-    made = synth.generate(archive, count, seed)
+    answers: dict | None = {} if truth is not None else None
+    made = synth.generate(archive, count, seed, answers)
     for folder, issue, districts in made:
         target = root / "issues" / folder
         if target.exists():
             raise click.ClickException(f"issues/{folder}/ 已存在 — 模拟数据不会覆盖已有的期")
         writer.write_issue_folder(target, writer.issue_files(issue, districts, archive.registry))
+    if truth is not None:
+        import json
+        from .safefile import write_atomic
+        write_atomic(truth, json.dumps(answers, ensure_ascii=False, sort_keys=True, indent=0) + "\n")
     click.echo(f"已生成 {len(made)} 期：issues/{made[0][0]}/ 至 issues/{made[-1][0]}/")
 
 

@@ -44,6 +44,7 @@ class ProblemType:
     slug: str
     description: str
     keywords: tuple[str, ...] = ()
+    routine: bool = False  # a report every week (the callback figures), never "the same problem again"
 
 
 @dataclass(frozen=True)

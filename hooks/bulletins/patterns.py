@@ -1,8 +1,9 @@
 """What no single bulletin shows: a finding's earlier findings of the same kind.
 
 A finding *recurs* when, in the `recurrence_window` issues before its own (registry/settings.yaml),
-the same district (or a district it continues after a reorganisation) had a finding sharing at least
-one problem type with it. Derived from the data at every build, never stored.
+the same district (or a district it continues after a reorganisation) had a finding that is the same
+problem: a shared problem type that is not routine, the same place (or department), and alike in
+wording (recurrence.py). Derived from the data at every build, never stored.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import facets
+from . import facets, recurrence
 from .model import Archive, DistrictReport, Finding, Issue, finding_id
 
 
@@ -29,9 +30,11 @@ class Ref:
 
 
 def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
-    """Finding id → its earlier findings of the same district and a shared type, newest first
+    """Finding id → its earlier findings that are the same problem (recurrence.py), newest first
     (within an issue, in the bulletin's order). Findings with none are absent."""
     window = archive.registry.recurrence_window
+    registry = archive.registry
+    measure = recurrence.Measure(f for i in archive.issues for f in i.findings)
     # per issue (newest first): (district slug, type) → refs, in bulletin order
     by_key: list[dict[tuple[str, str], list[tuple[int, Ref]]]] = []
     for issue in archive.issues:
@@ -40,7 +43,7 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
         for report in issue.reports:  # the bulletin's order
             for f in report.findings:
                 ordinal += 1
-                for t in f.types:
+                for t in recurrence.problem_types(f, registry):
                     keyed[(report.district.slug, t)].append((ordinal, Ref(issue, report, f)))
         by_key.append(keyed)
     out: dict[str, tuple[Ref, ...]] = {}
@@ -48,10 +51,14 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
         for report in issue.reports:
             family = archive.registry.lineage(report.district.slug, issue.date)
             for f in report.findings:
+                kinds = recurrence.problem_types(f, registry)
+                if not kinds:
+                    continue
                 found: list[Ref] = []
                 for older in by_key[i + 1:i + 1 + window]:
-                    hits = dict(hit for s in family for t in f.types for hit in older.get((s, t), ()))
-                    found += [hits[k] for k in sorted(hits)]
+                    hits = dict(hit for s in family for t in kinds for hit in older.get((s, t), ()))
+                    found += [hits[k] for k in sorted(hits)
+                              if recurrence.same_problem(f, hits[k].finding, registry, measure)]
                 if found:
                     out[finding_id(issue, f)] = tuple(found)
     return out

@@ -126,8 +126,8 @@ def load_registry(root: Path, cache: ParseCache | None = None) -> tuple[Registry
         _check_slugs(items, key, fp)
         _check_lookalikes(items, key, fp)
     districts = _districts(dd["districts"], dfp)
-    types = tuple(ProblemType(t["name"], t["slug"], t["description"], tuple(t.get("keywords", ())))
-                  for t in td["types"])
+    types = tuple(ProblemType(t["name"], t["slug"], t["description"], tuple(t.get("keywords", ())),
+                              bool(t.get("routine", False))) for t in td["types"])
     metrics = tuple(Metric(m["name"], m["slug"], m["unit"], m["kind"], m.get("description", ""),
                            tuple(m.get("patterns", ()))) for m in md["metrics"])
     departments = tuple(Department(d["name"], d["slug"], tuple(d.get("keywords", ())))

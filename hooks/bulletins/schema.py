@@ -93,7 +93,8 @@ REGISTRIES = {
                       "properties": {"types": {"type": "array", "items": {
                           "type": "object", "additionalProperties": False,
                           "required": ["name", "slug", "description"],
-                          "properties": {**_REG_ITEM, "description": _STR, "keywords": _STR_LIST}}}}},
+                          "properties": {**_REG_ITEM, "description": _STR, "keywords": _STR_LIST,
+                                         "routine": {"type": "boolean"}}}}}},
     "metrics": {"type": "object", "additionalProperties": False, "required": ["metrics"],
                 "properties": {"metrics": {"type": "array", "items": {
                     "type": "object", "additionalProperties": False,

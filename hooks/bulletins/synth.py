@@ -15,23 +15,39 @@ from .model import Archive, District
 
 PLACES = ("区行政服务中心", "区市民之家", "不动产登记服务中心", "办税服务厅", "车管所办事大厅",
           "社保办事大厅", "街道便民服务中心", "公积金分中心", "出入境办证大厅")
-# (problem type, department or "", sentence with {place} {when} {n} {dept} fill-ins)
+# (problem type, department or "", sentence with {place} {when} {n} {dept} fill-ins, the same fault
+# reworded: what a later bulletin writes when the problem comes back at the same place)
 FINDINGS = (
-    ("排队等候", "人社局", "{place}{dept}窗口数量少、办理人多，群众排队等候时间长，高峰时段等候超过 {n} 分钟。"),
-    ("排队等候", "交警", "有群众反映{place}{dept}违章处理窗口周末只开设一个窗口，导致等候时间过长。"),
-    ("窗口纪律", "税务", "{when}巡察{place}，发现{dept}窗口人员在工作时段玩手机。"),
-    ("窗口纪律", "公安", "{when}检查{place}，{dept}窗口 {n} 号工作人员离岗未放置去向牌。"),
-    ("窗口纪律", "市场监管局", "{place}{dept}窗口个别工作人员未规范着装，仪容仪表不到位。"),
-    ("自助设备", "", "{place}两台自助服务机故障，无法满足 24 小时自助服务需求。"),
-    ("自助设备", "公积金", "{place}{dept}自助机使用说明已过期，群众不会操作。"),
-    ("办事指南", "住建局", "抽查{dept}纸质办事指南与浙江政务服务网对应事项，发现 {n} 个事项办理时限不一致。"),
-    ("办事指南", "人社局", "对办事指南同源发布情况进行抽查，{dept} {n} 个事项的“网上办业务模式”信息为空。"),
-    ("引导服务", "", "多名办事群众反映{place}引导标识不清晰，电梯到达楼层以后没有明确的指引牌。"),
-    ("引导服务", "交警", "{place}{dept}导服人员全程无接待、无指引。"),
-    ("设施环境", "", "{place}缺乏母婴设施，便民服务箱物品不齐全。"),
-    ("系统故障", "不动产登记", "有群众反映，{dept}综合窗口每天下午出现系统故障，导致无法正常办理业务。"),
-    ("咨询热线", "", "对咨询投诉热线抽查，拨打咨询 {n} 次，有 1 次未接通。"),
-    ("业务能力", "市民卡", "{dept}窗口工作人员业务不够熟练，办事效率有待提高。"),
+    ("排队等候", "人社局", "{place}{dept}窗口数量少、办理人多，群众排队等候时间长，高峰时段等候超过 {n} 分钟。",
+     ("{when}回访发现{place}{dept}窗口仍然偏少，办事群众排长队，等候时间超过 {n} 分钟。",)),
+    ("排队等候", "交警", "有群众反映{place}{dept}违章处理窗口周末只开设一个窗口，导致等候时间过长。",
+     ("{place}{dept}违章处理窗口周末仍只开一个窗口，群众再次反映等候时间过长。",)),
+    ("窗口纪律", "税务", "{when}巡察{place}，发现{dept}窗口人员在工作时段玩手机。",
+     ("{when}复查{place}，{dept}窗口仍有工作人员上班时间玩手机。",)),
+    ("窗口纪律", "公安", "{when}检查{place}，{dept}窗口 {n} 号工作人员离岗未放置去向牌。",
+     ("{place}{dept}窗口工作人员再次离岗，未按规定放置去向牌。",)),
+    ("窗口纪律", "市场监管局", "{place}{dept}窗口个别工作人员未规范着装，仪容仪表不到位。",
+     ("{when}抽查{place}，{dept}窗口仍有人员着装不规范，仪容仪表不整。",)),
+    ("自助设备", "", "{place}两台自助服务机故障，无法满足 24 小时自助服务需求。",
+     ("{place}自助服务机又出现故障，24 小时自助服务无法正常提供。",)),
+    ("自助设备", "公积金", "{place}{dept}自助机使用说明已过期，群众不会操作。",
+     ("{place}{dept}自助机的使用说明仍未更新，群众反映不会操作。",)),
+    ("办事指南", "住建局", "抽查{place}{dept}纸质办事指南与浙江政务服务网对应事项，发现 {n} 个事项办理时限不一致。",
+     ("{place}{dept}纸质办事指南与政务服务网仍有 {n} 个事项的办理时限不一致。",)),
+    ("办事指南", "人社局", "对{place}办事指南同源发布情况进行抽查，{dept} {n} 个事项的“网上办业务模式”信息为空。",
+     ("再次抽查{place}办事指南同源发布，{dept}仍有 {n} 个事项“网上办业务模式”信息为空。",)),
+    ("引导服务", "", "多名办事群众反映{place}引导标识不清晰，电梯到达楼层以后没有明确的指引牌。",
+     ("{place}引导标识仍不清晰，群众反映出电梯后找不到指引牌。",)),
+    ("引导服务", "交警", "{place}{dept}导服人员全程无接待、无指引。",
+     ("{when}暗访{place}，{dept}导服人员依然无接待、无指引。",)),
+    ("设施环境", "", "{place}缺乏母婴设施，便民服务箱物品不齐全。",
+     ("{place}母婴设施仍未配备，便民服务箱物品依旧不齐全。",)),
+    ("系统故障", "不动产登记", "有群众反映，{place}{dept}综合窗口每天下午出现系统故障，导致无法正常办理业务。",
+     ("{place}{dept}综合窗口下午再次出现系统故障，业务无法正常办理。",)),
+    ("咨询热线", "", "对{place}咨询投诉热线抽查，拨打咨询 {n} 次，有 1 次未接通。",
+     ("再次抽查{place}咨询投诉热线，拨打 {n} 次仍有未接通。",)),
+    ("业务能力", "市民卡", "{place}{dept}窗口工作人员业务不够熟练，办事效率有待提高。",
+     ("{place}{dept}窗口人员业务依旧不熟练，办事效率仍然不高。",)),
 )
 ACTIONS = ("已责令整改。", "已进行通报并责令整改。", "已督促相关单位完成整改。", "已整改到位。",
            "已要求部门进行整改。", "")
@@ -51,10 +67,17 @@ class _Trend:
         return round(self.level, 2)
 
 
-def _finding(rng: random.Random, day: dt.date, registry) -> dict:
-    kind, dept, template = rng.choice(FINDINGS)
+def _finding(rng: random.Random, day: dt.date, registry, family: int | None = None, place: str | None = None) -> dict:
+    """A finding; with `family` and `place`, that problem again, reworded (a true repeat)."""
+    repeat = family is not None
+    if family is None:
+        family = FINDINGS.index(rng.choice(FINDINGS))
+    kind, dept, template, reworded = FINDINGS[family]
+    if repeat:
+        template = rng.choice(reworded)
     when = f"{day.month} 月 {day.day} 日 {rng.randint(8, 16)} 时 {rng.randint(0, 59):02d} 分"
-    text = template.format(place=rng.choice(PLACES), when=when, n=rng.randint(2, 40), dept=dept)
+    place = place if place is not None else rng.choice(PLACES)
+    text = template.format(place=place, when=when, n=rng.randint(2, 40), dept=dept)
     text += rng.choice(PROMISES) if rng.random() < 0.1 else rng.choice(ACTIONS)
     out: dict = {"text": text, "types": [kind]}
     if dept:
@@ -65,6 +88,7 @@ def _finding(rng: random.Random, day: dt.date, registry) -> dict:
     act = annotate.action_of(text)
     if act:
         out["action"] = act
+    out["_truth"] = (family, place)
     return out
 
 
@@ -94,9 +118,15 @@ def _callbacks(rng: random.Random, trend: _Trend, d: District) -> tuple[str, dic
     return text, {"回访量": calls, "未接通": missed, "满意": happy, "基本满意": basic, "不满意": unhappy}
 
 
-def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, dict[str, dict]]]:
-    """`count` issues after the archive's latest: (folder, issue data, district files)."""
+REPEAT_RATE = 0.15  # a district's chance, each issue, of reporting one of its recent problems again
+
+
+def generate(archive: Archive, count: int, seed: int, truth: dict | None = None) -> list[tuple[str, dict, dict[str, dict]]]:
+    """`count` issues after the archive's latest: (folder, issue data, district files). `truth`, if
+    given, receives each finding's id → [problem family, place] (the ground truth of recurrence:
+    two findings of a district are the same problem when both match)."""
     rng = random.Random(seed)
+    again = random.Random(seed * 7919 + 17)  # repeats from a stream of their own: the rest stays as it was
     last = archive.latest
     day = last.date if last else dt.date(2018, 1, 5)
     number = last.number if last else 0
@@ -105,6 +135,8 @@ def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, d
     title = last.report_title if last else "“最多跑一次”改革各区、县（市）和管委会自查情况通报"
     trends = {d.slug: _Trend(rng) for d in archive.registry.districts}
     waiting: dict[str, list[tuple[str, dict]]] = {}  # district → (finding id, finding) promising work
+    recent: dict[str, list[tuple[int, str]]] = {}  # district → its recent problems (family, place)
+    window = max(1, archive.registry.recurrence_window - 1)
     out = []
     for _ in range(count):
         prev, day = day, day + dt.timedelta(days=7)
@@ -119,6 +151,13 @@ def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, d
                 continue
             findings = [_finding(rng, start + dt.timedelta(days=rng.randint(0, 6)), archive.registry)
                         for _ in range(rng.choice((1, 1, 2, 2, 3, 3, 4, 5)))]
+            mine = recent.setdefault(d.slug, [])
+            if mine and again.random() < REPEAT_RATE:
+                family, place = again.choice(mine[-window * 3:])
+                findings.append(_finding(again, start + dt.timedelta(days=again.randint(0, 6)), archive.registry,
+                                         family, place))
+            mine += [f["_truth"] for f in findings]
+            del mine[:-window * 3]  # about the last `window` issues' problems
             data: dict = {"district": d.name}
             if rng.random() < 0.5:
                 text, metrics = _callbacks(rng, trends[d.slug], d)
@@ -128,6 +167,10 @@ def generate(archive: Archive, count: int, seed: int) -> list[tuple[str, dict, d
             folder = f"{day.year}-{number:03d}"
             waiting[d.slug] += [(f"{folder}-{d.slug}-{n}", f) for n, f in enumerate(findings, 1)
                                 if any(p in f.get("action", "") for p in PROMISES)]
+            for n, f in enumerate(findings, 1):
+                mark = f.pop("_truth", None)
+                if truth is not None and mark is not None:
+                    truth[f"{folder}-{d.slug}-{n}"] = list(mark)
             data["findings"] = findings
             districts[d.slug] = data
         out.append((f"{day.year}-{number:03d}", issue, districts))
