@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
-from . import charts, facets, indexes as ix, patterns, rates, urls
+from . import charts, deadlines, facets, indexes as ix, patterns, rates, urls
 from .model import Archive, finding_id
 from .textutil import pinyin_sort_key
 
@@ -174,7 +174,7 @@ def district_pages(s: SiteData) -> list[PageSpec]:
         out.append(PageSpec(urls.district(d.slug), d.name, "district.html", {
             **paged, **heat, "district": d, "count": len(entries), "issues": len({e.issue.id for e in entries}),
             "recurring": ix.group_by_issue(recurring), "window": window,
-            "pending": _open_promises_of(s, d.slug), "pending_shown": PENDING_SHOWN,
+            "pending": _open_promises_of(s, d.slug), "pending_shown": PENDING_SHOWN, "rule": deadlines.RULE,
             "by_type": _ranked(ix.count_by(entries, lambda e: e.finding.types)),
             "charts": _trend_charts(d, trends, lambda pts: [p for p in pts if p.date > since],
                                     "（近两年）" if any(p[0].date <= since for p in trends.values() if p) else "",
@@ -246,13 +246,14 @@ def pending_page(s: SiteData) -> list[PageSpec]:
     window = s.archive.registry.recurrence_window
     by_district = [(d, ps) for d in s.archive.registry.districts if (ps := _open_promises_of(s, d.slug))]
     out = [PageSpec(urls.PENDING, "待跟进", "pending.html", {
-        "by_district": by_district, "count": len(s.open_promises), "window": window, "shown": PENDING_SHOWN},
+        "by_district": by_district, "count": len(s.open_promises), "window": window, "shown": PENDING_SHOWN,
+        "rule": deadlines.RULE},
         toc=tuple((d.slug, d.name) for d, _ in by_district))]
     for d, items in by_district:  # all of a district's, when the pages above show only the newest
         if len(items) <= PENDING_SHOWN:
             continue
         out.append(PageSpec(urls.pending(d.slug), f"待跟进 · {d.name}", "pending_district.html", {
-            "district": d, "items": items, "window": window}))
+            "district": d, "items": items, "window": window, "rule": deadlines.RULE}))
     return out
 
 

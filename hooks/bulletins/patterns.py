@@ -8,12 +8,13 @@ wording (recurrence.py). Derived from the data at every build, never stored.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import facets, recurrence
+from . import deadlines, facets, recurrence
 from .model import Archive, DistrictReport, Finding, Issue, finding_id
 
 
@@ -117,17 +118,23 @@ def promised(text: str) -> bool:
 class Promise:
     ref: Ref
     age: int  # issues published since (0: the latest issue)
+    due: dt.date | None = None  # by when, from its own words (deadlines.py); None: no time named
+    overdue: int = 0  # days past `due`, counted to the latest issue's date (never the clock)
 
 
 def open_promises(archive: Archive, followed_by: dict[str, tuple[Ref, ...]]) -> tuple[Promise, ...]:
-    """Promised work nobody has reported on: no finding `follows` it yet. Newest first."""
+    """Promised work nobody has reported on: no finding `follows` it yet. The most overdue first,
+    then those still in time (the nearest deadline first), then those without a deadline (newest first)."""
+    latest = archive.issues[0].date if archive.issues else None
     out = []
     for age, issue in enumerate(archive.issues):
         for report in issue.reports:
             for f in report.findings:
                 if promises(f) and finding_id(issue, f) not in followed_by:
-                    out.append(Promise(Ref(issue, report, f), age))
-    return tuple(out)
+                    when = deadlines.due(f.action or f.text, issue.date)
+                    late = max(0, (latest - when).days) if when and latest else 0
+                    out.append(Promise(Ref(issue, report, f), age, when, late))
+    return tuple(sorted(out, key=lambda p: (-p.overdue, p.due is None, p.due or dt.date.max, p.age)))
 
 
 RECURRING, PENDING = facets.RECURRING, facets.PENDING
