@@ -100,3 +100,21 @@ def test_feed_and_print_stylesheet(sample_site):
     assert "第 33 期" in (sample_site / "feed.xml").read_text(encoding="utf-8")
     css = (sample_site / "assets" / "zb" / "zb.css").read_text(encoding="utf-8")
     assert "@media print" in css and "size: A4" in css
+
+
+def test_each_district_and_problem_type_has_its_own_feed_listed_on_its_page(sample_site):
+    import xml.etree.ElementTree as ET
+    page = soup(sample_site / "districts" / "jianggan" / "index.html")
+    link = page.select_one("a.zb-feed")
+    assert link["href"] == "feed.xml" and "江干区" in link.get_text()
+    rss = ET.fromstring((sample_site / "districts" / "jianggan" / "feed.xml").read_bytes())
+    assert rss.tag == "rss" and rss.get("version") == "2.0"
+    items = rss.findall("channel/item")
+    assert len(items) == 3 and items[1].findtext("link").endswith("/issues/2018-033/#jianggan-2")  # 江干区's three
+    assert "母婴" in items[1].findtext("description") and items[1].findtext("guid") == items[1].findtext("link")
+    assert all(item.findtext("pubDate").startswith("Fri, 21 Sep 2018") for item in items)
+    typed = ET.fromstring((sample_site / "types" / "zizhu-shebei" / "feed.xml").read_bytes())
+    assert typed.findtext("channel/title").endswith("自助设备") and len(typed.findall("channel/item")) >= 3
+    assert soup(sample_site / "types" / "zizhu-shebei" / "index.html").select_one("a.zb-feed")["href"] == "feed.xml"
+    assert not soup(sample_site / "departments" / "shuiwu" / "index.html").select_one("a.zb-feed")
+    assert (sample_site / "feed.xml").is_file()  # the site's own feed stays

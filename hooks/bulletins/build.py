@@ -116,6 +116,7 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
             export.SEARCH_NAMES: export.search_names(archive, search_also, site_name),
             export.SEARCH_SOUNDS: export.search_sounds(archive),
             facets.MODULE: facets.module(),
+            **export.feeds(archive, indexes, site_url, site_name),
         })
     return Site(archive, indexes, pages, exports["assets"], problems, env, changed, _templates_version(root), flags,
                 data, keep=preview, bodies=state.bodies,

@@ -150,6 +150,52 @@ def _rfc822(day: dt.date) -> str:
     return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
 
 
+def _channel(title: str, link: str, description: str, newest) -> tuple[ET.Element, ET.Element]:
+    rss = ET.Element("rss", version="2.0")
+    channel = ET.SubElement(rss, "channel")
+    for tag, text in (("title", title), ("link", link), ("description", description), ("language", "zh-CN")):
+        ET.SubElement(channel, tag).text = text
+    if newest:
+        ET.SubElement(channel, "lastBuildDate").text = _rfc822(newest)
+    return rss, channel
+
+
+def _xml(rss: ET.Element) -> bytes:
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def finding_feed(entries, site_url: str, title: str, page: str, limit: int = 50) -> bytes:
+    """RSS 2.0 of one district's or problem type's newest findings (a subscription to, say,
+    萧山区 or 自助设备), each linked to its place in its bulletin."""
+    base = site_url if site_url.endswith("/") else site_url + "/"
+    rss, channel = _channel(title, base + page, f"{title}：通报中的新问题", entries[0].issue.date if entries else None)
+    for e in entries[:limit]:
+        item = ET.SubElement(channel, "item")
+        link = base + urls.finding(e.issue.id, e.finding.anchor)
+        ET.SubElement(item, "title").text = (f"第 {e.issue.number} 期（{e.issue.date.isoformat()}）"
+                                             f"{e.report.district.name} 第 {e.finding.number} 条")
+        ET.SubElement(item, "link").text = link
+        ET.SubElement(item, "guid", isPermaLink="true").text = link
+        ET.SubElement(item, "pubDate").text = _rfc822(e.issue.date)
+        ET.SubElement(item, "description").text = e.finding.text
+        for t in e.finding.types:
+            ET.SubElement(item, "category").text = t
+    return _xml(rss)
+
+
+def feeds(archive: Archive, indexes, site_url: str, site_name: str) -> dict[str, bytes]:
+    """Path → feed: one per district and per problem type (`districts/<slug>/feed.xml`, …)."""
+    reg = archive.registry
+    out = {}
+    for d in reg.districts:
+        page = urls.district(d.slug)
+        out[page + "feed.xml"] = finding_feed(indexes.by_district.get(d.slug, ()), site_url, f"{site_name} · {d.name}", page)
+    for t in reg.types:
+        page = urls.problem_type(t.slug)
+        out[page + "feed.xml"] = finding_feed(indexes.by_type.get(t.name, ()), site_url, f"{site_name} · {t.name}", page)
+    return out
+
+
 def feed_xml(archive: Archive, site_url: str, title: str, limit: int = 30) -> bytes:
     """RSS 2.0 of the newest issues, written by an XML library (every text escaped as XML wants)."""
     base = site_url if site_url.endswith("/") else site_url + "/"

@@ -202,6 +202,7 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
         months = _months(entries)
         out.append(PageSpec(url(item.slug), item.name, "topic.html", {
             **paged, **heat, "kind": kind, "item": item, "count": len(entries), "issues": len({e.issue.id for e in entries}),
+            "feed": kind == facets.TYPE,  # export.feeds: a subscription per problem type
             "by_district": by_d,
             "district_chart": charts.hbar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
             "month_chart": charts.month_chart(f"{item.name}：每月问题数", months), "months": months}))
