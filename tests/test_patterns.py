@@ -322,3 +322,41 @@ def test_synthetic_repeats_are_found_with_precision_and_recall_of_at_least_90_pe
           f"{len(found)} of {everything} findings marked ({len(found) / everything:.0%})")
     assert precision >= 0.9 and recall >= 0.9
     assert len(found) <= everything / 3 and len(expected) > 100
+
+
+# --- the year in review -------------------------------------------------------------------------
+
+def test_the_year_in_review_counts_match_archive_json_and_link_to_exactly_them(synth_site):
+    from collections import Counter
+    from urllib.parse import parse_qs, urlparse
+    data = json.loads((synth_site / "data/archive.json").read_text(encoding="utf-8"))
+    years = sorted({i["date"][:4] for i in data["issues"]})
+    assert len(years) >= 2
+    for year in years:
+        page = soup(synth_site / "years" / year / "index.html")
+        mine = [(d["name"], f) for i in data["issues"] if i["date"].startswith(year) for d in i["districts"] for f in d["findings"]]
+        before = Counter(d["name"] for i in data["issues"] if i["date"].startswith(str(int(year) - 1))
+                         for d in i["districts"] for f in d["findings"])
+        cells = Counter((name, t) for name, f in mine for t in f["types"])
+        per_district = Counter(name for name, _ in mine)
+        table = page.select_one("table.zb-review-table")
+        types = [th.get_text() for th in table.select("thead th.zb-num")][:-1 - 2 * (str(int(year) - 1) in years)]
+        assert f"{len(mine)} 条问题" in page.select_one(".zb-review__lead").get_text()
+        for row in table.select("tbody tr"):
+            district = row.select_one("th").get_text()
+            values = [td.get_text() for td in row.select("td")]
+            assert [int(v) for v in values[:len(types)]] == [cells[(district, t)] for t in types], (year, district)
+            assert int(values[len(types)]) == per_district[district]
+            if str(int(year) - 1) in years:
+                assert int(values[len(types) + 1]) == before[district]
+            for a, t in zip(row.select("td"), types):
+                link = a.select_one("a")
+                if link:
+                    q = parse_qs(urlparse(link["href"]).query)
+                    assert q == {"区县": [district], "问题类型": [t], "年份": [year]}
+        assert sum(per_district.values()) == len(mine) and {r.select_one("th").get_text() for r in table.select("tbody tr")} == set(per_district)
+        recurring = sum(1 for _, f in mine if f["earlier"])
+        assert f"这一年共 {recurring} 条" in page.find(id="recurring").find_next("p").get_text()
+    archive = soup(synth_site / "archive/index.html")
+    assert {a["href"] for a in archive.select(".zb-review-link a")} == {f"../years/{y}/" for y in years}
+    assert soup(synth_site / "index.html").select_one(f"a[href='years/{years[-1]}/']")

@@ -275,9 +275,65 @@ def search_page(s: SiteData) -> list[PageSpec]:
     return [PageSpec(urls.SEARCH, "搜索", "search.html", {"facets": groups})]
 
 
+def review_pages(s: SiteData) -> list[PageSpec]:
+    """年度回顾, one page per year: the figures an office's annual summary needs, each count linked to
+    exactly those findings."""
+    reg = s.archive.registry
+    years = sorted(s.indexes.by_year)
+    promised_ids = {p.ref.id: p for p in s.open_promises}
+    out = []
+    for year in years:
+        entries = [e for e in s.indexes.entries if e.issue.year == year]
+        before = Counter(e.report.district.slug for e in s.indexes.entries if e.issue.year == year - 1)
+        counts = Counter((e.report.district.slug, t) for e in entries for t in e.finding.types)
+        districts = [d for d in reg.districts if any(counts[(d.slug, t.name)] for t in reg.types)]
+        types = [t for t in reg.types if any(counts[(d.slug, t.name)] for d in districts)]
+        per_district = Counter(e.report.district.slug for e in entries)
+        table = [(d, [(counts[(d.slug, t.name)], urls.search({facets.DISTRICT: d.name, facets.TYPE: t.name,
+                                                              facets.YEAR: year})) for t in types],
+                  per_district[d.slug], before.get(d.slug)) for d in districts]
+        type_totals = [sum(counts[(d.slug, t.name)] for d in districts) for t in types]
+        recurring = sorted((e for e in entries if finding_id(e.issue, e.finding) in s.earlier),
+                           key=lambda e: (-len(s.earlier[finding_id(e.issue, e.finding)]), -e.issue.date.toordinal()))
+        made = [e for e in entries if patterns.promises(e.finding)]
+        followed = [e for e in made if finding_id(e.issue, e.finding) in s.links.followed_by]
+        overdue = [promised_ids[i] for e in made if (i := finding_id(e.issue, e.finding)) in promised_ids
+                   and promised_ids[i].overdue]
+        callbacks = _callbacks(s, year)
+        out.append(PageSpec(urls.review(year), f"{year} 年度回顾", "review.html", {
+            "year": year, "issues": s.indexes.by_year[year], "count": len(entries), "districts": districts,
+            "types": types, "table": table, "type_totals": type_totals, "previous": year - 1 if year - 1 in years else None,
+            "recurring": recurring[:REVIEW_RECURRING], "recurring_count": len(recurring), "earlier": s.earlier,
+            "made": len(made), "followed": len(followed), "overdue": overdue, "callbacks": callbacks,
+            "search_year": urls.search({facets.YEAR: year})}))
+    return out
+
+
+REVIEW_RECURRING = 10  # the problems that came back most, on a year's review
+
+
+def _callbacks(s: SiteData, year: int) -> list[tuple]:
+    """Per district: the year's callbacks (回访量 summed) and each trend figure, first and last report."""
+    reg = s.archive.registry
+    out = []
+    for d in reg.districts:
+        reports = [(i, r) for i, r in s.indexes.reports_by_district.get(d.slug, ()) if i.year == year and r.metrics]
+        if not reports:
+            continue
+        reports.sort(key=lambda ir: ir[0].date)
+        total = sum(r.metric_map.get("回访量", 0) for _, r in reports)
+        series = []
+        for t in reg.trends:
+            values = [v for _, r in reports if (v := rates.trend_value(reg, t, r.metric_map)) is not None]
+            if values:
+                series.append((t.label, values[0], values[-1], len(values)))
+        out.append((d, len(reports), total, series))
+    return out
+
+
 PAGE_KINDS: tuple[Callable[[SiteData], list[PageSpec]], ...] = (
     home_block, issue_pages, archive_pages, district_pages, type_pages, department_pages,
-    corrections_page, pending_page, search_page,
+    corrections_page, pending_page, search_page, review_pages,
 )
 
 

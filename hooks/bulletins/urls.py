@@ -45,6 +45,11 @@ def year(value: int) -> str:
     return f"archive/{value}/"
 
 
+def review(value: int) -> str:
+    """A year in review (年度回顾): the figures of an office's annual summary."""
+    return f"years/{value}/"
+
+
 def in_year(page_url: str, value: int) -> str:
     """One year of a type's, department's or district's findings: types/zizhu-shebei/2019/."""
     return f"{page_url}{value}/"
