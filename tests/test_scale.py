@@ -199,6 +199,12 @@ def test_the_search_page_shows_and_links_results_of_both_archives(two_archives, 
         page.wait_for_selector(".zb-result")
         page.wait_for_function("document.querySelector('.zb-results').children.length >= 10")
         assert "（甲归档、乙归档）" in page.locator("p.zb-status").inner_text()
+        for _ in range(10):  # 乙's issues are older: further down, newest first
+            if any(p.startswith("乙归档 · ") for p in page.locator(".zb-result__place").all_text_contents()):
+                break
+            shown = page.locator(".zb-result").count()
+            page.click(".zb-more")
+            page.wait_for_function(f"document.querySelectorAll('.zb-result').length > {shown}")
         places = page.locator(".zb-result__place").all_text_contents()
         assert any(p.startswith("乙归档 · ") for p in places) and any(p.startswith("甲归档 · ") for p in places)
         link = page.locator(".zb-result__place", has_text="乙归档").first
