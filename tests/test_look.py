@@ -359,3 +359,18 @@ def test_the_nu_html_checker_finds_no_error_in_our_markup(look_site):
     errors = [line for line in (out.stdout + out.stderr).splitlines()
               if "error" in line and not any(m in line for m in MATERIAL_OWN)]
     assert errors == [], "\n".join(errors[:20])
+
+
+def test_the_year_in_review_prints_on_a4_with_its_tables_whole(browser, look_url, tmp_path):
+    pages = _pdf(browser, look_url + "years/2019/", tmp_path / "review.pdf")
+    info = subprocess.run(["pdfinfo", str(tmp_path / "review.pdf")], capture_output=True, text=True).stdout
+    assert "(A4)" in info
+    texts = ["".join(w[4] for w in p) for p in pages]
+    table = [i for i, t in enumerate(texts) if "年各区县各类问题数" in t]
+    assert len(table) == 1  # the district × type table on one page, not split
+    for name in ("上城区", "萧山区", "西湖风景名胜区", "合计"):
+        assert name in texts[table[0]], name
+    right = max(w[2] for p in pages for w in p)
+    assert right <= 210 * MM - 26 * MM + 2, right  # nothing beyond the text block
+    for gone in ("搜索", "编辑指南", "订阅"):
+        assert gone not in "".join(texts), gone
