@@ -272,17 +272,32 @@ def _chunks(words: Iterator[tuple[str, list[int]]], folder: Path, language: str)
     return table
 
 
-def merge(parts: list[Part], out: Path) -> int:
+_UNHASHED = {"pagefind.js", "pagefind-entry.json", "pagefind-worker.js", "pagefind-ui.js", "pagefind-ui.css",
+             "pagefind-modular-ui.js", "pagefind-modular-ui.css", "pagefind-highlight.js"}
+
+
+def merge(parts: list[Part], out: Path, keep_old: bool = False) -> int:
     """Writes one Pagefind bundle from the parts and puts it at `out` in one step (an exchange of
     folders): a reader searching while the site is rebuilt gets the old index or the new one,
     never a missing one. Returns the records. Parts are ordered newest year first, so page
-    numbers run newest first."""
+    numbers run newest first. `keep_old` (the editor's preview): the old bundle's files, whose
+    names are content-hashed, stay beside the new ones, so a search that loaded the old index a
+    moment ago still finds every file it asks for."""
     from .safefile import exchange
 
     tmp = out.with_name(f".{out.name}.new-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
     try:
         total = _merge_into(parts, tmp)
+        if keep_old and out.is_dir():
+            for old in out.rglob("*"):
+                rel = old.relative_to(out)
+                if old.is_file() and not old.is_symlink() and rel.name not in _UNHASHED and not (tmp / rel).exists():
+                    (tmp / rel).parent.mkdir(parents=True, exist_ok=True)
+                    try:
+                        os.link(old, tmp / rel)
+                    except OSError:
+                        shutil.copyfile(old, tmp / rel)
         if not out.exists():
             os.rename(tmp, out)
         elif not exchange(tmp, out):  # no renameat2 here: the old index goes, then the new one comes

@@ -223,6 +223,9 @@ class IndexJob:
         _sweep_scratch()
         self._env, self._archive, self._flags, self._remember = env, archive, flags, remember
         self.out = site_dir / OUTPUT
+        # under serve (`remember` given) a new index keeps the old one's files beside it: a reader whose
+        # search began on the old index finds every file it asks for (their names are content-hashed)
+        self.keep_old = remember is not None
         self.notes: list[str] = []  # what the editor should hear of (a damaged cache, rebuilt)
         spare = fallback or (lambda: tempfile.mkdtemp(prefix="zb-search-cache-"))
         try:
@@ -284,7 +287,8 @@ class IndexJob:
                     _drop_unused(self.out)
             return 0
         # the worker refuses a part that is missing or unfinished
-        done = self._worker("merge", str(self.out), *(str(folder) for _, folder, _ in parts))
+        done = self._worker("merge", "keep-old" if self.keep_old else "replace", str(self.out),
+                            *(str(folder) for _, folder, _ in parts))
         if done is None:
             return 0
         keep = {folder.name for _, folder, _ in parts}

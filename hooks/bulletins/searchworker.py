@@ -80,11 +80,11 @@ def main(argv: list[str]) -> int:
     try:
         if argv[0] == "part":
             part(Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4])
-        elif argv[0] == "merge":
-            parts = [searchbundle.load_part(Path(p), verify=False) for p in argv[2:]]  # verified by the job
+        elif argv[0] == "merge":  # merge keep-old|replace OUT PART…
+            parts = [searchbundle.load_part(Path(p), verify=False) for p in argv[3:]]  # verified by the job
             if any(p is None for p in parts):
                 raise RuntimeError("搜索索引的缓存不完整，请重新构建")
-            print(searchbundle.merge([p for p in parts if p is not None], Path(argv[1])))
+            print(searchbundle.merge([p for p in parts if p is not None], Path(argv[2]), keep_old=argv[1] == "keep-old"))
         elif argv[0] == "empty":
             out = Path(argv[2])
             shutil.rmtree(out, ignore_errors=True)
