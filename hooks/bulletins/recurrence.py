@@ -51,9 +51,8 @@ def _same_place(a: str, b: str) -> bool:
     return a == b or (len(a) >= 4 and len(b) >= 4 and (a in b or b in a))
 
 
-def _pairs(f: Finding) -> frozenset[str]:
+def _pairs(f: Finding, place: str) -> frozenset[str]:
     text = f.text.replace(f.action, " ") if f.action else f.text  # what was done is not the problem
-    place = place_of(f)
     if place:
         text = text.replace(place, " ")
     text = _NOISE.sub(" ", text)
@@ -61,22 +60,29 @@ def _pairs(f: Finding) -> frozenset[str]:
 
 
 class Measure:
-    """The archive's rarity of character pairs, and each finding's pairs (computed once)."""
+    """The archive's rarity of character pairs, and each finding's place and pairs (found once:
+    every finding is compared with many candidates)."""
 
     def __init__(self, findings: Iterable[Finding]) -> None:
-        self.pairs: dict[int, frozenset[str]] = {}
+        self._seen: dict[int, tuple[str, frozenset[str]]] = {}
         df: Counter[str] = Counter()
         n = 0
         for f in findings:
-            p = _pairs(f)
-            self.pairs[id(f)] = p
-            df.update(p)
+            df.update(self.of(f)[1])
             n += 1
         # 1 + idf: a pair every finding has still counts (a small archive has no rarity to go by)
         self.weight = {pair: 1 + math.log((n + 1) / (k + 0.5)) for pair, k in df.items()}
 
+    def of(self, f: Finding) -> tuple[str, frozenset[str]]:
+        """(place, character pairs) of a finding."""
+        seen = self._seen.get(id(f))
+        if seen is None:
+            place = place_of(f)
+            seen = self._seen[id(f)] = (place, _pairs(f, place))
+        return seen
+
     def similarity(self, a: Finding, b: Finding) -> float:
-        pa, pb = self.pairs.get(id(a)) or _pairs(a), self.pairs.get(id(b)) or _pairs(b)
+        pa, pb = self.of(a)[1], self.of(b)[1]
         if not pa or not pb:
             return 0.0
         w = self.weight
@@ -94,7 +100,7 @@ def same_problem(a: Finding, b: Finding, registry: Registry, measure: Measure) -
         return False
     if not problem_types(a, registry) & problem_types(b, registry):
         return False
-    pa, pb = place_of(a), place_of(b)
+    pa, pb = measure.of(a)[0], measure.of(b)[0]
     if pa and pb:
         if not _same_place(pa, pb):
             return False
