@@ -10,7 +10,7 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from .semdiff import Change, Section, segments, trimmed
+from .semdiff import Change, Section, marked, segments
 
 NONE = "数据没有改动"
 
@@ -44,16 +44,7 @@ def md(text: str) -> str:
 
 
 def md_marked(old: str, new: str) -> str:
-    out = []
-    for op, a, b in trimmed(segments(old, new)):
-        if op == "equal":
-            out.append(md(a))
-            continue
-        if a:
-            out.append(f"<del>{md(a)}</del>")
-        if b:
-            out.append(f"<ins>{md(b)}</ins>")
-    return "".join(out)
+    return marked(old, new, lambda a: f"<del>{md(a)}</del>", lambda b: f"<ins>{md(b)}</ins>", md)
 
 
 def md_change(c: Change) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from . import facts, yamlio
 from .facts import Fact, words
@@ -64,18 +64,24 @@ def trimmed(segs: list[tuple[str, str, str]]) -> list[tuple[str, str, str]]:
     return out
 
 
-def char_diff(old: str, new: str) -> str:
-    """'…母[-婴-]{+哺乳+}室…': only the changed characters, with a little context."""
+def marked(old: str, new: str, deleted: Callable[[str], str], inserted: Callable[[str], str],
+           plain: Callable[[str], str] = str) -> str:
+    """Only the changed characters, each run marked, with a little context (for text and Markdown)."""
     out = []
     for op, a, b in trimmed(segments(old, new)):
         if op == "equal":
-            out.append(a)
+            out.append(plain(a))
             continue
         if a:
-            out.append(f"[-{a}-]")
+            out.append(deleted(a))
         if b:
-            out.append(f"{{+{b}+}}")
-    text = "".join(out)
+            out.append(inserted(b))
+    return "".join(out)
+
+
+def char_diff(old: str, new: str) -> str:
+    """'…母[-婴-]{+哺乳+}室…': only the changed characters, with a little context."""
+    text = marked(old, new, lambda a: f"[-{a}-]", lambda b: f"{{+{b}+}}")
     return text if len(text) < 400 else text[:400] + "…"
 
 
@@ -178,17 +184,22 @@ def comments(text: str | None) -> list[str]:
     return out
 
 
-def _summary(files: dict[str, str], mine: list[str]) -> list[Change]:
-    """A whole issue in a few lines: each district with its number of findings and its figures."""
+def _summary(districts: list[tuple[str, dict]]) -> list[Change]:
+    """A whole issue in a few lines: each district (path, data) with its number of findings and its figures."""
     out = []
-    for p in mine:
-        data = parse(files.get(p)) if not p.endswith("/issue.yaml") else None
-        if isinstance(data, dict):
-            findings = len(data.get("findings") or [])
-            figures = "、".join(f"{k} {words(v)}" for k, v in (data.get("metrics") or {}).items())
-            out.append(Change("", f"{words(data.get('district', p))}：{findings} 条问题" + (f"；{figures}" if figures else "")
-                              + ("；概述：" + words(data["summary"])[:30] if data.get("summary") else ""), event=True))
+    for p, data in districts:
+        findings = len(data.get("findings") or [])
+        figures = "、".join(f"{k} {words(v)}" for k, v in (data.get("metrics") or {}).items())
+        out.append(Change("", f"{words(data.get('district', p))}：{findings} 条问题" + (f"；{figures}" if figures else "")
+                          + ("；概述：" + words(data["summary"])[:30] if data.get("summary") else ""), event=True))
     return out
+
+
+def _comments_only(path: str, old_text: str | None, new_text: str | None) -> list[Change]:
+    """Data the same on both sides: a change of comments is still named."""
+    if comments(old_text) == comments(new_text):
+        return []
+    return [Change("", f"{COMMENTS_ONLY}：{path.split('/')[-1]}（数据没有改动）", event=True)]
 
 
 def _published_without_note(old_header: Any, new_header: Any, changes: list[Change]) -> bool:
@@ -212,9 +223,8 @@ def sections(old_files: dict[str, str], new_files: dict[str, str]) -> list[Secti
         if folder == "registry":
             for p in mine:
                 a, b = parse(old_files.get(p)), parse(new_files.get(p))
-                changes = registry_changes(a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}) if a != b else []
-                if a == b and comments(old_files.get(p)) != comments(new_files.get(p)):
-                    changes = [Change("", f"{COMMENTS_ONLY}：{p.split('/')[-1]}（数据没有改动）", event=True)]
+                changes = (registry_changes(a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {}) if a != b
+                           else _comments_only(p, old_files.get(p), new_files.get(p)))
                 if changes:
                     out.append(Section(p, f"登记表 {p.split('/')[-1]}：", changes))
             continue
@@ -223,18 +233,20 @@ def sections(old_files: dict[str, str], new_files: dict[str, str]) -> list[Secti
         if not old_has or not new_has:
             files = new_files if not old_has else old_files
             present = [p for p in mine if p in files]
-            n = sum(len((parse(files.get(p)) or {}).get("findings") or []) for p in present if not p.endswith("/issue.yaml"))
+            districts = [(p, d) for p in present if not p.endswith("/issue.yaml") and isinstance(d := parse(files[p]), dict)]
+            n = sum(len(d.get("findings") or []) for _, d in districts)
             what = "新增一期" if not old_has else "删除这一期"
-            out.append(Section(folder, f"{folder}：{what}（{len(present) - 1} 个区县，{n} 条问题）", _summary(files, present)))
+            out.append(Section(folder, f"{folder}：{what}（{len(present) - 1} 个区县，{n} 条问题）", _summary(districts)))
             continue
         changes: list[Change] = []
+        header = (None, None)
         for p in mine:
             a, b = parse(old_files.get(p)), parse(new_files.get(p))
-            if a == b:
-                if comments(old_files.get(p)) != comments(new_files.get(p)):
-                    changes.append(Change("", f"{COMMENTS_ONLY}：{p.split('/')[-1]}（数据没有改动）", event=True))
-                continue
             if p.endswith("/issue.yaml"):
+                header = (a, b)
+            if a == b:
+                changes += _comments_only(p, old_files.get(p), new_files.get(p))
+            elif p.endswith("/issue.yaml"):
                 changes += issue_changes(a or {}, b or {})
             elif a is None:
                 changes.append(Change("", f"新增区县：{words((b or {}).get('district', p))}", event=True))
@@ -244,8 +256,7 @@ def sections(old_files: dict[str, str], new_files: dict[str, str]) -> list[Secti
                 changes += district_changes(a, b)
         if changes:
             section = Section(folder, f"{folder}：", changes)
-            header = f"issues/{folder}/issue.yaml"
-            if _published_without_note(parse(old_files.get(header)), parse(new_files.get(header)), changes):
+            if _published_without_note(*header, changes):
                 section.warnings.append(f"{folder} 已发布，数据有改动，但 issue.yaml 的 corrections 中没有新增更正说明 — "
                                         "请补一条（date: 更正日期，note: 改了什么、为什么），读者会在这一期的页面上看到")
             out.append(section)
