@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import localweb, searchindex, urls
+from . import localweb, searchindex, siteconfig, urls
 from .build import build_site
 from .load import issue_folders
 
@@ -102,8 +102,7 @@ def prepare_baseline(ours: Path, work: Path) -> tuple[Path, Path]:
     shutil.copytree(ours / "docs", docs)
     shutil.copytree(ours / "theme_overrides", base / "theme_overrides")
     config = (ours / "mkdocs.yml").read_text(encoding="utf-8")
-    site_url = re.search(r"(?m)^site_url:\s*(\S+)", config)
-    site = build_site(ours, site_url.group(1) if site_url else "", "专报归档")
+    site = build_site(ours, siteconfig.declared_site_url(ours), "专报归档")
     for url, spec in site.pages.items():
         body = site.render(url)
         target = docs / urls.src_of(url)

@@ -316,7 +316,7 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
     """生成、检查并发布一个新版本到 目标文件夹/releases/，检查通过后一步切换 目标文件夹/current。
 
     网页服务器（deploy/nginx.conf）提供 current 指向的版本；切换是一次原子的改名，读者不会看到半新半旧的站点。"""
-    from . import publish
+    from . import publish, siteconfig
 
     dest = dest.resolve() if not dest.is_symlink() else dest.absolute()
     try:
@@ -324,7 +324,7 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
             publish.rollback(dest, click.echo)
             return
         root = _root()
-        url = site_url or _config_site_url(root)
+        url = site_url or siteconfig.declared_site_url(root)
         if not url:
             raise publish.PublishError("不知道站点的地址 — 请用 --site-url 给出，如 --site-url http://zb.intranet/zhuanbao/")
         publish.publish(root, dest, url, keep, click.echo, given=bool(site_url))
@@ -335,12 +335,6 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
         from .safefile import write_reason
         click.echo(f"错误：无法写入 {exc.filename or dest}：{write_reason(exc)} — 没有发布，正在使用的版本没有改动", err=True)
         sys.exit(1)
-
-
-def _config_site_url(root: Path) -> str:
-    import re
-    m = re.search(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"))
-    return m.group(1) if m else ""
 
 
 @_command("serve")

@@ -125,15 +125,14 @@ def build(root: Path, site_dir: Path | None = None, site_url: str | None = None,
 def _warn_placeholder(root: Path) -> None:
     """Once per build: a site built for the preview's address points its canonical links, sitemap
     and feed at the reader's own computer."""
-    from .publish import PLACEHOLDER_HOSTS
     from urllib.parse import urlparse
 
-    try:
-        m = re.search(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)", (root / "mkdocs.yml").read_text(encoding="utf-8"))
-    except OSError:
-        return
-    if m and urlparse(m.group(1)).hostname in PLACEHOLDER_HOSTS:
-        print(f"提醒：mkdocs.yml 的 site_url 是本机预览地址（{urlparse(m.group(1)).netloc}），生成的站点中规范链接、sitemap.xml 和 "
+    from .publish import PLACEHOLDER_HOSTS
+    from .siteconfig import declared_site_url
+
+    url = declared_site_url(root)
+    if url and urlparse(url).hostname in PLACEHOLDER_HOSTS:
+        print(f"提醒：mkdocs.yml 的 site_url 是本机预览地址（{urlparse(url).netloc}），生成的站点中规范链接、sitemap.xml 和 "
               "feed.xml 都会指向它 — 发布到内网请用 bulletins publish 目标文件夹 --site-url 内网地址"
               "（或在 mkdocs.yml 中写上内网地址）", file=sys.stderr)
 

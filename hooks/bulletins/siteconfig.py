@@ -20,6 +20,18 @@ class ConfigError(Exception):
 _SAME_SITE = re.compile(r"^(?!/[/\\])(?![a-zA-Z][a-zA-Z0-9+.-]*:)[A-Za-z0-9._~%!$&'()*+,;=@/-]+$")
 
 
+_SITE_URL = re.compile(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)")
+
+
+def declared_site_url(root: Path) -> str:
+    """mkdocs.yml's site_url, read before MkDocs runs (publish, build's reminder, bench); "" if none."""
+    try:
+        m = _SITE_URL.search((root / "mkdocs.yml").read_text(encoding="utf-8"))
+    except OSError:
+        return ""
+    return m.group(1) if m else ""
+
+
 def search_also(value) -> tuple[tuple[str, str], ...]:
     """mkdocs.yml `extra.search_also`: other archives searched from this one's pages, each
     {name: 西湖区专报, url: ../xihu/} (an address of its built site, relative to this one's)."""
