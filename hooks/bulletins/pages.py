@@ -6,7 +6,7 @@ A spec names its URL, title, template and context; rendering happens later, one 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -281,10 +281,13 @@ def review_pages(s: SiteData) -> list[PageSpec]:
     reg = s.archive.registry
     years = sorted(s.indexes.by_year)
     promised_ids = {p.ref.id: p for p in s.open_promises}
+    of_year: dict[int, list] = defaultdict(list)
+    for e in s.indexes.entries:
+        of_year[e.issue.year].append(e)
     out = []
     for year in years:
-        entries = [e for e in s.indexes.entries if e.issue.year == year]
-        before = Counter(e.report.district.slug for e in s.indexes.entries if e.issue.year == year - 1)
+        entries = of_year[year]
+        before = Counter(e.report.district.slug for e in of_year.get(year - 1, ()))
         counts = Counter((e.report.district.slug, t) for e in entries for t in e.finding.types)
         districts = [d for d in reg.districts if any(counts[(d.slug, t.name)] for t in reg.types)]
         types = [t for t in reg.types if any(counts[(d.slug, t.name)] for d in districts)]
@@ -300,7 +303,7 @@ def review_pages(s: SiteData) -> list[PageSpec]:
         overdue = [promised_ids[i] for e in made if (i := finding_id(e.issue, e.finding)) in promised_ids
                    and promised_ids[i].overdue]
         callbacks = _callbacks(s, year)
-        out.append(PageSpec(urls.review(year), f"{year} 年度回顾", "review.html", {
+        out.append(PageSpec(urls.review(year), f"{year} 年度回顾", "year_review.html", {
             "year": year, "issues": s.indexes.by_year[year], "count": len(entries), "districts": districts,
             "types": types, "table": table, "type_totals": type_totals, "previous": year - 1 if year - 1 in years else None,
             "recurring": recurring[:REVIEW_RECURRING], "recurring_count": len(recurring), "earlier": s.earlier,
