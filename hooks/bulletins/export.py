@@ -160,6 +160,16 @@ def _channel(title: str, link: str, description: str, newest) -> tuple[ET.Elemen
     return rss, channel
 
 
+def _item(channel: ET.Element, title: str, link: str, day, description: str) -> ET.Element:
+    item = ET.SubElement(channel, "item")
+    ET.SubElement(item, "title").text = title
+    ET.SubElement(item, "link").text = link
+    ET.SubElement(item, "guid", isPermaLink="true").text = link
+    ET.SubElement(item, "pubDate").text = _rfc822(day)
+    ET.SubElement(item, "description").text = description
+    return item
+
+
 def _xml(rss: ET.Element) -> bytes:
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode").encode("utf-8") + b"\n"
 
@@ -170,14 +180,8 @@ def finding_feed(entries, site_url: str, title: str, page: str, limit: int = 50)
     base = site_url if site_url.endswith("/") else site_url + "/"
     rss, channel = _channel(title, base + page, f"{title}：通报中的新问题", entries[0].issue.date if entries else None)
     for e in entries[:limit]:
-        item = ET.SubElement(channel, "item")
-        link = base + urls.finding(e.issue.id, e.finding.anchor)
-        ET.SubElement(item, "title").text = (f"第 {e.issue.number} 期（{e.issue.date.isoformat()}）"
-                                             f"{e.report.district.name} 第 {e.finding.number} 条")
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true").text = link
-        ET.SubElement(item, "pubDate").text = _rfc822(e.issue.date)
-        ET.SubElement(item, "description").text = e.finding.text
+        item = _item(channel, f"第 {e.issue.number} 期（{e.issue.date.isoformat()}）{e.report.district.name} 第 {e.finding.number} 条",
+                     base + urls.finding(e.issue.id, e.finding.anchor), e.issue.date, e.finding.text)
         for t in e.finding.types:
             ET.SubElement(item, "category").text = t
     return _xml(rss)
@@ -199,18 +203,8 @@ def feeds(archive: Archive, indexes, site_url: str, site_name: str) -> dict[str,
 def feed_xml(archive: Archive, site_url: str, title: str, limit: int = 30) -> bytes:
     """RSS 2.0 of the newest issues, written by an XML library (every text escaped as XML wants)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    rss = ET.Element("rss", version="2.0")
-    channel = ET.SubElement(rss, "channel")
-    for tag, text in (("title", title), ("link", base), ("description", f"{title}：新一期通报"), ("language", "zh-CN")):
-        ET.SubElement(channel, tag).text = text
-    if archive.latest:
-        ET.SubElement(channel, "lastBuildDate").text = _rfc822(archive.latest.date)
+    rss, channel = _channel(title, base, f"{title}：新一期通报", archive.latest.date if archive.latest else None)
     for i in archive.issues[:limit]:
-        item = ET.SubElement(channel, "item")
-        link = base + urls.issue(i.id)
-        ET.SubElement(item, "title").text = f"第 {i.number} 期（{i.date.isoformat()}）"
-        ET.SubElement(item, "link").text = link
-        ET.SubElement(item, "guid", isPermaLink="true").text = link
-        ET.SubElement(item, "pubDate").text = _rfc822(i.date)
-        ET.SubElement(item, "description").text = f"{i.report_title}：{len(i.reports)} 个区县，{len(i.findings)} 条问题。"
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(rss, encoding="unicode").encode("utf-8") + b"\n"
+        _item(channel, f"第 {i.number} 期（{i.date.isoformat()}）", base + urls.issue(i.id), i.date,
+              f"{i.report_title}：{len(i.reports)} 个区县，{len(i.findings)} 条问题。")
+    return _xml(rss)
