@@ -201,12 +201,6 @@ def test_a_refusal_shows_the_accepted_layout(empty_archive, tmp_path):
     assert "未写入任何文件" in result.stderr
 
 
-def test_the_editors_guide_documents_the_layout():
-    guide = (Path(__file__).resolve().parents[1] / "docs" / "guide.md").read_text(encoding="utf-8")
-    for needle in ("可以导入的格式", "1. 上城区", "报：", "发：", "draft: true", "corrections:", "position"):
-        assert needle in guide, needle
-
-
 # --- The repository is self-contained ------------------------------------------------------------
 
 def test_fixtures_live_in_the_repository():

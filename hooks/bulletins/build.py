@@ -8,7 +8,7 @@ from typing import Any
 
 from jinja2 import Environment
 
-from . import export, facets, gitdata, history, patterns, render
+from . import export, facets, gitdata, history, installed, patterns, render
 from .indexes import Indexes, build_indexes
 from .load import load_archive
 from .model import Archive
@@ -78,7 +78,7 @@ def _fingerprint(spec: PageSpec, templates: int) -> int | None:
 
 
 def _templates_version(root: Path) -> int:
-    folder = root / "theme_overrides" / "zb"
+    folder = installed.templates_dir(root)
     return hash(tuple((p.name, p.read_bytes()) for p in sorted(folder.glob("*.html"))))
 
 

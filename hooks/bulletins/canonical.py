@@ -12,7 +12,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from . import yamlio
 
-ISSUE_ORDER = ("draft", "number", "date", "series", "publisher", "report", "period", "intro",
+ISSUE_ORDER = ("draft", "number", "running", "date", "series", "publisher", "report", "period", "intro",
                "distribution", "corrections", "unplaced")
 CORRECTION_ORDER = ("date", "note")
 REPORT_ORDER = ("title", "sequence")

@@ -155,6 +155,28 @@ def _echo_outcome(o, dry_run: bool) -> None:
                    "无误后删去 draft: true 再提交")
 
 
+@main.command("init", options_metavar="[选项]")
+@click.argument("dest", type=click.Path(path_type=Path, file_okay=False), metavar="文件夹")
+@click.option("--title", required=True, metavar="名称", help="归档的名称，如“12345政务服务热线专报”")
+@click.option("--office", required=True, metavar="单位", help="编发通报的单位，如“某某市12345政务服务热线管理办公室”")
+@click.option("--districts", "district_list", required=True, metavar="文件",
+              type=click.Path(path_type=Path, dir_okay=False, exists=True),
+              help="区县名单：每行一个区县，名称在前，别名在后，用空格分开")
+@_writes
+def init_cmd(dest: Path, title: str, office: str, district_list: Path) -> None:
+    """新建一个归档：自己的文件夹和 git 仓库，只有数据和设置；页面模板来自安装的专报归档。"""
+    from . import newarchive
+
+    try:
+        written = newarchive.create(dest.absolute(), title, office, district_list)
+    except newarchive.InitError as exc:
+        click.echo(f"错误：{exc}\n未写入任何文件。", err=True)
+        sys.exit(1)
+    click.echo(f"已新建归档 {dest}：{len(written)} 个文件")
+    click.echo(f"  区县登记表：{dest / 'issues/registry/districts.yaml'}（请核对拼音和类别）")
+    click.echo(f"下一步：cd {dest}，再 bulletins import 通报文件，bulletins serve 预览")
+
+
 @_command("new")
 @_writes
 def new_cmd() -> None:

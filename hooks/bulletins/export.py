@@ -43,6 +43,7 @@ def _issue(i: Issue, earlier: dict, links: FollowLinks) -> dict:
                    "end": i.period_end.isoformat() if i.period_end else None},
         "series": i.series, "publisher": i.publisher,
         "report": {"title": i.report_title, "sequence": i.report_sequence or None},
+        "running": i.running,
         "intro": i.intro or None,
         "distribution": {"report_to": i.report_to or None, "send_to": i.send_to or None,
                          "copy_to": i.copy_to or None, "printed": i.printed or None},

@@ -15,7 +15,7 @@ from .textutil import circled
 
 FINDING_FIELDS = {"text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
                   "observed": "发现时间", "action": "处理情况", "follows": "前情", "follows_quote": "前情原文开头"}
-ISSUE_FIELDS = {"number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
+ISSUE_FIELDS = {"number": "期号", "running": "总期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
                 "report.title": "通报标题", "report.sequence": "通报期次", "period": "时段", "intro": "导语",
                 "distribution.report_to": "报", "distribution.send_to": "发", "distribution.copy_to": "抄送",
                 "distribution.printed": "印发", "draft": "草稿"}

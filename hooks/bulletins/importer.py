@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 
 from . import annotate, importtables, tally
 from .model import District, Registry
-from .paragraphs import (BYLINE, CN_NUM, DATE, ENDS_SENTENCE, ENTRY, FOOTER, HEADING, NUMBER, PAREN_MARK,
-                         PRINTED, RULE, SEQUENCE, Para, paragraphs, strip_markup)
+from .paragraphs import (BYLINE, CN_NUM, DATE, ENDS_SENTENCE, ENTRY, FOOTER, HEADING, PAREN_MARK,
+                         PRINTED, RULE, SEQUENCE, YEAR_LINE, Para, masthead_number, paragraphs,
+                         strip_markup)
 from .readers import Document
 from .readers.plaintext import blocks_of, normalise
 from .schema import closest
@@ -27,15 +28,18 @@ _NAMED = re.compile(rf"^\s*#*\s*(?:\*\*)?\s*(?:[（(]\s*[{CN_NUM}\d]{{1,3}}\s*[�
                     r"(?P<name>[^:：*\n]{2,24}?)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?")
 _NONE = re.compile(r"^(?:本期|本周)?(?:暂)?未发现(?:明显)?问题[。.]?$|^无[。.]?$")
 FOOTER_KEYS = {"报": "report_to", "抄报": "report_to", "发": "send_to", "抄送": "copy_to", "印发": "printed"}
-LAYOUT = """可以导入的格式（每项单独一行或一段；详见编辑指南“导入一期通报”）：
-  “最多跑一次”改革专报
-  第 33 期
-  杭州市“最多跑一次”改革专题组办公室        2018 年 9 月 21 日   （单位和日期可分两行）
-  “最多跑一次”改革各区、县(市)和管委会自查情况通报
-  （第 2 期）
-  9 月 14 日—9 月 20 日，各区、县（市）和管委会整体自查情况如下：
-  1. 上城区：正文……       （或“上城区”单独一段，任何样式、带不带编号都可以；或“一、上城区：”）
-  2. 江干区：①第一条……②第二条……   （多条问题用 ①②、（1）（2）、（一）（二）或 Word 自动编号）
+def layout(registry: Registry) -> str:
+    """The layout the importer reads, shown with refusals, in this archive's own district names."""
+    names = [d.name for d in sorted(registry.districts, key=lambda d: d.order)[:2]] + ["甲区", "乙区"]
+    a, b = names[0], names[1]
+    return f"""可以导入的格式（每项单独一行或一段；详见编辑指南“导入一期通报”）：
+  刊名（如“……专报”）
+  第 13 期            （或“2024 年第 13 期”“〔2024〕第 13 期”“第 13 期（总第 256 期）”“第十三期”）
+  发文单位        2024 年 3 月 29 日   （单位和日期可分两行）
+  通报标题
+  3 月 22 日—3 月 28 日，……情况如下：
+  1. {a}：正文……       （或“{a}”单独一段，任何样式、带不带编号都可以；或“一、{a}：”）
+  2. {b}：①第一条……②第二条……   （多条问题用 ①②、（1）（2）、（一）（二）或 Word 自动编号）
   报：……
   发：……                  （报/发也可以是 Word 表格）"""
 
@@ -50,6 +54,7 @@ class Parsed:
     districts: dict[str, dict]  # slug → district data
     warnings: list[str] = field(default_factory=list)
     count: tally.Tally | None = None
+    read: list[str] = field(default_factory=list)  # source lines read into fields as numbers (2024年第13期)
 
 
 @dataclass
@@ -90,7 +95,7 @@ def _looks_like_district(name: str, registry: Registry) -> bool:
 
 
 def _bare_name(text: str, registry: Registry) -> District | None:
-    """The district a paragraph names and nothing else (“上城区”, “1. 上城区”, “一、上城区：”)."""
+    """The district a paragraph names and nothing else (“甲区”, “1. 甲区”, “一、甲区：”)."""
     bare = _LEAD.sub("", strip_markup(text), count=1).rstrip(":：").strip()
     return _exact(bare, registry) if len(bare) <= 24 else None
 
@@ -138,7 +143,7 @@ def _safe_start(p: Para, registry: Registry) -> bool:
         return True  # a typo of a district's name: the entries pass refuses it by name
 
 
-def _masthead(paras: list[Para]) -> tuple[dict, list[Para]]:
+def _masthead(paras: list[Para], registry: Registry) -> tuple[dict, list[Para]]:
     head: dict = {}
     unplaced: list[Para] = []
     for para in paras:
@@ -161,8 +166,16 @@ def _masthead(paras: list[Para]) -> tuple[dict, list[Para]]:
                 head["date"] = dt.date(y, m, d)
             except ValueError as exc:
                 raise ImportFailure(f"发文日期“{s}”不是真实的日期 — 请核对原文") from exc
-        elif "number" not in head and NUMBER.fullmatch(s):
-            head["number"] = int(NUMBER.fullmatch(s).group(1))
+        elif "number" not in head and (numbered := masthead_number(s)):
+            head["number"], year, running = numbered
+            head.setdefault("read", []).append(s)
+            if running:
+                head["running"] = running
+            if year:
+                head["year"] = year
+        elif "number" in head and "year" not in head and "date" not in head and YEAR_LINE.match(compact):
+            head["year"] = int(YEAR_LINE.match(compact).group(1))  # 2024年 on a line of its own
+            head.setdefault("read", []).append(s)
         elif "series" not in head and "专报" in compact:
             head["series"] = compact
         elif SEQUENCE.match(s) and "title" in head:
@@ -178,7 +191,7 @@ def _masthead(paras: list[Para]) -> tuple[dict, list[Para]]:
     missing = [label for key, label in (("number", "期号（第 N 期）"), ("date", "发文日期（YYYY 年 M 月 D 日）"))
                if key not in head]
     if missing:
-        raise ImportFailure(f"没有找到{'和'.join(missing)} — 请确认文件开头是通报的报头。\n{LAYOUT}")
+        raise ImportFailure(f"没有找到{'和'.join(missing)} — 请确认文件开头是通报的报头。\n{layout(registry)}")
     return head, unplaced
 
 
@@ -364,17 +377,18 @@ def parse(doc: Document, registry: Registry) -> Parsed:
     paras = _expand_tables(paragraphs(doc.blocks, lambda s: _bare_name(s, registry) is not None), registry)
     first = next((i for i, p in enumerate(paras) if _safe_start(p, registry)), None)
     if first is None:
-        raise ImportFailure("没有找到任何区县条目（区县名称单独一段，或“1. 上城区：”“一、上城区：”开头的段落） — "
-                            f"这份文件不完整，或不是区县自查情况通报。\n{LAYOUT}")
+        example = min(registry.districts, key=lambda d: d.order).name if registry.districts else "甲区"
+        raise ImportFailure(f"没有找到任何区县条目（区县名称单独一段，或“1. {example}：”“一、{example}：”开头的段落） — "
+                            f"这份文件不完整，或不是各区县情况的通报。\n{layout(registry)}")
     warnings: list[str] = list(doc.notes)
-    head, unplaced = _masthead(paras[:first])
+    head, unplaced = _masthead(paras[:first], registry)
     passed = _Entries(registry, warnings)
     passed.run(paras[first:])
-    _check_ending(passed)
+    _check_ending(passed, registry)
     issue = _issue(head, passed.footer)
     districts = {e.district.slug: _district_data(e, n, registry, head["date"], warnings)
                  for n, e in enumerate(passed.entries, 1)}
-    parsed = Parsed(issue, districts, warnings)
+    parsed = Parsed(issue, districts, warnings, read=head.get("read", []))
     leftovers = unplaced + passed.unplaced
     leftovers += [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
     if leftovers:
@@ -385,16 +399,17 @@ def parse(doc: Document, registry: Registry) -> Parsed:
     return parsed
 
 
-def _check_ending(passed: _Entries) -> None:
+def _check_ending(passed: _Entries, registry: Registry) -> None:
     last_entry = passed.entries[-1]
     last = (last_entry.paras[-1].text if last_entry.paras else "").replace("**", "").rstrip()
     if not passed.footer and not last_entry.metrics and (not last or last[-1] not in ENDS_SENTENCE):
         raise ImportFailure(f"通报在“…{last[-12:]}”处中断，最后一段没有结束，也没有“报/发”页脚 — "
-                            f"文件不完整，请复制全文后再导入。\n{LAYOUT}")
+                            f"文件不完整，请复制全文后再导入。\n{layout(registry)}")
 
 
 def _issue(head: dict, footer: dict[str, str]) -> dict:
-    issue: dict = {"number": head["number"], "date": head["date"],
+    issue: dict = {"number": head["number"], **({"running": head["running"]} if "running" in head else {}),
+                   "date": head["date"],
                    "series": head.get("series", "专报"), "publisher": head.get("publisher", ""),
                    "report": {"title": head.get("title", "")}}
     if "sequence" in head:
@@ -409,4 +424,4 @@ def _issue(head: dict, footer: dict[str, str]) -> dict:
     return issue
 
 
-__all__ = ["parse", "parse_text", "Parsed", "ImportFailure", "split_findings", "LAYOUT"]
+__all__ = ["parse", "parse_text", "Parsed", "ImportFailure", "split_findings", "layout"]

@@ -168,7 +168,7 @@ def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
         report_to=dist.get("report_to", ""), send_to=dist.get("send_to", ""),
         copy_to=dist.get("copy_to", ""), printed=dist.get("printed", ""),
         reports=tuple(sorted(reports, key=order)), unplaced=tuple(h.get("unplaced", ())),
-        draft=bool(h.get("draft", False)),
+        draft=bool(h.get("draft", False)), running=h.get("running"),
         corrections=tuple(CorrectionNote(c["date"], c["note"].strip()) for c in h.get("corrections", ())))
 
 

@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import buildlock, csp, preview, searchindex, serverefresh, siteconfig, sitedir, urls
+from . import buildlock, csp, guidewords, installed, preview, searchindex, serverefresh, siteconfig, sitedir, urls
 from .build import Site, build_site
 from .state import BuildState
 from .problems import ArchiveError
@@ -41,6 +41,7 @@ class Glue:
         self.shared: int | None = None  # under serve: what every page's frame depends on (_frame_key)
         self.kept: list[str] = []  # a quick rebuild: pages written as the last build wrote them
         self.page_keys: dict[str, tuple] = {}  # page src → what it shows, to keep its output under serve
+        self.words: dict[str, str] = {}  # the guide's markers → this archive's names (guidewords)
 
     def files(self, files: Files, config) -> Files:
         root = Path(config.config_file_path).parent
@@ -68,6 +69,8 @@ class Glue:
                 if files.get_file_from_path(urls.src_of(url)) is None:
                     files.append(File.generated(config, urls.src_of(url), content="数据改正之前，本页暂不生成。\n"))
             return files
+        self.words = guidewords.words(self.site.archive, config.site_name, config.extra.get("publisher", ""))
+        _add_guide(files, config)
         if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates never from the clock
             latest = self.site.archive.latest
             os.environ["SOURCE_DATE_EPOCH"] = str(siteconfig.source_date(root, latest.date if latest else None,
@@ -191,12 +194,15 @@ class Glue:
     def theme_env(self, env) -> None:
         env.globals["zb_build_errors"] = self.errors
 
-    def page_markdown(self, page: Page) -> None:
+    def page_markdown(self, markdown: str, page: Page) -> str:
         """Titles come from data, and Material prints page.title unescaped (<title>, <h1>, toc):
         an escaped Markup string is safe both where it is printed raw and where it is escaped.
         Under serve, a page whose body and frame are those of the last build is written as it
-        was then (PASSTHROUGH): the theme's templates are most of a rebuild's time."""
+        was then (PASSTHROUGH): the theme's templates are most of a rebuild's time. A hand-written
+        page's markers (the guide's `[[区县1]]`) name this archive's own districts and office."""
         spec = self._spec(page)
+        if spec is None:
+            return guidewords.fill(markdown, self.words)
         if spec is not None and not spec.block:
             page.title = Markup(escape(spec.title))
             if spec.short:
@@ -208,6 +214,7 @@ class Glue:
                 if hit is not None and hit[0] == key:
                     page.meta["template"] = PASSTHROUGH
                     page.meta["zb_output"] = hit[1]
+        return markdown
 
     def post_page(self, output: str, page: Page) -> str:
         spec = self._spec(page)
@@ -269,6 +276,14 @@ def _add_files(files: Files, config, site: Site, skip: set[str] = frozenset()) -
         add(File.generated(config, path, content=content, inclusion=InclusionLevel.NOT_IN_NAV))
 
 
+def _add_guide(files: Files, config) -> None:
+    """The editors' guide: the archive's own docs/guide.md, or else the installed project's (an
+    office's archive holds no copy, so an upgrade brings the guide's new text with it)."""
+    if files.get_file_from_path("guide.md") is None and installed.GUIDE.is_file():
+        files.append(File.generated(config, "guide.md", content=installed.GUIDE.read_text(encoding="utf-8"),
+                                    inclusion=InclusionLevel.NOT_IN_NAV))
+
+
 PASSTHROUGH = "zb-passthrough.html"  # prints page.meta.zb_output, the page as the last build wrote it
 
 
@@ -276,7 +291,7 @@ def _frame_key(root: Path, config, pages) -> int:
     """Everything a page's frame shows besides its own body: the config, the hand-written pages
     and the theme overrides (the nav, the header, the footer), and which pages exist."""
     parts = [Path(config.config_file_path).read_bytes()]
-    for folder in (Path(config.docs_dir), root / "theme_overrides"):
+    for folder in (Path(config.docs_dir), installed.theme_dir(root)):
         for path in sorted(folder.rglob("*")):
             if path.is_file():
                 parts += [str(path).encode(), path.read_bytes()]
@@ -305,6 +320,9 @@ class Hooks:
         url = os.environ.get(SITE_URL_ENV)
         if url:
             config["site_url"] = url
+        theme = installed.theme_dir(Path(config.config_file_path).parent).resolve()
+        if all(Path(d).resolve() != theme for d in config.theme.dirs):  # an office's archive: the project's
+            config.theme.dirs.insert(0, str(theme))
 
     def startup(self, command: str) -> None:
         self.serving = command == "serve"

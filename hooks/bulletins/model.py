@@ -188,6 +188,7 @@ class Issue:
     unplaced: tuple[str, ...] = ()
     draft: bool = False
     corrections: tuple[CorrectionNote, ...] = ()  # as the data lists them
+    running: int | None = None  # 总第 N 期: the number counted since the series began, when printed
 
     @property
     def year(self) -> int:

@@ -4,6 +4,7 @@ page break cut in two mended. Knows the shapes of a bulletin's lines, nothing of
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Callable
 
@@ -17,6 +18,44 @@ ENTRY = re.compile(
     r"(?P<name>[^:：*\n]{2,24}?)\s*[:：]\s*(?:\*\*)?")
 DATE = re.compile(r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日")
 NUMBER = re.compile(r"第\s*(\d{1,3})\s*期")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"〇": 0, "两": 2}
+# The issue's number as mastheads print it: 第13期, 2024年第13期, 〔2024〕第13期, 第十三期, with a
+# running number (总第256期) after it; full-width digits are read as digits (NFKC) before this.
+MASTHEAD_NUMBER = re.compile(
+    r"^(?:(?P<year>\d{4})\s*年\s*|[〔［\[【(（]\s*(?P<year2>\d{4})\s*[〕］\]】)）]\s*)?"
+    r"第\s*(?P<n>\d{1,4}|[零〇一二两三四五六七八九十百]{1,6})\s*期"
+    r"\s*(?:[（(]\s*总\s*第\s*(?P<run>\d{1,6}|[零〇一二两三四五六七八九十百千]{1,8})\s*期\s*[）)])?$")
+YEAR_LINE = re.compile(r"^(\d{4})\s*年$")
+
+
+def chinese_number(text: str) -> int | None:
+    """十三 → 13, 一百零五 → 105, 二〇二 → 202; digits as they are; None for anything else."""
+    if text.isdigit():
+        return int(text)
+    if all(c in _CN_DIGITS for c in text):  # digit by digit: 二〇二
+        return int("".join(str(_CN_DIGITS[c]) for c in text))
+    total, current = 0, 0
+    for c in text:
+        if c in _CN_DIGITS:
+            current = _CN_DIGITS[c]
+        elif c in "十百千":
+            unit = {"十": 10, "百": 100, "千": 1000}[c]
+            total += (current or 1) * unit
+            current = 0
+        else:
+            return None
+    return total + current
+
+
+def masthead_number(line: str) -> tuple[int, int | None, int | None] | None:
+    """(number, year printed with it, running number) of a masthead's number line, or None."""
+    m = MASTHEAD_NUMBER.match(unicodedata.normalize("NFKC", line).replace(" ", "").replace("\u3000", ""))
+    if not m:
+        return None
+    number = chinese_number(m.group("n"))
+    year = m.group("year") or m.group("year2")
+    run = chinese_number(m.group("run")) if m.group("run") else None
+    return (number, int(year) if year else None, run) if number else None
 SEQUENCE = re.compile(r"^[（(]\s*第\s*(\d{1,3})\s*期\s*[）)]$")
 FOOTER = re.compile(r"^\s*(报|发|抄送|抄报)\s*[:：]\s*")
 PRINTED = re.compile(r"^\s*\S.{0,60}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发\s*$")
@@ -60,7 +99,7 @@ def strip_markup(line: str) -> str:
 
 def is_masthead_line(p: str) -> bool:
     s = strip_markup(p)
-    return bool(DATE.fullmatch(s) or NUMBER.fullmatch(s) or SEQUENCE.match(s) or BYLINE.match(s)
+    return bool(DATE.fullmatch(s) or masthead_number(s) or SEQUENCE.match(s) or BYLINE.match(s)
                 or "专报" in s.replace(" ", "") or s.endswith(("办公室", "通报", "情况")))
 
 
@@ -78,21 +117,22 @@ def continues(prev: str, nxt: str) -> bool:
     return bool(tail) and tail[-1] not in ENDS_SENTENCE
 
 
-def own_lines(block: str) -> list[tuple[int, list[str]]]:
+def own_lines(block: str, stands_alone: Callable[[str], bool] = lambda s: False) -> list[tuple[int, list[str]]]:
     """(first line's offset, lines) of each paragraph in a block. Masthead lines (date, 第 N 期,
     （第 N 期）, publisher and date) and colon-less district headings stand alone even without a
-    blank line around them; 报：/发： each start a paragraph of their own."""
+    blank line around them; 报：/发： and a numbered entry (“2. 某区：…”) each start a paragraph of
+    their own, so text typed one paragraph per line reads as it was typed."""
     pieces: list[tuple[int, list[str]]] = [(0, [])]
     closed = False
     for n, line in enumerate(block.split("\n")):
         bare = strip_markup(line)
-        alone = bool(SEQUENCE.match(line.strip()) or DATE.fullmatch(bare) or NUMBER.fullmatch(bare)
-                     or BYLINE.match(bare) or HEADING.match(line) or PRINTED.match(bare))
-        starts = bool(FOOTER.match(line))
+        alone = bool(SEQUENCE.match(line.strip()) or DATE.fullmatch(bare) or masthead_number(bare)
+                     or BYLINE.match(bare) or HEADING.match(line) or PRINTED.match(bare) or stands_alone(bare))
+        starts = bool(FOOTER.match(line) or ENTRY.match(line))
         if alone or starts or closed:
             pieces.append((n, []))
         pieces[-1][1].append(line)
-        closed = alone
+        closed = alone or is_masthead_line(bare) or bare.endswith(("如下：", "如下:"))
     return [(n, lines) for n, lines in pieces if any(x.strip() for x in lines)]
 
 
@@ -104,7 +144,7 @@ def paragraphs(blocks: list[Block], stands_alone: Callable[[str], bool] = lambda
         if block.aside or block.is_table:
             out.append(Para(block.text, block.where, table=block if block.is_table else None, aside=block.aside))
             continue
-        for i, (offset, lines) in enumerate(own_lines(block.text)):
+        for i, (offset, lines) in enumerate(own_lines(block.text, stands_alone)):
             joined = "".join(line.strip() for line in lines)
             if not joined:
                 continue

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, pass_context
 from markupsafe import Markup, escape
 
-from . import facets, urls
+from . import facets, installed, urls
 from .textutil import circled
 
 
@@ -75,11 +76,16 @@ def _num(value: float | int) -> str:
     return f"{int(value):,}"
 
 
+def _initials(reading: str) -> str:
+    """A district's initials from its toned reading (hǎi shǔ → hs), as the search reads them."""
+    return "".join(unicodedata.normalize("NFD", s)[:1] for s in reading.split()).lower()
+
+
 def environment(root: Path, kept: dict | None = None) -> Environment:
     """The page templates' environment, kept in `kept` (BuildState.environments) for the process:
     Jinja recompiles a template only when its file changes (auto_reload). What a build renders is
     not kept from one to the next: the finding renderer, with its cache, is new for every build."""
-    folder = str(root / "theme_overrides" / "zb")
+    folder = str(installed.templates_dir(root))
     kept = {} if kept is None else kept
     env = kept.get(folder)
     if env is None:
@@ -88,7 +94,7 @@ def environment(root: Path, kept: dict | None = None) -> Environment:
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=False)
         env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments,
-                           brackets=brackets)
+                           brackets=brackets, initials=_initials)
         env.globals["urls"] = urls
         env.globals["facet"] = facets
     env.globals["entry"] = _entry_renderer(env)

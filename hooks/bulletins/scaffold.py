@@ -8,6 +8,17 @@ import re
 from .model import Archive
 
 
+_DATES = re.compile(r"\d{1,2}\s*月\s*\d{1,2}\s*日\s*[—–\-~～至到]+\s*(?:\d{1,2}\s*月\s*)?\d{1,2}\s*日")
+
+
+def next_intro(last: str, start: dt.date, end: dt.date) -> str:
+    """The last issue's own opening words with this week's dates: each office words it its own way."""
+    dates = f"{start.month} 月 {start.day} 日—{end.month} 月 {end.day} 日"
+    if _DATES.search(last):
+        return _DATES.sub(dates, last, count=1)
+    return f"{dates}，{last}" if last else f"{dates}情况如下："
+
+
 def next_issue(archive: Archive, today: dt.date | None = None) -> tuple[str, dict, dict[str, dict]]:
     """(folder name, issue data, district files) for the issue after the latest one."""
     last = archive.latest
@@ -23,7 +34,7 @@ def next_issue(archive: Archive, today: dt.date | None = None) -> tuple[str, dic
         "number": number, "date": date, "series": last.series, "publisher": last.publisher,
         "report": {"title": last.report_title},
         "period": {"start": start, "end": end},
-        "intro": f"{start.month} 月 {start.day} 日—{end.month} 月 {end.day} 日，各区、县（市）和管委会整体自查情况如下：",
+        "intro": next_intro(last.intro, start, end),
     }
     if seq:
         issue["report"]["sequence"] = f"第 {int(seq.group(0)) + 1} 期"

@@ -24,6 +24,7 @@ ISSUE = {
     "required": ["number", "date", "series", "publisher", "report"],
     "properties": {
         "number": {"type": "integer", "minimum": 1, "maximum": 999},
+        "running": {"type": "integer", "minimum": 1, "maximum": 99999},
         "date": _DATE,
         "series": {"type": "string", "minLength": 1},
         "publisher": _STR,
@@ -127,7 +128,7 @@ REGISTRIES = {
 
 FIELD_NAMES = {
     "number": "期号", "date": "日期", "series": "刊名", "publisher": "发文单位", "report": "通报",
-    "title": "标题", "sequence": "通报期次", "period": "通报时段", "start": "开始日期",
+    "title": "标题", "sequence": "通报期次", "running": "总期号", "period": "通报时段", "start": "开始日期",
     "end": "结束日期", "intro": "导语", "distribution": "报送范围", "report_to": "报", "send_to": "发",
     "copy_to": "抄送", "printed": "印发",
     "unplaced": "未归类文字", "draft": "草稿", "corrections": "更正说明", "note": "说明",

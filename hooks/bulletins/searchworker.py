@@ -85,10 +85,8 @@ def main(argv: list[str]) -> int:
             if any(p is None for p in parts):
                 raise RuntimeError("搜索索引的缓存不完整，请重新构建")
             print(searchbundle.merge([p for p in parts if p is not None], Path(argv[2]), keep_old=argv[1] == "keep-old"))
-        elif argv[0] == "empty":
-            out = Path(argv[2])
-            shutil.rmtree(out, ignore_errors=True)
-            pagefind(Path(argv[1]), out)
+        elif argv[0] == "empty":  # nothing published: no index (Pagefind refuses to make an empty one);
+            shutil.rmtree(Path(argv[2]), ignore_errors=True)  # search.js reads names.json and finds nothing
         else:
             raise RuntimeError(f"未知的步骤：{argv[0]}")
     except OSError as exc:

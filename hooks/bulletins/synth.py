@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 
-from . import annotate
+from . import annotate, scaffold
 from .follows import quote_of
 from .model import Archive, District
 
@@ -130,9 +130,10 @@ def generate(archive: Archive, count: int, seed: int, truth: dict | None = None)
     last = archive.latest
     day = last.date if last else dt.date(2018, 1, 5)
     number = last.number if last else 0
-    series = last.series if last else "“最多跑一次”改革专报"
-    publisher = last.publisher if last else "杭州市“最多跑一次”改革专题组办公室"
-    title = last.report_title if last else "“最多跑一次”改革各区、县（市）和管委会自查情况通报"
+    series = last.series if last else "专报"
+    publisher = last.publisher if last else "专报办公室"
+    title = last.report_title if last else "各地检查情况通报"
+    intro = last.intro if last else "各地检查情况如下："
     trends = {d.slug: _Trend(rng) for d in archive.registry.districts}
     waiting: dict[str, list[tuple[str, dict]]] = {}  # district → (finding id, finding) promising work
     recent: dict[str, list[tuple[int, str]]] = {}  # district → its recent problems (family, place)
@@ -144,7 +145,7 @@ def generate(archive: Archive, count: int, seed: int, truth: dict | None = None)
         start, end = day - dt.timedelta(days=7), day - dt.timedelta(days=1)
         issue = {"number": number, "date": day, "series": series, "publisher": publisher,
                  "report": {"title": title}, "period": {"start": start, "end": end},
-                 "intro": f"{start.month} 月 {start.day} 日—{end.month} 月 {end.day} 日，各区、县（市）和管委会整体自查情况如下："}
+                 "intro": scaffold.next_intro(intro, start, end)}
         districts = {}
         for d in archive.registry.districts:
             if not d.valid_on(day):

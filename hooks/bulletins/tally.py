@@ -67,6 +67,7 @@ def _kept(parsed, registry: Registry) -> tuple[str, str]:
         extra.append(f"{d.year}年{d.month}月{d.day}日")
     if "number" in issue:
         extra.append(f"第{issue['number']}期")
+    extra += getattr(parsed, "read", [])  # the masthead's number line as printed (〔2024〕第十三期)
     for data in parsed.districts.values():
         for name, value in (data.get("metrics") or {}).items():
             extra.append(f"{name}{_unit_free(value)}")

@@ -5,9 +5,9 @@
 //                                                     types, departments, text, anchor, archive}]>, newest first.
 //   open(query, options) → a cursor: {terms, filters, understood, total, next(n), counts(), suggestions()}
 //
-// Names in a query: a word that is a district's name or alias (萧山区, 萧山, 高新区), a problem
+// Names in a query: a word that is a district's name or alias (甲区, 甲, 高新区), a problem
 // type, a department or a year (2019, 2019年, 2019 年) is read as that filter, and the rest of
-// the query is matched in the text; `"萧山"` in quotes (or “萧山”), or {literal: true}, keeps a word
+// the query is matched in the text; `"甲区"` in quotes (or “甲区”), or {literal: true}, keeps a word
 // as text. The names come from search/names.json, written by the build.
 //
 // Several archives: an archive whose mkdocs.yml lists others in `extra.search_also` searches them
@@ -280,8 +280,10 @@ function engine(base) {
  * merged newest first and their counts added; a result from another archive says which.
  */
 async function archives(root) {
-  const own = (await vocabulary(root))["归档"];
-  const list = [{ base: root, name: own?.name ?? "" }];
+  const names = await vocabulary(root);
+  const own = names["归档"];
+  // An archive with no published issue yet has no index: nothing to find, and nothing to load.
+  const list = [{ base: root, name: own?.name ?? "", empty: !names["最新一期"] }];
   const origin = new URL(root).origin;
   for (const other of own?.also ?? []) {
     let base = null;
@@ -296,13 +298,20 @@ async function archives(root) {
   return list;
 }
 
+/** Pagefind's answers for an archive that has published nothing yet. */
+const NO_INDEX = {
+  search: async () => ({ results: [], unfilteredResultCount: 0, filters: {}, totalFilters: {} }),
+  filters: async () => ({}),
+  preload: async () => {},
+};
+
 /** Each archive with its Pagefind loaded: [{base, name, pagefind}]. Another archive that cannot
  * be read fails alone (`unreachable` names it); this archive failing is an error. */
 async function engines(root) {
   const list = await archives(root);
   const loaded = await Promise.allSettled(list.map(async (a) => {
     if (!a.base) throw new Error(`${a.name} 不在本站点`);
-    return { ...a, pagefind: await engine(a.base) };
+    return { ...a, pagefind: a.empty ? NO_INDEX : await engine(a.base) };
   }));
   if (loaded[0].status === "rejected") throw loaded[0].reason;
   const out = loaded.filter((r) => r.status === "fulfilled").map((r) => r.value);

@@ -58,7 +58,7 @@ function alsoText(also) {
   return also.length ? "也找了：" + also.map((a) => a.words.join("、")).join("；") : "";
 }
 
-/** "按 区县“萧山区”、年份“2019”筛选" for the names a query was read as. */
+/** "按 区县“甲区”、年份“2019”筛选" for the names a query was read as. */
 function understoodText(understood) {
   if (!understood.length) return "";
   return "按" + understood.map((u) => ` ${u.facet}“${u.value}”`).join("、") + " 筛选";

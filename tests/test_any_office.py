@@ -1,0 +1,197 @@
+"""Any office's archive: a second city starts its own, imports its mastheads, and meets none of the
+sample city's words in its site or its messages."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from bulletins import guidewords, importer
+from bulletins.paragraphs import masthead_number
+from bulletins.registry import load_registry
+from conftest import BIN, REPO, cli, make_archive, mkdocs_build, soup
+
+NINGBO = """# 宁波市各区县（市），一行一个：名称在前，别名在后
+海曙区 海曙
+江北区 江北
+北仑区 北仑
+镇海区 镇海
+鄞州区 鄞州
+奉化区 奉化
+余姚市 余姚
+慈溪市 慈溪
+宁海县 宁海
+象山县 象山
+宁波国家高新区 高新区
+前湾新区 前湾
+"""
+TITLE, OFFICE = "12345政务服务热线专报", "宁波市12345政务服务热线管理办公室"
+
+
+def sample_words() -> set[str]:
+    """Every district name, alias and slug of the sample city, and the sample's own wording."""
+    registry, _ = load_registry(REPO)
+    words = {"杭州", "最多跑一次", "各区、县（市）和管委会", "各区、县(市)和管委会", "市民卡"}
+    for d in registry.districts:
+        words |= {d.name, d.slug, *[a for a in d.aliases if len(a) >= 2]}
+    return words - set(NINGBO.split())  # 高新区 is both cities' alias
+
+
+def init(tmp_path: Path, name: str = "nb") -> Path:
+    listing = tmp_path / "districts.txt"
+    listing.write_text(NINGBO, encoding="utf-8")
+    done = subprocess.run([str(BIN / "bulletins"), "init", name, "--title", TITLE, "--office", OFFICE,
+                           "--districts", str(listing)], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "已新建归档" in done.stdout
+    return tmp_path / name
+
+
+def test_init_makes_an_archive_of_its_own_that_builds_at_once(tmp_path):
+    root = init(tmp_path)
+    tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
+    assert "mkdocs.yml" in tracked and "issues/registry/districts.yaml" in tracked and "hooks/archive.py" in tracked
+    assert not (root / "theme_overrides").exists() and not (root / "docs" / "guide.md").exists()
+    hook = (root / "hooks" / "archive.py").read_text(encoding="utf-8")
+    assert "from bulletins.hook import" in hook and len(hook.splitlines()) < 12  # thin: the package does the work
+    districts = (root / "issues/registry/districts.yaml").read_text(encoding="utf-8")
+    for slug, kind in (("haishu", "区"), ("yuyao", "县级市"), ("ninghai", "县"), ("qianwan", "管委会")):
+        assert f"slug: {slug}" in districts
+    assert "kind: 县级市" in districts and "kind: 管委会" in districts
+    assert cli(root, "validate").returncode == 0
+    built = cli(root, "build")
+    assert built.returncode == 0, built.stderr
+    home = soup(root / "site" / "index.html").get_text()
+    assert "归档中还没有通报" in home and TITLE in home
+    search = soup(root / "site" / "search" / "index.html").get_text()
+    assert "海曙区" in search and "haishu" in search  # the search help's examples are this city's
+    guide = (root / "site" / "guide" / "index.html").read_text(encoding="utf-8")
+    assert "海曙区" in guide and "[[区县" not in guide
+
+
+def test_nothing_of_the_sample_city_in_another_citys_site_or_messages(tmp_path):
+    root = init(tmp_path)
+    bulletin = tmp_path / "第13期.txt"
+    bulletin.write_text(f"""{TITLE}
+2024年第13期
+{OFFICE}        2024 年 3 月 29 日
+各地工单办理情况通报
+3 月 22 日—3 月 28 日，各地热线工单办理情况如下：
+1. 海曙区：部分老旧小区加装电梯诉求集中，回复不及时。
+2. 鄞州区：①供水抢修工单超时。②停车收费投诉较多。
+报：市政府办公厅
+发：各区县（市）热线办
+""", encoding="utf-8")
+    messages = []
+    for args in (("import", "--publish", str(bulletin)), ("validate",), ("new",), ("build",)):
+        done = cli(root, *args)
+        assert done.returncode == 0, (args, done.stderr)
+        messages.append(done.stdout + done.stderr)
+    bad = tmp_path / "bad.txt"
+    bad.write_text("会议纪要：下周讨论。\n", encoding="utf-8")
+    refused = cli(root, "import", str(bad))
+    assert refused.returncode == 1 and "1. 海曙区：" in refused.stderr
+    messages.append(refused.stderr)
+    new_issue = next(p for p in (root / "issues").iterdir() if p.name == "2024-014")
+    assert "各地热线工单办理情况如下" in (new_issue / "issue.yaml").read_text(encoding="utf-8")
+    words = sample_words()
+    for text in messages:
+        assert not [w for w in words if w in text], text
+    for path in (root / "site").rglob("*"):
+        if path.is_file() and path.suffix in {".html", ".xml", ".json", ".js", ".csv", ".txt"}:
+            text = path.read_text(encoding="utf-8", errors="replace")
+            found = [w for w in words if re.search(rf"(?<![a-z]){re.escape(w)}(?![a-z])", text)]
+            assert not found, (path.relative_to(root), found)
+    page = soup(root / "site" / "issues" / "2024-013" / "index.html").get_text()
+    assert "海曙区" in page and "停车收费投诉较多" in page
+
+
+def test_an_archive_whose_issues_are_all_drafts_builds(tmp_path):
+    root = make_archive(tmp_path)
+    issue = root / "issues" / "2018-033" / "issue.yaml"
+    issue.write_text("draft: true\n" + issue.read_text(encoding="utf-8"), encoding="utf-8")
+    done = mkdocs_build(root)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "归档中还没有通报" in soup(root / "site" / "index.html").get_text()
+    assert "not included in the \"nav\"" not in done.stderr  # MkDocs' English notice about the guide
+
+
+def test_init_refuses_bad_lists_and_leaves_nothing(tmp_path):
+    listing = tmp_path / "d.txt"
+    listing.write_text("海曙区 海曙\n江北区 海曙\n", encoding="utf-8")
+    done = subprocess.run([str(BIN / "bulletins"), "init", "x", "--title", TITLE, "--office", OFFICE,
+                           "--districts", str(listing)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert f"{listing}:2:" in done.stderr and "海曙" in done.stderr and "未写入任何文件" in done.stderr
+    assert not (tmp_path / "x").exists() and not list(tmp_path.glob(".init-*"))
+    (tmp_path / "full").mkdir()
+    (tmp_path / "full" / "a").write_text("x")
+    listing.write_text("海曙区\n", encoding="utf-8")
+    again = subprocess.run([str(BIN / "bulletins"), "init", "full", "--title", TITLE, "--office", OFFICE,
+                            "--districts", str(listing)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert again.returncode == 1 and "不是空文件夹" in again.stderr
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("第13期", (13, None, None)), ("第 13 期", (13, None, None)), ("2024年第13期", (13, 2024, None)),
+    ("2024 年第 13 期", (13, 2024, None)), ("第13期（总第256期）", (13, None, 256)),
+    ("〔2024〕第13期", (13, 2024, None)), ("［2024］第13期", (13, 2024, None)), ("第十三期", (13, None, None)),
+    ("２０２４年第１３期", (13, 2024, None)), ("第一百零五期（总第一千零五期）", (105, None, 1005)),
+    ("（第 2 期）", None), ("第13期 总", None), ("2024年", None),
+])
+def test_mastheads_as_offices_print_them(line, expected):
+    assert masthead_number(line) == expected
+
+
+@pytest.mark.parametrize("number_line", ["第13期", "2024年第13期", "2024 年第 13 期", "〔2024〕第13期",
+                                         "第13期（总第256期）", "第十三期", "２０２４年第１３期"])
+def test_an_issue_imports_whatever_its_masthead(number_line):
+    registry, _ = load_registry(REPO)
+    text = (f"某某专报\n{number_line}\n某某办公室        2024 年 3 月 29 日\n情况通报\n"
+            "3 月 22 日—3 月 28 日，各地情况如下：\n1. 上城区：窗口人员离岗。\n报：市政府\n")
+    parsed = importer.parse_text(text, registry)
+    assert parsed.issue["number"] == 13 and parsed.issue["date"].year == 2024
+    assert parsed.issue.get("running") == (256 if "总" in number_line else None)
+    assert "unplaced" not in parsed.issue
+
+
+def guide_example(registry, site_name="专报归档", publisher="某办公室") -> str:
+    """The text example of docs/guide.md, as the site shows it to this archive's editors."""
+    from bulletins.model import Archive
+
+    guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
+    shown = guidewords.fill(guide, guidewords.words(Archive(registry, ()), site_name, publisher))
+    block = shown.split("### 可以导入的格式", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    return block
+
+
+@pytest.mark.parametrize("city", ["sample", "ningbo"])
+def test_the_guides_example_imports_as_the_guide_says(city, tmp_path):
+    if city == "sample":
+        registry, _ = load_registry(REPO)
+    else:
+        root = init(tmp_path)
+        registry, _ = load_registry(root)
+    example = guide_example(registry)
+    assert "[[" not in example
+    parsed = importer.parse_text(example, registry)
+    first3 = [d.slug for d in sorted(registry.districts, key=lambda d: d.order)[:3]]
+    assert list(parsed.districts) == first3
+    assert [len(parsed.districts[s]["findings"]) for s in first3] == [1, 2, 1]
+    assert parsed.issue["number"] == 33 and parsed.issue["distribution"] == {"report_to": "上级主管部门",
+                                                                              "send_to": "各成员单位"}
+    assert "unplaced" not in parsed.issue and parsed.count.unplaced == 0
+    assert parsed.districts[first3[0]]["metrics"]["满意率"] == 97.3
+
+
+def test_text_typed_one_paragraph_per_line_reads_as_typed():
+    registry, _ = load_registry(REPO)
+    text = ("某某专报\n第 5 期\n某某办公室\n2024 年 3 月 29 日\n情况通报\n3 月 22 日—3 月 28 日，各地情况如下：\n"
+            "1. 上城区：窗口人员离岗。\n2. 江干区：自助机故障。\n3. 拱墅区：排队时间长。\n报：市政府\n发：各区\n")
+    parsed = importer.parse_text(text, registry)
+    assert list(parsed.districts) == ["shangcheng", "jianggan", "gongshu"]
+    assert parsed.issue["intro"] == "3 月 22 日—3 月 28 日，各地情况如下："
+    assert parsed.count.unplaced == 0
