@@ -19,7 +19,8 @@ REPORT_ORDER = ("title", "sequence")
 PERIOD_ORDER = ("start", "end")
 DIST_ORDER = ("report_to", "send_to", "copy_to", "printed")
 DISTRICT_ORDER = ("district", "position", "summary", "metrics", "findings")
-FINDING_ORDER = ("text", "types", "departments", "place", "observed", "action", "follows", "follows_quote")
+FINDING_ORDER = ("text", "districts", "types", "departments", "place", "observed", "action", "follows", "follows_quote")
+SECTION_ORDER = ("title", "text", "figures", "findings")
 NESTED = {"report": REPORT_ORDER, "period": PERIOD_ORDER, "distribution": DIST_ORDER}
 
 
@@ -60,18 +61,33 @@ def canonical_issue(data: Any) -> Any:
     return data
 
 
+def canonical_sections(data: Any) -> Any:
+    """sections.yaml: each part's title, text and findings, each finding as a district's is."""
+    if isinstance(data, dict) and isinstance(data.get("sections"), list):
+        parts = data["sections"] = _seq(data["sections"])
+        for i, part in enumerate(parts):
+            parts[i] = _findings(_reorder(part, SECTION_ORDER))
+    return data
+
+
 def canonical_district(data: Any, metric_order: tuple[str, ...] = ()) -> Any:
     data = _reorder(data, DISTRICT_ORDER)
     if not isinstance(data, dict):
         return data
     if isinstance(data.get("metrics"), dict) and metric_order:
         data["metrics"] = _reorder(data["metrics"], metric_order)
+    return _findings(data)
+
+
+def _findings(data: Any) -> Any:
+    if not isinstance(data, dict):
+        return data
     findings = data.get("findings")
     if isinstance(findings, list):
         findings = _seq(findings)
         for i, item in enumerate(findings):
             item = findings[i] = _reorder(item, FINDING_ORDER)
-            for key in ("types", "departments"):
+            for key in ("districts", "types", "departments"):
                 if isinstance(item, dict) and isinstance(item.get(key), list):
                     seq = item[key] = _seq(item[key])
                     seq.fa.set_flow_style()
@@ -80,7 +96,8 @@ def canonical_district(data: Any, metric_order: tuple[str, ...] = ()) -> Any:
 
 
 def render(data: Any, kind: str, metric_order: tuple[str, ...] = ()) -> str:
-    shaped = canonical_issue(data) if kind == "issue" else canonical_district(data, metric_order)
+    shaped = (canonical_issue(data) if kind == "issue" else canonical_sections(data) if kind == "sections"
+              else canonical_district(data, metric_order))
     text = yamlio.dump_canonical(shaped)
     stripped = "\n".join(line.rstrip() for line in text.split("\n"))
     if stripped != text and yamlio.parse_text(stripped, "")[0] != yamlio.parse_text(text, "")[0]:

@@ -144,6 +144,10 @@ def _echo_outcome(o, dry_run: bool) -> None:
         click.echo(f"警告：{name}：{warning}", err=True)
     for line in o.proposals:
         click.echo(f"建议：{line}", err=True)
+    if o.changes is not None:
+        click.echo(f"issues/{o.folder}/ 已存在：真正导入时要加 --force 才会覆盖。与现有数据相比：", err=True)
+        for line in o.changes or ["  数据相同，没有改动"]:
+            click.echo(f"  {line}", err=True)
     verb = "将写入（--dry-run，未写入）" if dry_run else "已写入"
     click.echo(f"{verb} issues/{o.folder}/：{len(o.files)} 个文件，{o.districts} 个区县，{o.findings} 条问题")
     for file in o.files:

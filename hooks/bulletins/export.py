@@ -27,6 +27,7 @@ def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, lin
         "metrics": dict(r.metrics),
         "findings": [{
             "id": finding_id(issue, f), "number": f.number, "text": f.text,
+            "districts": [f.district, *f.also],
             "types": list(f.types), "departments": list(f.departments),
             "place": f.place or None, "observed": f.observed or None, "action": f.action or None,
             "url": urls.finding(issue.id, f.anchor),
@@ -49,6 +50,8 @@ def _issue(i: Issue, earlier: dict, links: FollowLinks) -> dict:
                          "copy_to": i.copy_to or None, "printed": i.printed or None},
         "url": urls.issue(i.id),
         "districts": [_district(i, n, r, earlier, links) for n, r in enumerate(i.reports, 1)],  # as printed
+        "sections": [{"title": s.title, "text": s.text or None,
+                      "findings": [finding_id(i, f) for f in s.findings]} for s in i.sections],
         "corrections": [{"date": c.date.isoformat(), "note": c.note} for c in i.corrections],
         "unplaced": list(i.unplaced),
     }
@@ -139,8 +142,11 @@ def findings_csv(archive: Archive) -> bytes:
     for i in archive.issues:
         for r in i.reports:
             for f in r.findings:
+                if f.district != r.district.slug:
+                    continue  # one row per finding: one that names several districts lists them all
+                names = [r.district.name] + [d.name for s in f.also if (d := archive.registry.district_by_slug(s))]
                 writer.writerow(map(csv_cell, (
-                    i.id, i.date.isoformat(), r.district.name, f.number, f.text, LIST_SEPARATOR.join(f.types),
+                    i.id, i.date.isoformat(), LIST_SEPARATOR.join(names), f.number, f.text, LIST_SEPARATOR.join(f.types),
                     LIST_SEPARATOR.join(f.departments), f.place, f.observed, f.action, f.follows,
                     LIST_SEPARATOR.join(f"{c.date.isoformat()} {c.note}" for c in i.corrections),
                     urls.finding(i.id, f.anchor))))

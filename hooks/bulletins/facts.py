@@ -14,7 +14,8 @@ from typing import Any, Iterator
 from .textutil import circled
 
 FINDING_FIELDS = {"text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
-                  "observed": "发现时间", "action": "处理情况", "follows": "前情", "follows_quote": "前情原文开头"}
+                  "observed": "发现时间", "action": "处理情况", "follows": "前情", "follows_quote": "前情原文开头",
+                  "districts": "区县"}
 ISSUE_FIELDS = {"number": "期号", "running": "总期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
                 "report.title": "通报标题", "report.sequence": "通报期次", "period": "时段", "intro": "导语",
                 "distribution.report_to": "报", "distribution.send_to": "发", "distribution.copy_to": "抄送",
@@ -112,6 +113,32 @@ def district_facts(data: dict) -> list[Fact]:
     return out + list(_leftover(data, {"district", "position", "metrics", "summary", "findings"}, name, "", ()))
 
 
+def section_name(s: int) -> str:
+    return f"第 {s} 部分"
+
+
+def section_head(s: int, section: Any) -> list[Fact]:
+    """A section's own words: its title and its text (三、下步工作建议 is text, not findings)."""
+    if not isinstance(section, dict):
+        return [Fact(("section", s), "", section_name(s), words(section))]
+    out = [Fact(("section", s, "title"), section_name(s), "标题", words(section.get("title")))]
+    if section.get("text"):
+        out.append(Fact(("section", s, "text"), section_name(s), "正文", words(section["text"]), long=True))
+    if section.get("figures") is not None:
+        out.append(Fact(("section", s, "figures"), section_name(s), "各地指标表在此", words(section["figures"])))
+    return out + list(_leftover(section, {"title", "text", "figures", "findings"}, section_name(s), "", ("section", s)))
+
+
+def sections_facts(data: dict) -> list[Fact]:
+    """sections.yaml: each part's title and text, then its findings numbered within it."""
+    out = []
+    for s, section in enumerate(data.get("sections") or [], 1):
+        out += section_head(s, section)
+        for n, f in enumerate((section.get("findings") or []) if isinstance(section, dict) else [], 1):
+            out += finding_facts(section_name(s), n, f)
+    return out + list(_leftover(data, {"sections"}, "", "", ()))
+
+
 def issue_facts(data: dict) -> list[Fact]:
     out = []
     for dotted, cn in ISSUE_FIELDS.items():
@@ -171,6 +198,8 @@ def kind_of(data: dict) -> str:
     """By content, not by name: git hands textconv a temporary file."""
     if "district" in data:
         return "district"
+    if "sections" in data and "number" not in data:
+        return "sections"
     if "number" not in data and ({lk for lk, _, _ in REGISTRY_LISTS} | set(SETTINGS)) & set(data):
         return "registry"
     return "issue"
@@ -182,6 +211,8 @@ def file_facts(data: Any) -> list[Fact]:
     kind = kind_of(data)
     if kind == "registry":
         return [f for _, _, facts in registry_blocks(data) for f in facts]
+    if kind == "sections":
+        return sections_facts(data)
     return district_facts(data) if kind == "district" else issue_facts(data)
 
 

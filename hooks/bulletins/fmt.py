@@ -43,7 +43,7 @@ def formatted(text: str, name: str, metric_order: tuple[str, ...], quotes: dict[
         return None
     if data is None:
         return text
-    kind = "issue" if name == "issue.yaml" else "district"
+    kind = {"issue.yaml": "issue", "sections.yaml": "sections"}.get(name, "district")
     tree = yamlio.load_roundtrip(text)
     expected = as_plain(data)
     if kind == "district" and quotes:

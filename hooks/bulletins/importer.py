@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from . import annotate, importtables, tally
+from . import annotate, importcategory, importtables, tally
 from .model import District, Registry
 from .paragraphs import (BYLINE, CN_NUM, DATE, ENDS_SENTENCE, ENTRY, FOOTER, HEADING, PAREN_MARK,
                          PRINTED, RULE, SEQUENCE, YEAR_LINE, Para, masthead_number, paragraphs,
@@ -27,7 +27,8 @@ _LEAD = re.compile(rf"^(?:\d{{1,2}}\s*[.．、]|[{CN_NUM}]{{1,3}}\s*、|[（(]\s
 _NAMED = re.compile(rf"^\s*#*\s*(?:\*\*)?\s*(?:[（(]\s*[{CN_NUM}\d]{{1,3}}\s*[）)])?\s*"
                     r"(?P<name>[^:：*\n]{2,24}?)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?")
 _NONE = re.compile(r"^(?:本期|本周)?(?:暂)?未发现(?:明显)?问题[。.]?$|^无[。.]?$")
-FOOTER_KEYS = {"报": "report_to", "抄报": "report_to", "发": "send_to", "抄送": "copy_to", "印发": "printed"}
+FOOTER_KEYS = {"报": "report_to", "抄报": "report_to", "报送": "report_to", "发": "send_to", "送": "send_to",
+               "分送": "send_to", "主送": "send_to", "抄送": "copy_to", "印发": "printed"}
 def layout(registry: Registry) -> str:
     """The layout the importer reads, shown with refusals, in this archive's own district names."""
     names = [d.name for d in sorted(registry.districts, key=lambda d: d.order)[:2]] + ["甲区", "乙区"]
@@ -55,6 +56,7 @@ class Parsed:
     warnings: list[str] = field(default_factory=list)
     count: tally.Tally | None = None
     read: list[str] = field(default_factory=list)  # source lines read into fields as numbers (2024年第13期)
+    sections: list[dict] | None = None  # a bulletin by problem category: sections.yaml
 
 
 @dataclass
@@ -64,6 +66,7 @@ class _Entry:
     where: str
     metrics: dict[str, float | int] = field(default_factory=dict)
     extra: list[str] = field(default_factory=list)  # tables kept as text, for the summary
+    in_table: bool = False  # the bulletin is a table (区县 | 存在问题): its figures are in metric tables only
 
 
 def _district(name: str, registry: Registry) -> District:
@@ -121,16 +124,21 @@ def _start(p: Para, registry: Registry, first: bool) -> tuple[District, str] | N
     return None
 
 
-def _expand_tables(paras: list[Para], registry: Registry) -> list[Para]:
-    """Tables that hold district entries (a bulletin laid out in a table) become paragraphs,
-    cell by cell in reading order; metrics and 版记 tables stay tables."""
+def _expand_tables(paras: list[Para], registry: Registry, read: list[str]) -> list[Para]:
+    """Tables that hold district entries (a bulletin laid out in a table: 区县 | 存在问题) become
+    paragraphs, cell by cell in reading order; metrics and 版记 tables stay tables. A header row
+    (no district in it) is read, never taken for a title or text: its words go to `read`."""
     out: list[Para] = []
     for p in paras:
         rows = p.table.rows if p.table else None
         if rows and not importtables.metric_table(rows, registry, p.where) and not importtables.distribution(rows):
-            cells = [c for row in rows for c in row if c.strip()]
-            if any(_bare_name(c, registry) or _safe_start(Para(c, p.where), registry) for c in cells):
-                out += [Para(line, f"{p.where}中") for c in cells for line in c.split("\n") if line.strip()]
+            names = lambda row: any(_bare_name(c, registry) or _safe_start(Para(c, p.where), registry) for c in row if c.strip())  # noqa: E731
+            if any(names(row) for row in rows):
+                if not names(rows[0]):
+                    read += [c for c in rows[0] if c.strip()]
+                    rows = rows[1:]
+                out += [Para(line, f"{p.where}中", in_table=True)
+                        for row in rows for c in row if c.strip() for line in c.split("\n") if line.strip()]
                 continue
         out.append(p)
     return out
@@ -239,7 +247,8 @@ class _Entries:
                 if any(e.district.slug == district.slug for e in self.entries):
                     raise ImportFailure(f"{district.name} 在这期通报中出现了两次（{p.where}） — "
                                         "请核对原文，每个区县只应有一个条目")
-                self.entries.append(_Entry(district, [Para(rest, p.where)] if rest else [], p.where))
+                self.entries.append(_Entry(district, [Para(rest, p.where)] if rest else [], p.where,
+                                           in_table=p.in_table))
             elif self.entries and not self.footer:
                 self.entries[-1].paras.append(Para(strip_markup(p.text) if p.text.startswith("#") else p.text,
                                                    p.where, p.label, p.heading))
@@ -348,7 +357,7 @@ def _district_data(entry: _Entry, position: int, registry: Registry, date: dt.da
         preamble, texts = body.strip(), []
     else:
         preamble, texts = _by_labels(entry.paras) or split_findings(body)
-    metrics, notes = annotate.extract_metrics(body, registry.metrics)
+    metrics, notes = annotate.extract_metrics(body, registry.metrics) if not entry.in_table else ({}, [])
     warnings += [f"{name}：{n}" for n in notes]
     for key, value in entry.metrics.items():
         metrics[key] = value
@@ -374,8 +383,12 @@ def parse_text(text: str, registry: Registry) -> Parsed:
 
 
 def parse(doc: Document, registry: Registry) -> Parsed:
-    paras = _expand_tables(paragraphs(doc.blocks, lambda s: _bare_name(s, registry) is not None), registry)
+    read: list[str] = []
+    paras = _expand_tables(paragraphs(doc.blocks, lambda s: _bare_name(s, registry) is not None), registry, read)
     first = next((i for i, p in enumerate(paras) if _safe_start(p, registry)), None)
+    parts = importcategory.section_start(paras, registry, lambda s: _bare_name(s, registry) is not None)
+    if parts is not None and (first is None or parts < first):
+        return _parse_parts(doc, paras, parts, registry, read)
     if first is None:
         example = min(registry.districts, key=lambda d: d.order).name if registry.districts else "甲区"
         raise ImportFailure(f"没有找到任何区县条目（区县名称单独一段，或“1. {example}：”“一、{example}：”开头的段落） — "
@@ -388,12 +401,32 @@ def parse(doc: Document, registry: Registry) -> Parsed:
     issue = _issue(head, passed.footer)
     districts = {e.district.slug: _district_data(e, n, registry, head["date"], warnings)
                  for n, e in enumerate(passed.entries, 1)}
-    parsed = Parsed(issue, districts, warnings, read=head.get("read", []))
+    parsed = Parsed(issue, districts, warnings, read=head.get("read", []) + read)
     leftovers = unplaced + passed.unplaced
     leftovers += [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
     if leftovers:
         issue["unplaced"] = [p.text for p in leftovers]
         warnings += [f"{p.where}：这段文字无法归入任何区县或报头，已放在 issue.yaml 的 unplaced 中，请核对："
+                     f"“{p.text[:30]}{'…' if len(p.text) > 30 else ''}”" for p in leftovers if not p.aside]
+    parsed.count = tally.count(doc, parsed, registry)
+    return parsed
+
+
+def _parse_parts(doc: Document, paras: list[Para], at: int, registry: Registry, read: list[str]) -> Parsed:
+    """A bulletin organised by problem category (importcategory.py)."""
+    warnings: list[str] = list(doc.notes)
+    head, unplaced = _masthead(paras[:at], registry)
+    sections, districts, footer, left = importcategory.parse_parts(paras[at:], registry, head["date"], warnings,
+                                                                   FOOTER_KEYS)
+    if not any(s.get("findings") for s in sections):
+        raise ImportFailure("按问题类别编排的通报中，没有一条问题点名已登记的区县 — 请核对区县名称"
+                            f"（issues/registry/districts.yaml 的 name 或 aliases）。\n{layout(registry)}")
+    parsed = Parsed(_issue(head, footer), districts, warnings, read=head.get("read", []) + read, sections=sections)
+    leftovers = unplaced + left
+    leftovers += [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
+    if leftovers:
+        parsed.issue["unplaced"] = [p.text for p in leftovers]
+        warnings += [f"{p.where}：这段文字无法归入任何部分或报头，已放在 issue.yaml 的 unplaced 中，请核对："
                      f"“{p.text[:30]}{'…' if len(p.text) > 30 else ''}”" for p in leftovers if not p.aside]
     parsed.count = tally.count(doc, parsed, registry)
     return parsed

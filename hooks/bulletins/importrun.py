@@ -25,6 +25,7 @@ class Outcome:
     count: Tally | None = None
     refused: str = ""
     draft: bool = True
+    changes: list[str] | None = None  # --dry-run over an issue that exists: what the import would change
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
@@ -74,12 +75,14 @@ class Importer:
         folder = f"{parsed.issue['date'].year}-{parsed.issue['number']:03d}"
         out.folder, out.count, out.warnings = folder, parsed.count, parsed.warnings
         out.districts = len(parsed.districts)
-        out.findings = sum(len(d["findings"]) for d in parsed.districts.values())
+        out.findings = (sum(len(d.get("findings") or []) for d in parsed.districts.values())
+                        + sum(len(s.get("findings") or []) for s in parsed.sections or []))
         if folder in self.taken:
             out.refused = f"与 {self.taken[folder]} 是同一期（issues/{folder}/） — 只导入了第一个文件"
             return out
         target = self.root / "issues" / folder
-        if target.exists() and not self.force:
+        exists = target.exists()
+        if exists and not self.force and not self.dry_run:
             out.refused = f"issues/{folder}/ 已存在 — 如要覆盖，请加 --force"
             return out
         self.taken[folder] = path.name
@@ -87,11 +90,22 @@ class Importer:
             parsed.issue = {"draft": True, **parsed.issue}
         out.draft = not self.publish
         proposals = self._proposals(parsed, out)
-        files = writer.issue_files(parsed.issue, parsed.districts, self.registry, proposals)
+        files = writer.issue_files(parsed.issue, parsed.districts, self.registry, proposals, parsed.sections)
         out.files = list(files)
+        if exists and self.dry_run:
+            out.changes = self._changes(folder, target, files)
         if not self.dry_run:
             writer.write_issue_folder(target, files, self.force)
         return out
+
+    def _changes(self, folder: str, target: Path, files: dict[str, str]) -> list[str]:
+        """The data change an import over an existing issue would make, as `bulletins diff` says it."""
+        from . import semdiff
+
+        old = {f"issues/{folder}/{p.name}": p.read_text(encoding="utf-8", errors="replace")
+               for p in sorted(target.glob("*.yaml")) if p.is_file() and not p.is_symlink()}
+        new = {f"issues/{folder}/{name}": text for name, text in files.items()}
+        return semdiff.diff(old, new)
 
     def _proposals(self, parsed: importer.Parsed, out: Outcome) -> dict[str, dict[int, tuple[str, float, str]]]:
         """Likely follow-ups of earlier findings, for the editor to confirm (none if the archive has errors)."""
@@ -102,7 +116,7 @@ class Importer:
             return {}
         found: dict[str, dict[int, tuple[str, float, str]]] = {}
         for slug, data in parsed.districts.items():
-            for n, finding in enumerate(data["findings"], 1):
+            for n, finding in enumerate(data.get("findings") or [], 1):
                 hit = proposals.propose_follow(archive, parsed.issue["date"], slug, finding)
                 if hit:
                     found.setdefault(slug, {})[n] = hit

@@ -15,8 +15,8 @@ from .yamlio import printed_float
 
 UNIT_TAIL = re.compile(r"(?:[（(][^（）()]{1,6}[）)]|[/／][^/／]{1,6})$")
 _NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)(?:件|条|人次|人|份|个|次|项|家|%|％)?")
-_LABEL = re.compile(r"^\s*(报|发|抄送|抄报|印发)\s*[:：]?\s*$")
-_LABELLED = re.compile(r"^\s*(报|发|抄送|抄报)\s*[:：]\s*(.*)$", re.S)
+_LABEL = re.compile(r"^\s*(报|发|抄送|抄报|报送|送|分送|主送|印发)\s*[:：]?\s*$")
+_LABELLED = re.compile(r"^\s*(报|发|抄送|抄报|报送|送|分送|主送)\s*[:：]\s*(.*)$", re.S)
 DERIVED = "计算值"  # the archive's own pages mark rates they compute; re-importing a print skips them
 
 

@@ -37,11 +37,15 @@ class Indexes:
 
 def build_indexes(archive: Archive) -> Indexes:
     # Cross-issue pages list an issue's findings in registry order, whatever the bulletin's order.
-    entries = tuple(Entry(i, r, f) for i in archive.issues
-                    for r in sorted(i.reports, key=lambda r: r.district.order) for f in r.findings)
+    # A finding that names several districts (a bulletin by problem category) is on each one's
+    # page, and counted once everywhere else: `entries` holds it under the district it is numbered in.
+    every = tuple(Entry(i, r, f) for i in archive.issues
+                  for r in sorted(i.reports, key=lambda r: r.district.order) for f in r.findings)
+    entries = tuple(e for e in every if e.finding.district == e.report.district.slug)
     by_district, by_type, by_dept = defaultdict(list), defaultdict(list), defaultdict(list)
-    for e in entries:
+    for e in every:
         by_district[e.report.district.slug].append(e)
+    for e in entries:
         for t in e.finding.types:
             by_type[t].append(e)
         for d in e.finding.departments:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from . import schema, validate, yamlio
 from .follows import check_follows
 from .located import FileProblems
-from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry
+from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry, Section
 from .parsecache import ParseCache
 from .problems import Problem, errors
 from .registry import load_registry
@@ -63,6 +64,61 @@ def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
     metrics = tuple(sorted((data.get("metrics") or {}).items(), key=lambda kv: order[kv[0]]))
     findings = tuple(_finding(item, district.slug, n) for n, item in enumerate(data.get("findings") or [], 1))
     return DistrictReport(district, rel, findings, metrics, data.get("summary", ""), data.get("position")), problems
+
+
+SECTIONS_FILE = "sections.yaml"
+
+
+def _sections(root: Path, path: Path, registry: Registry, issue: dict | None,
+              cache: ParseCache) -> tuple[list[dict] | None, list[Problem]]:
+    """sections.yaml (a bulletin by problem category): its parts, each finding naming its districts."""
+    rel = path.relative_to(root).as_posix()
+    data, problems, shape = cache.load_checked(path, rel, "sections", lambda d: schema.check(d, schema.SECTIONS))
+    if data is None:
+        return None, problems
+    fp = FileProblems(path, rel)
+    for keypath, message in shape:
+        fp.error(keypath, message)
+    if fp.queued:
+        return None, fp.resolve()
+    issue_date = issue.get("date") if issue else None
+    out = []
+    for s, section in enumerate(data["sections"]):
+        items = []
+        for i, item in enumerate(section.get("findings") or []):
+            where = ("sections", s, "findings", i)
+            validate.finding(item, i, registry, fp, issue_date, base=where[:-1])
+            items.append((item, validate.section_districts(item, where, registry, fp)))
+        out.append({"title": section["title"], "text": section.get("text", ""), "items": items,
+                    "figures": bool(section.get("figures"))})
+    problems = fp.resolve()
+    return (None if errors(problems) else out), problems
+
+
+def _place_sections(sections: list[dict], reports: list[DistrictReport],
+                    rel: str) -> tuple[tuple[Section, ...], list[DistrictReport]]:
+    """Each section's finding stands in every district it names: numbered and anchored in the
+    first (after that district file's own findings), listed in the others' reports too, so their
+    pages, feeds, counts and the 区县 filter find it. A district named only in sections gets a report."""
+    by_slug = {r.district.slug: r for r in reports}
+    placed: dict[str, list[Finding]] = {}
+    districts = {}
+    out = []
+    for section in sections:
+        findings = []
+        for item, named in section["items"]:
+            first = named[0].slug
+            own = len(by_slug[first].findings) if first in by_slug else 0
+            number = own + sum(1 for f in placed.get(first, ()) if f.district == first) + 1
+            finding = replace(_finding(item, first, number), also=tuple(d.slug for d in named[1:]))
+            findings.append(finding)
+            for d in named:
+                districts[d.slug] = d
+                placed.setdefault(d.slug, []).append(finding)
+        out.append(Section(section["title"], section["text"], tuple(findings), section["figures"]))
+    merged = [replace(r, findings=r.findings + tuple(placed.pop(r.district.slug, ()))) for r in reports]
+    merged += [DistrictReport(districts[slug], rel, tuple(fs)) for slug, fs in placed.items()]
+    return tuple(out), merged
 
 
 def _issue_header(root: Path, folder: Path, cache: ParseCache) -> tuple[dict | None, list[Problem]]:
@@ -125,10 +181,15 @@ def _stray(rel: str, name: str) -> Problem:
 def _load_issue(root: Path, folder: Path, registry: Registry, cache: ParseCache) -> tuple[Issue | None, list[Problem]]:
     header, problems = _issue_header(root, folder, cache)
     reports, seen = [], {}
+    sections: list[dict] | None = None
     for name in _entries(folder):
         path = folder / name
         rel = path.relative_to(root).as_posix()
         if name == "issue.yaml":
+            continue
+        if name == SECTIONS_FILE:
+            sections, found = _sections(root, path, registry, header, cache)
+            problems += found
             continue
         if not SLUG_FILE.match(name):
             problems.append(_stray(rel, name))
@@ -140,7 +201,10 @@ def _load_issue(root: Path, folder: Path, registry: Registry, cache: ParseCache)
     problems += _positions(reports)
     if header is None or errors(problems):
         return None, problems
-    return _build_issue(folder.name, header, reports), problems
+    parts: tuple[Section, ...] = ()
+    if sections:
+        parts, reports = _place_sections(sections, reports, f"{folder.relative_to(root).as_posix()}/{SECTIONS_FILE}")
+    return _build_issue(folder.name, header, reports, parts), problems
 
 
 def _positions(reports: list[DistrictReport]) -> list[Problem]:
@@ -158,9 +222,10 @@ def _positions(reports: list[DistrictReport]) -> list[Problem]:
     return out
 
 
-def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
+def _build_issue(folder: str, h: dict, reports: list[DistrictReport], sections: tuple[Section, ...] = ()) -> Issue:
     period, dist = h.get("period") or {}, h.get("distribution") or {}
-    order = (lambda r: (r.position, r.district.order)) if any(r.position for r in reports) else (lambda r: r.district.order)
+    order = ((lambda r: (r.position or 999, r.district.order)) if any(r.position for r in reports)
+             else (lambda r: r.district.order))
     return Issue(
         id=folder, number=h["number"], date=h["date"], series=h["series"], publisher=h["publisher"],
         report_title=h["report"]["title"], report_sequence=h["report"].get("sequence", ""),
@@ -168,7 +233,7 @@ def _build_issue(folder: str, h: dict, reports: list[DistrictReport]) -> Issue:
         report_to=dist.get("report_to", ""), send_to=dist.get("send_to", ""),
         copy_to=dist.get("copy_to", ""), printed=dist.get("printed", ""),
         reports=tuple(sorted(reports, key=order)), unplaced=tuple(h.get("unplaced", ())),
-        draft=bool(h.get("draft", False)), running=h.get("running"),
+        draft=bool(h.get("draft", False)), running=h.get("running"), sections=sections,
         corrections=tuple(CorrectionNote(c["date"], c["note"].strip()) for c in h.get("corrections", ())))
 
 

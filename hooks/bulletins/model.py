@@ -124,6 +124,7 @@ class Finding:
     action: str = ""
     follows: str = ""  # id of the earlier finding this one follows up (an editor's decision)
     follows_quote: str = ""  # how that finding's text begins: the link fails loudly if the id re-points
+    also: tuple[str, ...] = ()  # other districts it names (a bulletin by problem category): slugs
 
     @property
     def anchor(self) -> str:
@@ -161,6 +162,16 @@ class DistrictReport:
 
 
 @dataclass(frozen=True)
+class Section:
+    """A part of a bulletin organised by problem category (一、群众反映集中的问题), printed in its
+    order: its findings, each naming its districts, or only text (三、下步工作建议)."""
+    title: str
+    text: str = ""
+    findings: tuple[Finding, ...] = ()
+    figures: bool = False  # the districts' figures (a table of districts × metrics) are printed here
+
+
+@dataclass(frozen=True)
 class CorrectionNote:
     """An editor's note that the issue's data was corrected after publication: data, reviewed in
     the diff like any other change (commit messages are internal and never published)."""
@@ -189,6 +200,7 @@ class Issue:
     draft: bool = False
     corrections: tuple[CorrectionNote, ...] = ()  # as the data lists them
     running: int | None = None  # 总第 N 期: the number counted since the series began, when printed
+    sections: tuple[Section, ...] = ()  # sections.yaml: the bulletin is organised by problem category
 
     @property
     def year(self) -> int:
@@ -198,6 +210,9 @@ class Issue:
 
     @property
     def findings(self) -> tuple[Finding, ...]:
+        """Each finding once: a section's finding stands in every district it names."""
+        if self.sections:
+            return tuple(f for s in self.sections for f in s.findings)
         return tuple(f for r in self.reports for f in r.findings)
 
 

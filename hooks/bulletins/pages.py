@@ -49,9 +49,25 @@ def issue_page(s: SiteData, i) -> PageSpec:
                     {"issue": i, "rates": rates.derived, "registry": s.archive.registry,
                      "changed": s.changed.get(i.id), "corrections": s.corrections.get(i.id, ()),
                      "earlier": _earlier_of(s, i), "window": s.archive.registry.recurrence_window,
-                     "follows": _by_anchor(i, s.links.follows), "followed_by": _by_anchor(i, s.links.followed_by)},
-                    toc=tuple((r.district.slug, r.district.name) for r in i.reports),
+                     "follows": _by_anchor(i, s.links.follows), "followed_by": _by_anchor(i, s.links.followed_by),
+                     "figure_names": _figure_names(s.archive.registry, i)},
+                    toc=_issue_toc(i),
                     short=f"{'草稿 ' if i.draft else ''}{i.date.year} 年第 {i.number} 期")
+
+
+def _issue_toc(i) -> tuple[tuple[str, str], ...]:
+    """The page's contents as printed: its districts, or the parts of a bulletin by problem category."""
+    if not i.sections:
+        return tuple((r.district.slug, r.district.name) for r in i.reports)
+    parts = tuple((f"part-{n}", s.title) for n, s in enumerate(i.sections, 1))
+    apart = any(r.metrics for r in i.reports) and not any(s.figures for s in i.sections)
+    return parts + ((("part-figures", "各地指标"),) if apart else ())
+
+
+def _figure_names(registry, i) -> tuple[str, ...]:
+    """The metrics any district of the issue reports, in the registry's order (one table of all)."""
+    have = {k for r in i.reports for k, _ in r.metrics}
+    return tuple(m.name for m in registry.metrics if m.name in have)
 
 
 def _by_anchor(issue, by_id: dict) -> dict:

@@ -57,7 +57,7 @@ def masthead_number(line: str) -> tuple[int, int | None, int | None] | None:
     run = chinese_number(m.group("run")) if m.group("run") else None
     return (number, int(year) if year else None, run) if number else None
 SEQUENCE = re.compile(r"^[（(]\s*第\s*(\d{1,3})\s*期\s*[）)]$")
-FOOTER = re.compile(r"^\s*(报|发|抄送|抄报)\s*[:：]\s*")
+FOOTER = re.compile(r"^\s*(报|发|抄送|抄报|报送|送|分送|主送)\s*[:：]\s*")  # the 版记's labels, as offices print them
 PRINTED = re.compile(r"^\s*\S.{0,60}?\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*印发\s*$")
 RULE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,}|—{3,})\s*$")
 PAREN_MARK = re.compile(r"[（(]\s*(\d{1,2})\s*[）)]")
@@ -82,6 +82,7 @@ class Para:
     heading: int = 0
     table: Block | None = None
     aside: str = ""
+    in_table: bool = False  # a cell's line of a bulletin laid out in a table (district | findings)
 
     @property
     def shown(self) -> str:

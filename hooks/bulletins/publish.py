@@ -83,6 +83,18 @@ def release_id(root: Path, now: dt.datetime | None = None) -> str:
     return f"{now:%Y%m%d-%H%M%S}-{sha}{dirty}"
 
 
+def corrected_without_note(root: Path) -> list[str]:
+    """Published issues whose data differs from the last commit with no new correction note: a
+    reader of the published page would see figures change without a word (`bulletins diff` warns
+    of the same)."""
+    from . import gitdata, semdiff
+
+    old = gitdata.files_at(root, "HEAD")
+    if old is None:  # no git, or no commit yet: nothing to compare with
+        return []
+    return [w for section in semdiff.sections(old, gitdata.files_in_tree(root)) for w in section.warnings]
+
+
 def switch(dest: Path, name: str) -> None:
     """Points DEST/current at releases/<name> in one rename(2) of a new symlink over the old one."""
     tmp = dest / f".{CURRENT}.{os.getpid()}"
@@ -122,6 +134,11 @@ def publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str
             say(str(p))
         raise PublishError(f"数据有 {len(errors)} 个错误，没有发布 — 请改正后再发布（bulletins validate 会列出它们）")
     say(f"数据无误：{len(archive.issues)} 期，{sum(len(i.findings) for i in archive.issues)} 条问题")
+    unnoted = corrected_without_note(root)
+    if unnoted:
+        for line in unnoted:
+            say(line)
+        raise PublishError("已发布的期有未提交的改动，却没有更正说明，没有发布 — 请补上更正说明（或撤销改动）后再发布")
     name = release_id(root)
     target = dest / RELEASES / name
     if target.exists():

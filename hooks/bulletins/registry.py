@@ -56,6 +56,8 @@ def _check_slugs(items: list[dict], key: str, fp: FileProblems) -> None:
             if value in seen.setdefault(field, {}):  # type: ignore[operator]
                 fp.error((key, i, field), f"“{value}”重复登记 — 每个{field}只能用一次")
             seen[field][value] = i  # type: ignore[index]
+        if key == "districts" and item.get("slug") in ("issue", "sections", "part"):
+            fp.error((key, i, "slug"), f"slug 不能是“{item['slug']}” — 这个名字另有用处（期文件夹中的文件或页面上的位置），请换一个")
 
 
 _COMPAT = re.compile("[\u2e80-\u2fdf\uf900-\ufaff\U0002f800-\U0002fa1f]")

@@ -76,6 +76,17 @@ def _num(value: float | int) -> str:
     return f"{int(value):,}"
 
 
+def cn_numeral(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 21 → 二十一: the （一）（二） of a bulletin's items."""
+    digits = "零一二三四五六七八九"
+    if n < 10:
+        return digits[n]
+    if n < 100:
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 1 else digits[tens]) + "十" + (digits[ones] if ones else "")
+    return str(n)
+
+
 def _initials(reading: str) -> str:
     """A district's initials from its toned reading (hǎi shǔ → hs), as the search reads them."""
     return "".join(unicodedata.normalize("NFD", s)[:1] for s in reading.split()).lower()
@@ -94,7 +105,8 @@ def environment(root: Path, kept: dict | None = None) -> Environment:
             autoescape=True, undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
             keep_trailing_newline=False)
         env.filters.update(rel=_rel, date_cn=_date_cn, circled=circled, num=_num, nobr=nobr, segments=segments,
-                           brackets=brackets, initials=_initials)
+                           brackets=brackets, initials=_initials,
+                           cn_numeral=cn_numeral)
         env.globals["urls"] = urls
         env.globals["facet"] = facets
     env.globals["entry"] = _entry_renderer(env)

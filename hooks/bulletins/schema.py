@@ -78,6 +78,20 @@ DISTRICT = {
     },
 }
 
+SECTION_FINDING = {**FINDING, "required": ["text", "districts"],
+                   "properties": {**FINDING["properties"], "districts": {**_STR_LIST, "minItems": 1}}}
+
+SECTIONS = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["sections"],
+    "properties": {"sections": {"type": "array", "minItems": 1, "items": {
+        "type": "object", "additionalProperties": False, "required": ["title"],
+        "properties": {"title": {"type": "string", "minLength": 1}, "text": _STR,
+                       "figures": {"type": "boolean"},
+                       "findings": {"type": "array", "items": SECTION_FINDING}}}}},
+}
+
 _TERMS = {"type": "array", "minItems": 1, "items": {"type": "string", "minLength": 1}}
 _REG_ITEM = {"name": {"type": "string", "minLength": 1},
              "slug": {"type": "string", "pattern": "^[a-z][a-z0-9]*(-[a-z0-9]+)*$"}}
@@ -135,7 +149,8 @@ FIELD_NAMES = {
     "position": "在通报中的位置", "district": "区县", "summary": "概述", "metrics": "指标",
     "findings": "问题", "text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
     "observed": "发现时间", "action": "处理情况", "follows": "前情",
-    "follows_quote": "前情原文开头", "words": "同义词", "groups": "同义词组",
+    "follows_quote": "前情原文开头", "words": "同义词", "groups": "同义词组", "sections": "部分", "figures": "各地指标表",
+    "districts": "区县",
 }
 _TYPE_NAMES = {"string": "文字", "integer": "整数", "number": "数字", "array": "列表",
                "object": "键值表", "date": "日期（如 2018-09-21）", "boolean": "true 或 false", "null": "空"}

@@ -118,10 +118,13 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
     search page's counts follow the query), and a result is one fragment of one finding."""
     reg = archive.registry
     d = report.district
-    dkeys = district_keys(d)
     out = []
     for f in report.findings:
-        keys = _unique(dkeys + [k for t in f.types if reg.type(t) for k in type_keys(reg.type(t))])
+        if f.district != d.slug:
+            continue  # named here too, but recorded once, where it is numbered (with every district's filter)
+        named = [d] + [x for s in f.also if (x := reg.district_by_slug(s))]
+        keys = _unique([k for x in named for k in district_keys(x)]
+                       + [k for t in f.types if reg.type(t) for k in type_keys(reg.type(t))])
         marks = list((flags or {}).get(finding_id(issue, f), ()))
         item = {"a": f.anchor, "n": f.number, "text": f.text, "types": list(f.types),
                 "departments": list(f.departments), "keys": keys, "flags": marks}
@@ -130,7 +133,7 @@ def _records(issue: Issue, position: int, report: DistrictReport, archive: Archi
         out.append(Record(
             path=f"{issue.id}/{f.anchor}.html",
             sort=order,
-            filters={facets.DISTRICT: [d.name], facets.TYPE: sorted(f.types), facets.DEPARTMENT: sorted(f.departments),
+            filters={facets.DISTRICT: [x.name for x in named], facets.TYPE: sorted(f.types), facets.DEPARTMENT: sorted(f.departments),
                      facets.YEAR: [str(issue.year)], facets.PATTERN: marks, facets.MONTH: [issue.date.strftime("%Y-%m")]},
             meta={"title": f"第 {issue.number} 期 {d.name} {f.number}", "issue": issue.id,
                   "number": str(issue.number), "date": issue.date.isoformat(), "district": d.name,

@@ -136,6 +136,24 @@ def district_changes(old: dict, new: dict) -> list[Change]:
     return plain + _findings(name, old.get("findings") or [], new.get("findings") or [])
 
 
+def sections_changes(old: dict, new: dict) -> list[Change]:
+    """sections.yaml: parts matched in order, each part's findings as a district's are."""
+    before, after = old.get("sections") or [], new.get("sections") or []
+    out = []
+    for s in range(max(len(before), len(after))):
+        a = before[s] if s < len(before) else None
+        b = after[s] if s < len(after) else None
+        name = facts.section_name(s + 1)
+        if a is None or b is None:
+            title = words((b if a is None else a).get("title") if isinstance(b if a is None else a, dict) else "")
+            out.append(Change(name, f"{'新增' if a is None else '删除'}这一部分：{title}", event=True))
+            continue
+        out += compare(facts.section_head(s + 1, a), facts.section_head(s + 1, b))
+        listed = lambda x: (x.get("findings") or []) if isinstance(x, dict) else []  # noqa: E731
+        out += _findings(name, listed(a), listed(b))
+    return out
+
+
 def issue_changes(old: dict, new: dict) -> list[Change]:
     return compare(facts.issue_facts(old), facts.issue_facts(new))
 
@@ -248,6 +266,8 @@ def sections(old_files: dict[str, str], new_files: dict[str, str]) -> list[Secti
                 changes += _comments_only(p, old_files.get(p), new_files.get(p))
             elif p.endswith("/issue.yaml"):
                 changes += issue_changes(a or {}, b or {})
+            elif p.endswith("/sections.yaml"):
+                changes += sections_changes(a if isinstance(a, dict) else {}, b if isinstance(b, dict) else {})
             elif a is None:
                 changes.append(Change("", f"新增区县：{words((b or {}).get('district', p))}", event=True))
             elif b is None:

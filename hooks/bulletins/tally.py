@@ -71,6 +71,7 @@ def _kept(parsed, registry: Registry) -> tuple[str, str]:
     for data in parsed.districts.values():
         for name, value in (data.get("metrics") or {}).items():
             extra.append(f"{name}{_unit_free(value)}")
+    extra += _strings(getattr(parsed, "sections", None) or [])
     placed = "\n".join(chars(s) for s in _strings(issue) + _strings(parsed.districts) + extra)
     unplaced = "\n".join(chars(s) for s in parsed.issue.get("unplaced", []))
     return placed, unplaced
@@ -89,7 +90,8 @@ def pieces(doc: Document) -> list[tuple[str, str, bool]]:
             derived = {i for i, cell in enumerate(header) if DERIVED in chars(cell)}
             for r, row in enumerate(block.rows or ()):
                 for i, cell in enumerate(row):
-                    out += [(p, block.where, i in derived) for p in _cut(_as_kept(cell, r == 0))]
+                    for line in _as_kept(cell, r == 0).split("\n"):  # a cell's numbered paragraphs, each as kept
+                        out += [(p, block.where, i in derived) for p in _cut(_LEAD.sub("", line.strip(), count=1))]
             continue
         text = block.text if block.aside else block.shown
         for _, lines in own_lines(text):

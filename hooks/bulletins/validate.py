@@ -85,13 +85,15 @@ def _names(values: list[str], lookup: Any, names: list[str], keypath: tuple, wha
                      + REGISTRY_HINT.format(what=what, file=file))
 
 
-def finding(item: dict, i: int, registry: Registry, fp: FileProblems, issue_date: dt.date | None) -> None:
+def finding(item: dict, i: int, registry: Registry, fp: FileProblems, issue_date: dt.date | None,
+            base: tuple = ("findings",)) -> None:
+    """One finding's fields; `base` is where its list is in the file (a section's findings elsewhere)."""
     if not item["text"].strip():
-        fp.error(("findings", i, "text"), "问题的原文只有空格 — 请填写原文，或删去这一条")
+        fp.error((*base, i, "text"), "问题的原文只有空格 — 请填写原文，或删去这一条")
     types, depts = [t.name for t in registry.types], [d.name for d in registry.departments]
-    _names(item.get("types", []), registry.type, types, ("findings", i, "types"), "问题类型",
+    _names(item.get("types", []), registry.type, types, (*base, i, "types"), "问题类型",
            "problem_types", fp)
-    _names(item.get("departments", []), registry.department, depts, ("findings", i, "departments"),
+    _names(item.get("departments", []), registry.department, depts, (*base, i, "departments"),
            "部门", "departments", fp)
     observed = item.get("observed")
     if isinstance(observed, dt.date):
@@ -107,10 +109,26 @@ def finding(item: dict, i: int, registry: Registry, fp: FileProblems, issue_date
             except ValueError:
                 m = None
         if not m:
-            fp.error(("findings", i, "observed"),
+            fp.error((*base, i, "observed"),
                      f"发现时间“{observed}”不是真实的日期时间 — 应写成 2018-09-18 或 2018-09-18 14:43")
         elif issue_date and day and day > issue_date:
-            fp.warn(("findings", i, "observed"), f"发现时间 {observed} 晚于本期日期 {issue_date} — 请核对")
+            fp.warn((*base, i, "observed"), f"发现时间 {observed} 晚于本期日期 {issue_date} — 请核对")
+
+
+def section_districts(item: dict, where: tuple, registry: Registry, fp: FileProblems) -> list[District]:
+    """The districts a section's finding names, each a registered name or alias, none twice."""
+    found: list[District] = []
+    names = [d.name for d in registry.districts] + [a for d in registry.districts for a in d.aliases]
+    for j, name in enumerate(item.get("districts") or []):
+        district = registry.district_by_any_name(name)
+        if district is None:
+            fp.error(where + ("districts", j), f"未知的区县“{name}” — {_suggest(name, names)}。"
+                     + REGISTRY_HINT.format(what="区县", file="districts"))
+        elif district in found:
+            fp.error(where + ("districts", j), f"{district.name} 在这条问题的 districts 中写了两次 — 请删去一个")
+        else:
+            found.append(district)
+    return found
 
 
 def metrics(values: dict, registry: Registry, fp: FileProblems) -> None:
@@ -141,7 +159,7 @@ def _arithmetic(values: dict, registry: Registry, fp: FileProblems) -> None:
         except TypeError:
             continue
         if have is not None and limit is not None and have > limit:
-            fp.warn(("metrics", rule.parts.names[0]), f"{rule.parts.words()} = {have}，超过 {rule.total.words()} = {limit} — "
+            fp.warn(("metrics", rule.parts.names[0]), f"{rule.parts.words()} = {have}，超过 {total.words()} = {limit} — "
                     "数字照通报原文保留，请核对原文是否如此")
 
 
@@ -156,12 +174,22 @@ def issue_header(data: dict, folder: str, fp: FileProblems) -> None:
     names(data, ISSUE_NAMES, fp, markup="<>")
     issue_dates(data, folder, fp)
     corrections(data, fp)
+    unplaced(data, fp)
     for key, label in (("report_to", "报"), ("send_to", "发")):
         value = (data.get("distribution") or {}).get(key)
         m = _LABEL.search(value) if isinstance(value, str) else None
         if m:
             fp.error(("distribution", key), f"“{label}”一栏中出现了“{m.group(0)}” — 这是另一栏的标签，"
                      "两栏被并在了一起；请把它和后面的文字移到对应的一栏（报：report_to，发：send_to）")
+
+
+def unplaced(data: dict, fp: FileProblems) -> None:
+    """Text the importer could not place is printed under 其他文字: a published issue says so."""
+    pieces = [p for p in data.get("unplaced") or [] if isinstance(p, str)]
+    if pieces and not data.get("draft"):
+        first = pieces[0][:20] + ("…" if len(pieces[0]) > 20 else "")
+        fp.warn(("unplaced",), f"有 {len(pieces)} 段文字没有归入任何区县（unplaced，如“{first}”），发布后列在“其他文字”下 — "
+                "请把它们移到所属区县的 findings 或 summary，确实不属于任何区县的再留在这里")
 
 
 def corrections(data: dict, fp: FileProblems) -> None:

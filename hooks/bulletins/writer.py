@@ -11,8 +11,13 @@ from . import canonical, safefile
 from .model import Registry
 
 
+SECTIONS_HEAD = ("# 这一期按问题类别编排：各部分照原文的顺序；每条问题的 districts 写它点名的区县，\n"
+                 "# 它会出现在每个区县的页面、订阅和统计中。各区县的指标和概述在各区县的文件里。\n")
+
+
 def issue_files(issue: dict, districts: dict[str, dict], registry: Registry,
-                proposals: dict[str, dict[int, tuple[str, float, str]]] | None = None) -> dict[str, str]:
+                proposals: dict[str, dict[int, tuple[str, float, str]]] | None = None,
+                sections: list[dict] | None = None) -> dict[str, str]:
     """The files of an issue folder. `proposals` (district → finding number → (id, similarity,
     quote)) become commented-out `follows:` and `follows_quote:` lines, which the editor confirms
     by removing the “# ”."""
@@ -21,6 +26,8 @@ def issue_files(issue: dict, districts: dict[str, dict], registry: Registry,
     for slug, data in districts.items():
         text = canonical.render(data, "district", order)
         files[f"{slug}.yaml"] = _with_proposals(text, (proposals or {}).get(slug, {}))
+    if sections:
+        files["sections.yaml"] = SECTIONS_HEAD + canonical.render({"sections": sections}, "sections")
     return files
 
 
