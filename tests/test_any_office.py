@@ -3,7 +3,9 @@ sample city's words in its site or its messages."""
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -195,3 +197,116 @@ def test_text_typed_one_paragraph_per_line_reads_as_typed():
     assert list(parsed.districts) == ["shangcheng", "jianggan", "gongshu"]
     assert parsed.issue["intro"] == "3 月 22 日—3 月 28 日，各地情况如下："
     assert parsed.count.unplaced == 0
+
+
+# --- Another city's layouts, as Word, .doc and PDF ---------------------------------------------
+
+import secondcity  # noqa: E402
+from bulletins import yamlio  # noqa: E402
+
+
+def second_city(tmp_path: Path) -> Path:
+    listing = tmp_path / "districts.txt"
+    listing.write_text(secondcity.DISTRICTS, encoding="utf-8")
+    done = subprocess.run([str(BIN / "bulletins"), "init", "city", "--title", secondcity.SERIES, "--office",
+                           secondcity.OFFICE, "--districts", str(listing)], cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return tmp_path / "city"
+
+
+def read_issue(folder: Path) -> dict[str, dict]:
+    return {p.name: yamlio.parse_text(p.read_text(encoding="utf-8"), p.name)[0] for p in folder.glob("*.yaml")}
+
+
+def check_by_district(files: dict[str, dict]) -> None:
+    assert files["issue.yaml"]["number"] == 13 and "unplaced" not in files["issue.yaml"]
+    got = {d["district"]: d for d in sorted((d for n, d in files.items() if n != "issue.yaml"), key=lambda d: d["position"])}
+    assert list(got) == list(secondcity.BY_DISTRICT)  # in the bulletin's order
+    for name, (findings, figures) in secondcity.BY_DISTRICT.items():
+        assert [f["text"] for f in got[name]["findings"]] == findings, name
+        assert got[name]["metrics"] == figures, name
+    assert files["issue.yaml"]["distribution"] == {"report_to": "市政府办公厅", "send_to": "各区县（市）热线办"}
+
+
+def check_by_table(files: dict[str, dict]) -> None:
+    issue = files["issue.yaml"]
+    assert issue["report"]["title"] == "各地12345工单办理问题通报" and "unplaced" not in issue
+    assert issue["distribution"] == {"send_to": "市政府办公厅，各区县（市）政府"}
+    got = {d["district"]: d for name, d in files.items() if name != "issue.yaml"}
+    for name, findings in secondcity.BY_TABLE.items():
+        assert [f["text"] for f in got[name].get("findings") or []] == findings, name
+        assert got[name].get("metrics", {}) == secondcity.TABLE_FIGURES.get(name, {}), name
+    assert got["江北区"]["summary"] == "本周未发现问题"
+
+
+def check_by_category(files: dict[str, dict]) -> None:
+    issue = files["issue.yaml"]
+    assert issue["number"] == 15 and issue["running"] == 258 and "unplaced" not in issue
+    parts = files["sections.yaml"]["sections"]
+    assert [p["title"] for p in parts] == [t for t, _ in secondcity.BY_CATEGORY] + ["三、各地工单办理情况", "四、下步工作建议"]
+    for part, (_, items) in zip(parts, secondcity.BY_CATEGORY):
+        assert [(f["text"], f["districts"]) for f in part["findings"]] == items
+    assert parts[2].get("figures") is True and "findings" not in parts[3]
+    assert parts[3]["text"] == "\n".join(secondcity.ADVICE)  # advice is the bulletin's text, not findings
+    got = {d["district"]: d["metrics"] for name, d in files.items() if name not in ("issue.yaml", "sections.yaml")}
+    assert got == secondcity.CATEGORY_FIGURES
+
+
+LAYOUTS = {"by-district": (secondcity.by_district, "2024-013", check_by_district),
+           "by-table": (secondcity.by_table, "2024-014", check_by_table),
+           "by-category": (secondcity.by_category, "2024-015", check_by_category)}
+
+
+def import_and_check(root: Path, source: Path, folder: str, check) -> None:
+    done = cli(root, "import", "--publish", str(source))
+    assert done.returncode == 0, done.stderr
+    assert "未归入 0 字" in done.stdout, done.stdout + done.stderr
+    check(read_issue(root / "issues" / folder))
+    assert cli(root, "validate").returncode == 0
+    assert cli(root, "fmt", "--check").returncode == 0
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_another_citys_word_files_import_finding_by_finding(layout, tmp_path):
+    make, folder, check = LAYOUTS[layout]
+    root = second_city(tmp_path)
+    import_and_check(root, make(tmp_path / f"{layout}.docx"), folder, check)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kind", ["doc", "pdf"])
+def test_another_citys_bulletins_as_doc_and_pdf_import_the_same(kind, tmp_path):
+    soffice = shutil.which("soffice")
+    assert soffice, "scripts/setup --test installs LibreOffice (libreoffice-writer-nogui)"
+    root = second_city(tmp_path)
+    for layout, (make, folder, check) in LAYOUTS.items():
+        source = make(tmp_path / f"{layout}.docx")
+        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", kind,
+                        "--outdir", str(tmp_path / kind), str(source)], check=True, capture_output=True, timeout=180)
+        import_and_check(root, tmp_path / kind / f"{layout}.{kind}", folder, check)
+
+
+def test_a_category_bulletins_finding_is_on_every_district_it_names_and_counted_once(tmp_path):
+    root = second_city(tmp_path)
+    import_and_check(root, secondcity.by_category(tmp_path / "c.docx"), "2024-015", check_by_category)
+    assert cli(root, "build").returncode == 0
+    site = root / "site"
+    page = soup(site / "issues" / "2024-015" / "index.html")
+    parts = [h.get_text(strip=True) for h in page.select("h2.zb-part-title")]
+    assert parts == ["一、群众反映集中的问题", "二、部门办理不及时的问题", "三、各地工单办理情况", "四、下步工作建议"]
+    shared = page.select_one("section.zb-part li.zb-finding")
+    assert [a.get_text() for a in shared.select(".zb-named a")] == ["鄞州区", "海曙区"]
+    assert page.select("section.zb-part")[2].select_one("table.zb-metrics--districts")  # printed in its own part
+    assert "加强工单督办" in page.select("section.zb-part")[3].get_text()
+    for slug in ("yinzhou", "haishu"):
+        assert "加装电梯" in soup(site / "districts" / slug / "index.html").get_text()
+        assert "加装电梯" in (site / "districts" / slug / "feed.xml").read_text(encoding="utf-8")
+    data = json.loads((site / "data" / "archive.json").read_text(encoding="utf-8"))
+    issue = data["issues"][0]
+    assert [len(s["findings"]) for s in issue["sections"]] == [2, 2, 0, 0]
+    import csv
+    rows = list(csv.reader((site / "data" / "findings.csv").read_text(encoding="utf-8-sig").splitlines(keepends=True)))
+    assert len(rows) == 1 + 4  # one row a finding, however many districts it names
+    assert ["余姚市\n慈溪市"] == [r[2] for r in rows if "退单率" in r[4]]
+    assert "5 条问题" not in soup(site / "archive" / "index.html").get_text()

@@ -138,8 +138,44 @@ def _expand_tables(paras: list[Para], registry: Registry, read: list[str]) -> li
                     read += [c for c in rows[0] if c.strip()]
                     rows = rows[1:]
                 out += [Para(line, f"{p.where}中", in_table=True)
-                        for row in rows for c in row if c.strip() for line in c.split("\n") if line.strip()]
+                        for row in rows for c in row if c.strip() for line in _cell_lines(c)]
                 continue
+        out.append(p)
+    return out
+
+
+def _cell_lines(cell: str) -> list[str]:
+    """A cell's paragraphs: its lines, where a line that a narrow cell wrapped (a PDF's) goes on
+    the line before unless that one ended a sentence or this one opens an item (2. ②（二）)."""
+    out: list[str] = []
+    spaced = bool(_SPACED.search(cell))  # the cell writes “3 件”: a wrap between such a pair lost that space
+    for line in (x.strip() for x in cell.split("\n")):
+        if not line:
+            continue
+        if out and out[-1][-1] not in ENDS_SENTENCE and not _ITEM_START.match(line):
+            pair = out[-1][-1] + line[0]
+            out[-1] += (" " if spaced and _MIXED.fullmatch(pair) else "") + line
+        else:
+            out.append(line)
+    return out
+
+
+_SPACED = re.compile(r"[0-9A-Za-z] [\u4e00-\u9fff]|[\u4e00-\u9fff] [0-9A-Za-z]")
+_MIXED = re.compile(r"[0-9A-Za-z][\u4e00-\u9fff]|[\u4e00-\u9fff][0-9A-Za-z]")
+_ITEM_START = re.compile(rf"^(?:\d{{1,2}}\s*[.．、](?!\d)|[{CIRCLED}]|[（(]\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[）)])")
+
+
+def _captions(paras: list[Para], registry: Registry, read: list[str]) -> list[Para]:
+    """A short line just above a table of figures (附：各地工单量) is that table's caption: read,
+    not taken for a finding or left over."""
+    out = []
+    for p, nxt in zip(paras, paras[1:] + [None]):
+        shown = strip_markup(p.shown)
+        if (nxt is not None and nxt.table and not p.table and not p.aside and len(shown) <= 20
+                and shown[-1:] not in "。；;！？!?" and not _bare_name(shown, registry) and not importcategory.is_section(p)
+                and importtables.metric_table(nxt.table.rows or (), registry, nxt.where)):
+            read.append(shown)
+            continue
         out.append(p)
     return out
 
@@ -168,8 +204,10 @@ def _masthead(paras: list[Para], registry: Registry) -> tuple[dict, list[Para]]:
             if byline:  # the masthead's own line names the publisher: a guess made before it was wrong
                 if "publisher" in head:
                     unplaced.append(Para(head["publisher"], head["publisher_where"]))
-                head["publisher"] = byline.group("pub").strip()
-            y, m, d = map(int, DATE.fullmatch(byline.group("date") if byline else s).groups())
+                head["publisher"] = (byline.group("pub") or byline.group("pub2")).strip()
+                head.setdefault("read", []).append(s)  # publisher and date, as the line prints them
+            when = (byline.group("date") or byline.group("date2")) if byline else s
+            y, m, d = map(int, DATE.fullmatch(when).groups())
             try:
                 head["date"] = dt.date(y, m, d)
             except ValueError as exc:
@@ -249,6 +287,8 @@ class _Entries:
                                         "请核对原文，每个区县只应有一个条目")
                 self.entries.append(_Entry(district, [Para(rest, p.where)] if rest else [], p.where,
                                            in_table=p.in_table))
+            elif self.entries and not self.footer and self.entries[-1].in_table and not p.in_table:
+                self.unplaced.append(p)  # after the table of entries: no cell's text goes on here
             elif self.entries and not self.footer:
                 self.entries[-1].paras.append(Para(strip_markup(p.text) if p.text.startswith("#") else p.text,
                                                    p.where, p.label, p.heading))
@@ -385,6 +425,7 @@ def parse_text(text: str, registry: Registry) -> Parsed:
 def parse(doc: Document, registry: Registry) -> Parsed:
     read: list[str] = []
     paras = _expand_tables(paragraphs(doc.blocks, lambda s: _bare_name(s, registry) is not None), registry, read)
+    paras = _captions(paras, registry, read)
     first = next((i for i, p in enumerate(paras) if _safe_start(p, registry)), None)
     parts = importcategory.section_start(paras, registry, lambda s: _bare_name(s, registry) is not None)
     if parts is not None and (first is None or parts < first):

@@ -69,7 +69,10 @@ HEADING = re.compile(
     r"(?P<name>[^:：*\n。，,；;\s][^:：*\n。，,；;]{0,22}?(?:区|县|市|管委会|[）)]))\s*(?:\*\*)?\s*$")
 # The publisher and the date on one line, as the paper masthead prints them (tabs or runs of spaces).
 BYLINE = re.compile(r"^(?P<pub>\S.*?\S)(?:\t+|[ \u3000]{2,}|\u3000)\s*"
-                    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
+                    r"(?P<date>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$"
+                    # a PDF may lose the tab: an office's name run straight into the date
+                    r"|^(?P<pub2>[^，。；：,;:\s]{2,30}?(?:办公室|办|局|委员会|委|中心|政府|小组|组))\s*"
+                    r"(?P<date2>\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日)$")
 
 
 @dataclass
@@ -104,14 +107,18 @@ def is_masthead_line(p: str) -> bool:
                 or "专报" in s.replace(" ", "") or s.endswith(("办公室", "通报", "情况")))
 
 
+PART_HEADING = re.compile(rf"^\s*[{CN_NUM}]{{1,3}}\s*、\s*[^。；;！？!?]{{2,40}}$")  # 一、群众反映集中的问题
+CN_PAREN_MARK = re.compile(rf"^\s*[（(]\s*[{CN_NUM}]{{1,3}}\s*[）)]")
+
+
 def structural(p: str) -> bool:
     return bool(RULE.match(p) or ENTRY.match(p) or p.startswith("#") or FOOTER.match(p)
-                or p[:1] in CIRCLED or PAREN_MARK.match(p))
+                or p[:1] in CIRCLED or PAREN_MARK.match(p) or CN_PAREN_MARK.match(p) or PART_HEADING.match(p))
 
 
 def continues(prev: str, nxt: str) -> bool:
     """A PDF page break leaves a blank line inside a sentence; a real paragraph ends one."""
-    if (structural(nxt) or RULE.match(prev) or prev.startswith("#") or is_masthead_line(prev)
+    if (structural(nxt) or RULE.match(prev) or prev.startswith("#") or is_masthead_line(prev) or PART_HEADING.match(prev)
             or HEADING.match(prev) or HEADING.match(nxt)):
         return False
     tail = prev.replace("**", "").rstrip()

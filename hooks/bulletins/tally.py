@@ -20,6 +20,7 @@ from .textutil import CIRCLED
 _CUT = re.compile(rf"[。；;！？!?:：\n\t\u3000]|[ ]{{2,}}|[{CIRCLED}]|[（(]\s*(?:\d{{1,2}}|[{CN_NUM}]{{1,3}})\s*[）)]")
 _LEAD = re.compile(rf"^\s*(?:\d{{1,2}}\s*[.．、](?!\d)|[{CN_NUM}]{{1,3}}\s*、)")
 _NOT_COUNTED = re.compile(r"[\W_]+")
+DISTRIBUTION_LABELS = ["报", "发", "抄送", "抄报", "报送", "送", "分送", "主送", "印发"]
 
 
 def chars(text: str) -> str:
@@ -68,6 +69,8 @@ def _kept(parsed, registry: Registry) -> tuple[str, str]:
     if "number" in issue:
         extra.append(f"第{issue['number']}期")
     extra += getattr(parsed, "read", [])  # the masthead's number line as printed (〔2024〕第十三期)
+    if issue.get("distribution"):
+        extra += DISTRIBUTION_LABELS  # the 版记's labels (报 | …, 发 | …) are read into its fields
     for data in parsed.districts.values():
         for name, value in (data.get("metrics") or {}).items():
             extra.append(f"{name}{_unit_free(value)}")

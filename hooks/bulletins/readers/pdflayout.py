@@ -74,7 +74,9 @@ def _line_text(chars: list[dict], size: float) -> str:
 
 
 def _lines(page, number: int, skip: list[tuple[float, float, float, float]]) -> list[Line]:
-    chars = [c for c in page.chars if not any(x0 <= c["x0"] and c["x1"] <= x1 + 1 and top <= c["top"] and c["bottom"] <= bottom + 1
+    # a character belongs to a table when its centre is inside it (a cell's glyphs may rise a point
+    # above the rule: LibreOffice's PDFs do)
+    chars = [c for c in page.chars if not any(x0 <= (c["x0"] + c["x1"]) / 2 <= x1 and top <= (c["top"] + c["bottom"]) / 2 <= bottom
                                               for x0, top, x1, bottom in skip)]
     chars.sort(key=lambda c: (round(c["top"], 1), c["x0"]))
     rows: list[list[dict]] = []
@@ -128,6 +130,9 @@ def _furniture(lines: list[Line], heights: dict[int, float], pages: int) -> set[
     return out
 
 
+_NUMBER_LINE = re.compile(r"^\s*\S{0,8}第\s*[\d一二三四五六七八九十百零〇两]{1,6}\s*期\s*(?:[（(]\s*总\s*第[^）)]{1,8}期\s*[）)])?\s*$")
+
+
 class _Geometry:
     """The body's left edge, right edge, type size and line pitch, as most lines have them."""
 
@@ -158,6 +163,8 @@ class _Geometry:
             return True
         if a.font != b.font and (b.x1 < self.right - 2.5 * b.size or a.x1 < self.right - 2.5 * a.size):
             return True  # a heading set in its own face (bold), alone on its line
+        if _NUMBER_LINE.match(a.text) or _NUMBER_LINE.match(b.text):
+            return True  # the masthead's 第 N 期 is a line of its own, wherever it is set
         if a.x1 < self.right - 2.5 * a.size:
             # A short line ends a paragraph when it ends a sentence or the next line opens an item;
             # otherwise the next word did not fit (a date kept whole, a long number): it goes on.
