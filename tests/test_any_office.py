@@ -4,6 +4,7 @@ sample city's words in its site or its messages."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -310,3 +311,74 @@ def test_a_category_bulletins_finding_is_on_every_district_it_names_and_counted_
     assert len(rows) == 1 + 4  # one row a finding, however many districts it names
     assert ["余姚市\n慈溪市"] == [r[2] for r in rows if "退单率" in r[4]]
     assert "5 条问题" not in soup(site / "archive" / "index.html").get_text()
+
+
+# --- Fixed on the way -------------------------------------------------------------------------
+
+from conftest import edit, git  # noqa: E402
+
+
+def test_publish_refuses_an_unnoted_change_to_a_published_issue(repo, tmp_path):
+    edit(repo, "issues/2018-033/shangcheng.yaml", "满意: 15604", "满意: 15640")
+    done = cli(repo, "publish", str(tmp_path / "pub"), "--site-url", "http://zb.test/")
+    assert done.returncode == 1
+    assert "没有更正说明" in done.stderr + done.stdout and not (tmp_path / "pub" / "current").exists()
+    issue = repo / "issues/2018-033/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + "corrections:\n  - date: 2018-09-28\n"
+                     "    note: 上城区满意件数按原件更正为 15640 件\n", encoding="utf-8")
+    again = cli(repo, "publish", str(tmp_path / "pub"), "--site-url", "http://zb.test/")
+    assert again.returncode == 0, again.stderr
+    assert (tmp_path / "pub" / "current").is_symlink()
+
+
+def test_import_dry_run_over_an_existing_issue_shows_the_change(archive, tmp_path):
+    text = (REPO / "tests" / "fixtures" / "2018-033.txt").read_text(encoding="utf-8").replace("15604", "15640")
+    src = tmp_path / "第33期.txt"
+    src.write_text(text, encoding="utf-8")
+    done = cli(archive, "import", "--dry-run", str(src))
+    assert done.returncode == 0, done.stderr
+    assert "已存在" in done.stderr and "--force" in done.stderr
+    assert "15604" in done.stderr and "15640" in done.stderr  # the figure it would change, as bulletins diff says it
+    assert "满意: 15604" in (archive / "issues/2018-033/shangcheng.yaml").read_text(encoding="utf-8")  # nothing written
+
+
+def test_the_sum_check_names_only_the_terms_the_issue_reports(archive):
+    edit(archive, "issues/2018-033/shangcheng.yaml", "  未接通: 3858\n", "")
+    done = cli(archive, "validate")
+    assert "超过 回访量 = 15729" in done.stderr and "未接通" not in done.stderr.split("超过")[1].split("—")[0]
+
+
+def test_the_readmes_own_archive_steps_work_as_written(tmp_path):
+    """README's "Your own archive", run as a newcomer pastes it (setup is done; serve becomes build)."""
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    block = readme.split("## Your own archive", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    steps = [line.split("  #")[0].strip() for line in block.splitlines() if line.strip()]
+    assert len(steps) <= 5
+    steps[0] = steps[0].replace("bash scripts/setup && ", "")  # installed already: the test runs in it
+    steps[-1] = steps[-1].replace("bulletins serve", "bulletins build")
+    secondcity.by_district(tmp_path / "第13期.docx")
+    env = dict(os.environ, HOME=str(tmp_path))
+    done = subprocess.run(["bash", "-euc", "\n".join(steps)], cwd=REPO, env=env, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "未归入 0 字" in done.stdout
+    assert (tmp_path / "zhuanbao" / "site" / "index.html").is_file()
+    assert (tmp_path / "zhuanbao" / "issues" / "2024-013" / "haishu.yaml").is_file()
+
+
+def test_an_edit_of_a_category_bulletin_is_one_change_in_the_review(tmp_path):
+    root = second_city(tmp_path)
+    import_and_check(root, secondcity.by_category(tmp_path / "c.docx"), "2024-015", check_by_category)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "第 15 期")
+    edit(root, "issues/2024-015/sections.yaml", "退单率偏高", "退单率明显偏高")
+    edit(root, "issues/2024-015/sections.yaml", "districts: [余姚市, 慈溪市]", "districts: [余姚市]")
+    lines = cli(root, "diff").stdout.strip().splitlines()
+    changes = [line for line in lines if line.startswith("  ") and "警告" not in line]
+    assert len(changes) == 2, lines
+    assert any("第 2 部分 ② 原文" in c and "明显" in c for c in changes)
+    assert any("第 2 部分 ② 区县" in c and "慈溪市" in c for c in changes)
+    view = subprocess.run([str(BIN / "bulletins"), "textconv", str(root / "issues/2024-015/sections.yaml")],
+                          capture_output=True, text=True).stdout
+    assert "第 1 部分 标题：一、群众反映集中的问题" in view and "{" not in view and "[" not in view
+    assert cli(root, "fmt", "--check").returncode == 0

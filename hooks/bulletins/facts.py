@@ -229,6 +229,8 @@ def view(data: Any, comments: list[str]) -> str:
             if named:
                 lines.append(head.replace(" ", "：", 1))
             lines += [f"  {f.what}：{f.value}" if named else f.line() for f in fs if f.key[-1] not in NAMING]
+    elif isinstance(data, dict) and kind_of(data) == "sections":  # ① repeats in every part: name the part
+        lines = [f.line() for f in file_facts(data)]
     elif isinstance(data, dict):
         lines = [f"{f.what}：{f.value}" for f in file_facts(data)]
     if lines and comments:
