@@ -262,7 +262,9 @@ def synth_cmd(count: int, seed: int, truth: Path | None) -> None:
 @click.option("--markdown", "as_markdown", is_flag=True, help="输出 Markdown（合并请求的说明）")
 @click.option("--html", "html_file", type=click.Path(path_type=Path, dir_okay=False), metavar="文件",
               help="写一页审阅用的 HTML（新旧对照，手机可读）")
-def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path | None) -> None:
+@click.option("--limit", type=click.IntRange(1000, 1_000_000), metavar="字数",
+              help="与 --markdown 同用：超过这个字数时只写摘要（合并请求的评论有长度上限）")
+def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path | None, limit: int | None) -> None:
     """按期、按区县列出数据的改动（默认：HEAD 与工作区比较）。只改格式时不列出任何改动。"""
     from . import diffviews, gitdata, semdiff
     from .safefile import write_atomic, write_reason
@@ -281,7 +283,7 @@ def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path |
             raise click.ClickException(f"无法写入 {html_file}：{write_reason(exc)} — 请换一个可写的位置") from None
         click.echo(f"已写入 {html_file}（{diffviews.counted(sections) if sections else diffviews.NONE}）", err=True)
     if as_markdown:
-        click.echo(diffviews.markdown(sections, title), nl=False)
+        click.echo(diffviews.markdown(sections, title, limit), nl=False)
     elif html_file is None:
         lines = semdiff.diff(old, new)
         click.echo("\n".join(lines) if lines else diffviews.NONE)

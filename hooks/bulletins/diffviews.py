@@ -36,11 +36,33 @@ def by_who(changes: list[Change]) -> list[tuple[str, list[Change]]]:
 # --- Markdown ------------------------------------------------------------------------------------
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]#|~!{}])")
+# What would make data act in a merge request's note: a line of its own (GitLab runs `/merge` at
+# a line's start as a quick action), a mention (@all), a link (http://…, www.…, mail@host) or a
+# reference (#12, !3, ~label, %milestone, $snippet, &epic). Shown in look-alike full-width forms.
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\v\f\x85\u2028\u2029]")
+NOTE_LIMIT = 900_000  # characters: GitLab refuses a note of more than 1,000,000
+
+
+def _full_width(m: re.Match) -> str:
+    return chr(ord(m.group(1)) + 0xFEE0)
+
+
+_ACTS = [(re.compile(r"@"), "＠"), (re.compile(r"(?i)(?<=[a-z0-9])(:)(?=//)"), "："),
+         (re.compile(r"(?i)\b(www)(\.)"), r"\1．"), (re.compile(r"([#!~%$&^])(?=[A-Za-z0-9_\"'])"), _full_width)]
+
+
+def inert(text: str) -> str:
+    """Data that can start no line, mention nobody and link nowhere in a GitLab or Gitea note."""
+    text = _LINE_BREAK.sub(" ↵ ", text)
+    for pattern, repl in _ACTS:
+        text = pattern.sub(repl, text)
+    return text
 
 
 def md(text: str) -> str:
-    """Data as Markdown text: HTML escaped, and every character Markdown would read escaped."""
-    return _MD_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    """Data as Markdown text: inert (see `inert`), HTML escaped, and every character Markdown
+    would read escaped."""
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(inert(text), quote=False))
 
 
 def md_marked(old: str, new: str) -> str:
@@ -59,7 +81,24 @@ def md_change(c: Change) -> str:
     return f"{md(c.what)}：<del>{md(c.old)}</del> → <ins>{md(c.new)}</ins>"
 
 
-def markdown(sections: list[Section], title: str) -> str:
+def markdown(sections: list[Section], title: str, limit: int | None = None) -> str:
+    """The change as a merge request's note. With `limit` (characters), a change too long for a
+    note becomes a summary that points to the whole review kept with the job (review.md, .html)."""
+    full = _markdown(sections, title)
+    if limit is None or len(full) <= limit:
+        return full
+    out = [f"## 数据改动：{md(title)}", "", f"共 {counted(sections)}，太长，不能全部写进评论（{len(full):,} 字）。"
+           "完整的审阅在这次作业的附件 review.md 和 review.html 中。", ""]
+    for s in sections:
+        line = f"- {md(s.title.rstrip('：'))}：{len(s.changes)} 处改动" + (f"，{len(s.warnings)} 个警告" if s.warnings else "")
+        if sum(map(len, out)) + len(line) > limit - 200:
+            out.append(f"- ……另有 {len(sections) - sections.index(s)} 期或登记表，见附件")
+            break
+        out.append(line)
+    return "\n".join(out) + "\n"
+
+
+def _markdown(sections: list[Section], title: str) -> str:
     out = [f"## 数据改动：{md(title)}", ""]
     if not sections:
         return "\n".join(out + [NONE + "。", ""])
