@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 import markdown
@@ -65,3 +68,63 @@ def test_a_branch_name_never_runs_in_the_gitea_job(repo, tmp_path):
     job = (Path(__file__).resolve().parents[1] / "deploy/ci/gitea-actions.yml").read_text(encoding="utf-8")
     for step in re.findall(r"run: \|\n((?:          .*\n)+)", job):
         assert "${{" not in step, step  # expressions reach a script only through env:
+
+
+# --- 2. A rollback never serves an unchecked release; 12. DEST outside the archive ------------
+
+from bulletins import publish as publishing  # noqa: E402
+from conftest import make_archive  # noqa: E402
+
+
+def _publish(root: Path, dest: Path, *extra: str) -> subprocess.CompletedProcess:
+    return cli(root, "publish", str(dest), "--site-url", "http://zb.intranet/z/", *extra)
+
+
+def test_a_release_a_stopped_publish_left_is_never_rolled_back_to(tmp_path):
+    (tmp_path / "src").mkdir()
+    root = make_archive(tmp_path / "src")
+    dest = tmp_path / "dest"
+    assert _publish(root, dest).returncode == 0
+    first = os.readlink(dest / "current").split("/")[-1]
+    # a publish stopped during the link check (Ctrl-C, kill -9): a whole release, never checked
+    stopped = dest / "releases" / (first[:15] + "-9999999-dirty")
+    shutil.copytree(dest / "releases" / first, stopped)
+    (stopped / publishing.CHECKED).unlink()
+    (stopped / "index.html").write_text("<p>编辑中途停下的数字</p>")
+    done = _publish(root, dest)
+    assert done.returncode == 0 and "删除未完成的版本" in done.stdout and not stopped.exists()
+    back = _publish(root, dest, "--rollback")
+    assert back.returncode == 0 and os.readlink(dest / "current") == f"releases/{first}"
+    assert "提交 " in back.stdout and "生成" in back.stdout
+
+
+def test_only_a_checked_release_is_a_rollback_target(tmp_path):
+    dest = tmp_path / "dest"
+    for name, checked in (("20240101-000000-aaaaaaa", True), ("20240102-000000-bbbbbbb-dirty", False),
+                          ("20240103-000000-ccccccc", True)):
+        (dest / "releases" / name).mkdir(parents=True)
+        if checked:
+            publishing.mark_checked(dest / "releases" / name, {"commit": name[16:23], "built": "2024-01-01 00:00:00"})
+    publishing.switch(dest, "20240103-000000-ccccccc")
+    said: list[str] = []
+    assert publishing.rollback(dest, said.append) == "20240101-000000-aaaaaaa"
+    assert "提交 aaaaaaa，2024-01-01 00:00:00 生成" in said[0]
+
+
+def test_publishes_in_the_same_second_get_names_of_their_own():
+    import datetime as dt
+    now = dt.datetime(2024, 1, 1, 9, 0, 0)
+    taken: set[str] = set()
+    for _ in range(3):
+        taken.add(publishing.release_id(Path(tempfile.mkdtemp()), now, taken))
+    assert len(taken) == 3 and all(publishing._RELEASE.match(n) for n in taken)
+    assert sorted(taken) == ["20240101-090000-nogit", "20240101-090000-nogit-02", "20240101-090000-nogit-03"]
+
+
+@pytest.mark.parametrize("inside", ["issues/pub", "site/pub", "."])
+def test_publish_into_the_archive_is_refused_before_anything_is_written(archive, inside):
+    before = sorted(str(p) for p in archive.rglob("*"))
+    done = _publish(archive, archive / inside)
+    assert done.returncode == 1 and "在归档" in done.stderr and "Traceback" not in done.stderr
+    assert sorted(str(p) for p in archive.rglob("*")) == before
+    assert cli(archive, "validate").returncode == 0

@@ -9,6 +9,7 @@ release has passed every check, so a reader never sees a site half old, half new
 from __future__ import annotations
 
 import datetime as dt
+import json
 import os
 import re
 import shutil
@@ -21,7 +22,9 @@ from . import linkcheck
 
 RELEASES = "releases"
 CURRENT = "current"
-_RELEASE = re.compile(r"^\d{8}-\d{6}-[0-9a-z]+(?:-[a-z]+)?$")
+_RELEASE = re.compile(r"^\d{8}-\d{6}-[0-9a-z]+(?:-dirty)?(?:-\d+)?$")
+CHECKED = ".zhuanbao-checked"  # written last, once a release passed every check: only such are published
+LOCK = ".publish.lock"
 PLACEHOLDER_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "::1")
 
 
@@ -46,11 +49,40 @@ def normalized(url: str) -> str:
     return url if url.endswith("/") else url + "/"
 
 
-def releases(dest: Path) -> list[str]:
+def releases(dest: Path, checked_only: bool = True) -> list[str]:
+    """The releases in DEST, oldest first: those that passed every check (`checked_only`), or all."""
     folder = dest / RELEASES
     if not folder.is_dir():
         return []
-    return sorted(p.name for p in folder.iterdir() if _RELEASE.match(p.name) and p.is_dir() and not p.is_symlink())
+    return sorted(p.name for p in folder.iterdir() if _RELEASE.match(p.name) and p.is_dir() and not p.is_symlink()
+                  and (not checked_only or (p / CHECKED).is_file()))
+
+
+def mark_checked(target: Path, about: dict) -> None:
+    """The release passed every check: said by a file written last (commit, time, address)."""
+    from .safefile import write_atomic
+
+    write_atomic(target / CHECKED, json.dumps(about, ensure_ascii=False, sort_keys=True) + "\n")
+
+
+def about(dest: Path, name: str) -> str:
+    """“提交 1a2b3c4，2018-10-05 09:30:12 生成” for a checked release."""
+    try:
+        info = json.loads((dest / RELEASES / name / CHECKED).read_text(encoding="utf-8"))
+        return f"提交 {info.get('commit', '?')}，{info.get('built', '?')} 生成"
+    except (OSError, ValueError, AttributeError):
+        return "生成时间不明"
+
+
+def sweep(dest: Path, say: Callable[[str], None]) -> None:
+    """Releases a stopped publish left unfinished (never checked): gone, never a rollback target."""
+    live = current(dest)
+    if live and (dest / RELEASES / live).is_dir() and not (dest / RELEASES / live / CHECKED).is_file():
+        mark_checked(dest / RELEASES / live, {"commit": live.split("-")[2], "built": "（早于检查记录）"})  # served already
+    for name in releases(dest, checked_only=False):
+        if name != live and not (dest / RELEASES / name / CHECKED).is_file():
+            shutil.rmtree(dest / RELEASES / name, ignore_errors=True)
+            say(f"删除未完成的版本：{RELEASES}/{name}（上次发布中途停止，没有通过检查）")
 
 
 def current(dest: Path) -> str | None:
@@ -67,12 +99,14 @@ def check_dest(dest: Path) -> None:
     if link.exists() and not link.is_symlink():
         raise PublishError(f"{link} 是真实的文件夹，不是指向某个版本的链接 — 它不是 bulletins publish 建的；"
                            f"请把它移走（或换一个发布文件夹），再发布")
-    if dest.exists() and any(dest.iterdir()) and not (dest / RELEASES).is_dir() and not link.is_symlink():
+    if (dest.exists() and any(p.name != LOCK for p in dest.iterdir()) and not (dest / RELEASES).is_dir()
+            and not link.is_symlink()):
         raise PublishError(f"{dest} 里已有别的文件 — 请给出一个空的或 bulletins publish 用过的文件夹")
 
 
-def release_id(root: Path, now: dt.datetime | None = None) -> str:
-    """`20181005-093012-1a2b3c4`: when, and which commit (`-dirty` with uncommitted data)."""
+def release_id(root: Path, now: dt.datetime | None = None, taken: set[str] = frozenset()) -> str:
+    """`20181005-093012-1a2b3c4`: when, and which commit (`-dirty` with uncommitted data); `-2`,
+    `-3`… after it when a release of that second and commit exists already."""
     now = now or dt.datetime.now(dt.timezone.utc)
 
     def git(*args: str) -> str:
@@ -80,7 +114,11 @@ def release_id(root: Path, now: dt.datetime | None = None) -> str:
         return out.stdout.strip() if out.returncode == 0 else ""
     sha = git("rev-parse", "--short=7", "HEAD") or "nogit"
     dirty = "-dirty" if sha != "nogit" and git("status", "--porcelain") else ""
-    return f"{now:%Y%m%d-%H%M%S}-{sha}{dirty}"
+    name = f"{now:%Y%m%d-%H%M%S}-{sha}{dirty}"
+    n = 1
+    while (f"{name}-{n:02d}" if n > 1 else name) in taken:
+        n += 1
+    return f"{name}-{n:02d}" if n > 1 else name
 
 
 def corrected_without_note(root: Path) -> list[str]:
@@ -115,13 +153,38 @@ def prune(dest: Path, keep: int, say: Callable[[str], None]) -> None:
         say(f"删除旧版本：{'、'.join(gone)}（保留最近 {keep} 个）")
 
 
+def inside_archive(root: Path, dest: Path) -> str | None:
+    """Why DEST cannot be used: inside the archive (its data folders, its site), or None."""
+    real_root, real_dest = root.resolve(), dest.resolve()
+    if real_dest == real_root or real_dest.is_relative_to(real_root):
+        return (f"{dest} 在归档 {root} 之内 — 发布的版本会混进数据（issues/）或被下一次构建清掉（site/）；"
+                "请给归档之外的文件夹，如 /srv/zhuanbao")
+    return None
+
+
 def publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str], None], given: bool = True) -> str:
     """Builds, checks and publishes; returns the release's name. Raises PublishError (nothing
-    published) when the data, the build or the check fails."""
+    published) when the data, the build or the check fails. One publish into DEST at a time."""
+    refused = inside_archive(root, dest)
+    if refused:
+        raise PublishError(refused)
+    check_dest(dest)
+    dest.mkdir(parents=True, exist_ok=True)
+    from .buildlock import FileLock
+
+    lock = FileLock(dest / LOCK, f"另一个发布正在写 {dest}，等它结束后再继续…")
+    lock.acquire()
+    try:
+        sweep(dest, say)
+        return _publish(root, dest, site_url, keep, say, given)
+    finally:
+        lock.release()
+
+
+def _publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str], None], given: bool) -> str:
     from . import mkdocs_run
     from .load import load_archive
 
-    check_dest(dest)
     problem = site_url_problem(site_url, given)
     if problem:
         raise PublishError(problem)
@@ -139,10 +202,8 @@ def publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str
         for line in unnoted:
             say(line)
         raise PublishError("已发布的期有未提交的改动，却没有更正说明，没有发布 — 请补上更正说明（或撤销改动）后再发布")
-    name = release_id(root)
+    name = release_id(root, taken=set(releases(dest, checked_only=False)))
     target = dest / RELEASES / name
-    if target.exists():
-        raise PublishError(f"{target} 已存在 — 请过一秒再发布")
     (dest / RELEASES).mkdir(parents=True, exist_ok=True)
     say(f"生成站点：{RELEASES}/{name}/（地址 {site_url}）")
     code = mkdocs_run.build(root, target, site_url=site_url, quiet=True)
@@ -155,6 +216,8 @@ def publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str
         shutil.rmtree(target)
         raise PublishError(f"检查出 {len(report.problems)} 个坏链接，没有发布 — 正在使用的版本没有改动")
     say(f"检查链接：{report.pages} 页，{report.links} 个链接和资源，全部有效")
+    commit = name.split("-")[2]
+    mark_checked(target, {"commit": commit, "built": dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S"), "url": site_url})
     before = current(dest)
     switch(dest, name)
     say(f"切换：{CURRENT} → {RELEASES}/{name}" + (f"（上一个：{before}）" if before else ""))
@@ -164,8 +227,19 @@ def publish(root: Path, dest: Path, site_url: str, keep: int, say: Callable[[str
 
 
 def rollback(dest: Path, say: Callable[[str], None]) -> str:
-    """Back to the release before the one published."""
+    """Back to the checked release before the one published (never one a publish left unchecked)."""
     check_dest(dest)
+    from .buildlock import FileLock
+
+    lock = FileLock(dest / LOCK, f"另一个发布正在写 {dest}，等它结束后再继续…")
+    lock.acquire()
+    try:
+        return _rollback(dest, say)
+    finally:
+        lock.release()
+
+
+def _rollback(dest: Path, say: Callable[[str], None]) -> str:
     names = releases(dest)
     live = current(dest)
     if live is None or live not in names:
@@ -175,5 +249,5 @@ def rollback(dest: Path, say: Callable[[str], None]) -> str:
         raise PublishError(f"{live} 是保留下来的最早版本，没有更早的可以回退")
     previous = names[at - 1]
     switch(dest, previous)
-    say(f"回退：{CURRENT} → {RELEASES}/{previous}（原来：{live}）")
+    say(f"回退：{CURRENT} → {RELEASES}/{previous}（{about(dest, previous)}；原来：{live}）")
     return previous
