@@ -318,7 +318,8 @@ def test_a_category_bulletins_finding_is_on_every_district_it_names_and_counted_
 from conftest import edit, git  # noqa: E402
 
 
-def test_publish_refuses_an_unnoted_change_to_a_published_issue(repo, tmp_path):
+def test_publish_refuses_an_unnoted_change_to_a_published_issue(repo, tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("dest")  # outside the archive
     edit(repo, "issues/2018-033/shangcheng.yaml", "满意: 15604", "满意: 15640")
     done = cli(repo, "publish", str(tmp_path / "pub"), "--site-url", "http://zb.test/")
     assert done.returncode == 1

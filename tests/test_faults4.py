@@ -128,3 +128,121 @@ def test_publish_into_the_archive_is_refused_before_anything_is_written(archive,
     assert done.returncode == 1 and "在归档" in done.stderr and "Traceback" not in done.stderr
     assert sorted(str(p) for p in archive.rglob("*")) == before
     assert cli(archive, "validate").returncode == 0
+
+
+# --- 13. File names never forge a line; an import never turns a published issue into a draft ---
+
+SAMPLE_TXT = Path(__file__).parent / "fixtures" / "2018-033.txt"
+
+
+def test_a_file_name_with_a_line_break_cannot_forge_a_line_of_the_output(archive, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a\n错误：全部导入失败.txt").write_text("会议纪要。\n", encoding="utf-8")
+    (folder / "b.txt").write_text("会议纪要。\n", encoding="utf-8")
+    done = cli(archive, "import", "--dry-run", str(folder))
+    lines = (done.stdout + done.stderr).splitlines()
+    assert not any(line.startswith("错误：全部导入失败") for line in lines)
+    assert any("a\\x0a错误：全部导入失败.txt" in line for line in lines)
+    table = [line for line in done.stdout.splitlines() if "未导入" in line]
+    assert len(table) == 2  # one row a file: the summary table is whole
+
+
+def test_a_file_named_like_an_option_cannot_turn_a_published_issue_into_a_draft(archive, tmp_path):
+    shutil.copy(SAMPLE_TXT, tmp_path / "--force")
+    shutil.copy(SAMPLE_TXT, tmp_path / "第33期.txt")
+    # `bulletins import *` where a file is named `--force`: the shell hands the command exactly this
+    done = subprocess.run([str(BIN / "bulletins"), "import", "--force", str(tmp_path / "第33期.txt")], cwd=archive,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "已发布" in done.stderr and "--publish" in done.stderr
+    assert "draft" not in (archive / "issues/2018-033/issue.yaml").read_text(encoding="utf-8")
+    again = cli(archive, "import", "--force", "--publish", str(tmp_path / "第33期.txt"))
+    assert again.returncode == 0, again.stderr
+    assert "draft" not in (archive / "issues/2018-033/issue.yaml").read_text(encoding="utf-8")
+
+
+# --- 9. A PDF of page numbers only, or of a table only; 10. what validate refuses is not written ---
+
+
+def tiny_pdf(path: Path, texts: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()) -> Path:
+    """A one-page PDF in Helvetica (ASCII text at x, y) with ruled lines, written by hand."""
+    ops = ["BT /F1 12 Tf"] + [f"1 0 0 1 {x} {y} Tm ({t}) Tj" for x, y, t in texts] + ["ET"]
+    ops += [f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in rules]
+    stream = "\n".join(ops).encode()
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def test_a_pdf_of_page_numbers_or_a_table_only_is_refused_and_the_run_goes_on(empty_archive, tmp_path):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    tiny_pdf(folder / "1-numbers.pdf", [(290, 40, "- 1 -")])
+    grid = [(100, y, 400, y) for y in (600, 620, 640)] + [(x, 600, x, 640) for x in (100, 250, 400)]
+    tiny_pdf(folder / "2-table.pdf", [(110, 625, "A"), (260, 625, "B"), (110, 605, "1"), (260, 605, "2")], grid)
+    shutil.copy(SAMPLE_TXT, folder / "3-good.txt")
+    done = cli(empty_archive, "import", str(folder))
+    assert "Traceback" not in done.stderr and "IndexError" not in done.stderr
+    assert (empty_archive / "issues" / "2018-033" / "issue.yaml").is_file()  # the good file after them
+    assert done.stdout.count("未导入") == 2 and "已写入" in done.stdout
+
+
+@pytest.mark.parametrize("change, reason", [
+    (("第 33 期", "第 0 期"), "期号"), (("2018 年 9 月 21 日", "0999 年 9 月 21 日"), "1950"),
+    (("2018 年 9 月 21 日", "9999 年 1 月 1 日"), "2099"),
+])
+def test_an_import_that_validate_would_refuse_writes_nothing(empty_archive, tmp_path, change, reason):
+    text = SAMPLE_TXT.read_text(encoding="utf-8").replace(*change)
+    src = tmp_path / "x.txt"
+    src.write_text(text, encoding="utf-8")
+    done = cli(empty_archive, "import", str(src))
+    assert done.returncode == 1 and reason in done.stderr and "Traceback" not in done.stderr
+    assert not any((empty_archive / "issues").glob("*-*"))
+
+
+def test_a_finding_of_750000_characters_is_refused_at_import(empty_archive, tmp_path):
+    text = SAMPLE_TXT.read_text(encoding="utf-8").replace("排队等候时间长", "排队" * 375_000, 1)
+    src = tmp_path / "x.txt"
+    src.write_text(text, encoding="utf-8")
+    done = cli(empty_archive, "import", str(src))
+    assert done.returncode == 1 and "超过 20,000 字" in done.stderr
+    assert not any((empty_archive / "issues").glob("*-*"))
+
+
+# --- 11. Dates an archive can count with; charts of any span; 15. deadlines as written ------------
+
+@pytest.mark.parametrize("day", ["9999-01-01", "1918-09-21"])
+def test_a_date_out_of_range_is_a_clear_error_with_its_line(archive, day):
+    edit(archive, "issues/2018-033/issue.yaml", "date: 2018-09-21", f"date: {day}")
+    done = cli(archive, "validate")
+    assert done.returncode == 1 and "Traceback" not in done.stderr
+    assert re.search(r"issues/2018-033/issue.yaml:2:\d+: 错误：日期 " + day, done.stderr)
+
+
+def test_charts_survive_any_span_of_years():
+    import datetime as dt
+    from bulletins import charts
+    months = [(f"{y}-{m:02d}", 1.0) for y in range(1950, 2100) for m in (1, 6)]
+    svg = charts._months(charts.NARROW, "t", "d", months)
+    assert "<svg" in svg and "1950" in svg
+
+
+def test_deadlines_read_as_written():
+    import datetime as dt
+    from bulletins.deadlines import due
+    issued = dt.date(2018, 10, 5)
+    assert due("限期99999天内完成", issued) is None  # not 999 days
+    assert due("限期30天内完成", issued) == dt.date(2018, 11, 4)
+    assert due("下下月底前完成", issued) == dt.date(2018, 12, 31)
+    assert due("下月底前完成", dt.date(2018, 12, 5)) == dt.date(2019, 1, 31)
+    assert due("下月底前完成", dt.date(9999, 12, 1)) is None

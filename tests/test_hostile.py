@@ -389,7 +389,7 @@ def test_fmt_keeps_the_mode_and_import_follows_the_umask(archive, tmp_path):
     sample = Path(__file__).parent / "fixtures" / "2018-033.txt"
     old = os.umask(0o022)
     try:
-        result = subprocess.run([str(BIN / "bulletins"), "import", "--force", str(sample)], cwd=archive,
+        result = subprocess.run([str(BIN / "bulletins"), "import", "--force", "--publish", str(sample)], cwd=archive,
                                 capture_output=True, text=True, timeout=60)
     finally:
         os.umask(old)

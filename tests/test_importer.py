@@ -134,7 +134,9 @@ def test_existing_issue_needs_force(archive):
     result = cli(archive, "import", str(SAMPLE_TXT))
     assert result.returncode != 0 and "--force" in result.stderr
     assert snapshot(archive) == before
-    assert cli(archive, "import", "--force", str(SAMPLE_TXT)).returncode == 0
+    published = cli(archive, "import", "--force", str(SAMPLE_TXT))  # the sample is published: not as a draft
+    assert published.returncode == 1 and "--publish" in published.stderr and snapshot(archive) == before
+    assert cli(archive, "import", "--force", "--publish", str(SAMPLE_TXT)).returncode == 0
 
 
 def _sentences(text: str) -> list[str]:

@@ -268,8 +268,8 @@ def test_a_folder_of_files_imports_each_and_refuses_each_bad_one_alone(empty_arc
     assert result.returncode == 1, "a refused file is reported in the exit code"
     assert sorted(p.name for p in (empty_archive / "issues").iterdir()) == ["2018-033", "2019-010", "2020-021", "registry"]
     table = result.stdout[result.stdout.index("文件"):]
-    assert re.search(r"第33期\.docx\s+2018-033\s+16\s+44\s+\d+\s+已写入（草稿）", table)
-    assert re.search(r"坏文件\.docx\s+—.*未导入：.*Word 文件已损坏", table)
+    assert re.search(r"“第33期\.docx”\s+2018-033\s+16\s+44\s+\d+\s+已写入（草稿）", table)
+    assert re.search(r"“坏文件\.docx”\s+—.*未导入：.*Word 文件已损坏", table)
     assert "说明.xlsx" not in table
     assert_same_as_committed(empty_archive)
 

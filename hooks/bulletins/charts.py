@@ -199,7 +199,8 @@ def _months(size: Size, title: str, desc: str, months: list[tuple[str, float]]) 
 
     out = [_y_axis(ticks, x0, x1, y_of, size, True)]
     slot = (x1 - x0) / len(days)
-    every = next(k for k in (1, 2, 3, 6, 12, 24, 60) if math.ceil(len(days) / k) <= size.max_month_labels)
+    every = next((k for k in (1, 2, 3, 6, 12, 24, 60) if math.ceil(len(days) / k) <= size.max_month_labels),
+                 math.ceil(len(days) / size.max_month_labels))  # any span of years: decades too
     placed: list[tuple[float, dt.date]] = []
     for i, day in enumerate(days):
         n = counts.get(f"{day.year}-{day.month:02d}", 0)

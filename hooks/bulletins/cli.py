@@ -135,8 +135,9 @@ def import_cmd(files: tuple[Path, ...], force: bool, dry_run: bool, publish: boo
 
 def _echo_outcome(o, dry_run: bool) -> None:
     from pathlib import Path as _P
+    from .importrun import shown
 
-    name = _P(o.file).name
+    name = shown(_P(o.file).name)
     if o.refused:
         click.echo(f"错误：{name}：导入失败：{o.refused}\n未写入任何文件。", err=True)
         return

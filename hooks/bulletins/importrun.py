@@ -4,6 +4,8 @@ its reason, and one bad file never stops or spoils the others."""
 from __future__ import annotations
 
 import os
+import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +28,34 @@ class Outcome:
     refused: str = ""
     draft: bool = True
     changes: list[str] | None = None  # --dry-run over an issue that exists: what the import would change
+
+
+def written_would_fail(parsed: importer.Parsed) -> list[str]:
+    """What `validate` would refuse in the data an import is about to write (第 0 期, the year 0999,
+    a finding of 750,000 characters): such a file is refused at import, with the reason."""
+    from . import schema, validate
+    from .located import FileProblems
+
+    out = [m for _, m in schema.check(parsed.issue, schema.ISSUE)]
+    fp = FileProblems(Path("issue.yaml"), "issue.yaml")
+    validate._date_range(parsed.issue, fp)
+    out += [message for _, message, severity in fp.queued if severity == "error"]
+    for slug, data in parsed.districts.items():
+        out += [f"{data.get('district', slug)}：{m}" for _, m in schema.check(data, schema.DISTRICT)]
+    if parsed.sections:
+        out += [m for _, m in schema.check({"sections": parsed.sections}, schema.SECTIONS)]
+    return out
+
+
+def _published(folder: Path) -> bool:
+    """An issue folder whose issue.yaml does not say `draft: true` (unreadable: taken as published)."""
+    from . import yamlio
+
+    try:
+        data, _ = yamlio.parse_text((folder / "issue.yaml").read_text(encoding="utf-8"), "issue.yaml")
+    except (OSError, UnicodeDecodeError):
+        return True
+    return not (isinstance(data, dict) and data.get("draft") is True)
 
 
 def expand(paths: list[Path]) -> tuple[list[Path], list[Outcome]]:
@@ -69,8 +99,17 @@ class Importer:
         out = Outcome(str(path))
         try:
             parsed = importer.parse(readers.read(path), self.registry)
-        except (readers.SourceError, importer.ImportFailure) as exc:
-            out.refused = str(exc).removeprefix(f"{path.name}: ").removeprefix(f"{path.name}")
+        except Exception as exc:  # noqa: BLE001 — one bad file never stops a back catalogue
+            if not isinstance(exc, (readers.SourceError, importer.ImportFailure)):
+                out.refused = (f"读取时出错（{exc.__class__.__name__}），这个文件没有导入 — 请把文件发给维护者；"
+                               "其余文件照常导入")
+                return out
+            out.refused = str(exc).removeprefix(f"{path.name}: ").removeprefix(f"{path.name}").replace(
+                path.name, shown(path.name)[1:-1])
+            return out
+        invalid = written_would_fail(parsed)
+        if invalid:
+            out.refused = "读出的数据不合要求，没有写入：\n" + "\n".join(f"  {line}" for line in invalid[:10])
             return out
         folder = f"{parsed.issue['date'].year}-{parsed.issue['number']:03d}"
         out.folder, out.count, out.warnings = folder, parsed.count, parsed.warnings
@@ -85,6 +124,13 @@ class Importer:
         if exists and not self.force and not self.dry_run:
             out.refused = f"issues/{folder}/ 已存在 — 如要覆盖，请加 --force"
             return out
+        if exists and not self.publish and _published(target):
+            out.refused = (f"issues/{folder}/ 是已发布的一期 — 导入会把它改成草稿，从网站上撤下；"
+                           "要用这个文件覆盖已发布的数据，请同时加 --force 和 --publish，并在 issue.yaml 中写更正说明")
+            if not self.dry_run:
+                return out
+            out.warnings.append(out.refused)
+            out.refused = ""
         self.taken[folder] = path.name
         if not self.publish:
             parsed.issue = {"draft": True, **parsed.issue}
@@ -126,22 +172,32 @@ class Importer:
         return found
 
 
+_UNSEEN = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def shown(name: str) -> str:
+    """A file's name as a message may print it: quoted, its line breaks and other unseen characters
+    written out (\\n), so a name can never forge a line of its own (“错误：…”)."""
+    return "“" + _UNSEEN.sub(lambda m: f"\\u{ord(m.group()):04x}" if ord(m.group()) > 0xff
+                             else f"\\x{ord(m.group()):02x}", name) + "”"
+
+
 def summary(outcomes: list[Outcome], dry_run: bool) -> list[str]:
     """The table printed after a run of several files: file → issue, counts, or why refused."""
     rows = [("文件", "期", "区县", "问题", "警告", "结果")]
     for o in outcomes:
         if o.refused:
-            rows.append((Path(o.file).name, o.folder or "—", "—", "—", "—", f"未导入：{o.refused.splitlines()[0]}"))
+            rows.append((shown(Path(o.file).name), o.folder or "—", "—", "—", "—", f"未导入：{o.refused.splitlines()[0]}"))
         else:
             done = "将写入" if dry_run else "已写入"
-            rows.append((Path(o.file).name, o.folder, str(o.districts), str(o.findings), str(len(o.warnings)),
+            rows.append((shown(Path(o.file).name), o.folder, str(o.districts), str(o.findings), str(len(o.warnings)),
                          f"{done}{'（草稿）' if o.draft else ''}"))
     widths = [max(_width(r[i]) for r in rows) for i in range(5)]
     return ["  ".join(_pad(cell, widths[i]) for i, cell in enumerate(r[:5])) + "  " + r[5] for r in rows]
 
 
 def _width(text: str) -> int:
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def _pad(text: str, width: int) -> str:

@@ -49,12 +49,13 @@ ISSUE = {
     },
 }
 
+MAX_FINDING_CHARS = 20_000  # a finding is a paragraph or two; more is several run together, or no bulletin
 FINDING = {
     "type": "object",
     "additionalProperties": False,
     "required": ["text"],
     "properties": {
-        "text": {"type": "string", "minLength": 1},
+        "text": {"type": "string", "minLength": 1, "maxLength": MAX_FINDING_CHARS},
         "types": _STR_LIST,
         "departments": _STR_LIST,
         "place": _STR,
@@ -209,6 +210,9 @@ def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
             yield path + (key,), f"未知的键“{key}” — {hint}可用的键：{'、'.join(known)}"
     elif kind == "minLength":
         yield path, f"{where}不能为空 — 请填写内容"
+    elif kind == "maxLength":
+        yield path, (f"{where}有 {len(err.instance):,} 字，超过 {err.validator_value:,} 字，不像一条问题 — "
+                     "请核对原文，把几条问题分开写")
     elif kind == "minItems":
         yield path, f"{where}至少要有 {err.validator_value} 项，这里只有 {len(err.instance)} 项 — 请补上"
     elif kind == "uniqueItems":
@@ -220,7 +224,7 @@ def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
     elif kind == "pattern" and path[-1:] == ("follows",):
         yield path, f"{where}的值“{err.instance}”格式不对 — 应为一条问题的编号，如 2018-033-jianggan-2（期、区县、序号）"
     elif kind == "pattern":
-        yield path, f"{where}的值“{err.instance}”格式不对 — 只能用小写拼音字母、数字和连字符，如 gongshu"
+        yield path, f"{where}的值“{err.instance}”格式不对 — 只能用小写拼音字母、数字和连字符，如 chengqu"
     else:
         yield path, f"{where}不符合要求（{kind}） — 请对照编辑指南修改"
 
@@ -235,7 +239,7 @@ def check(data: Any, schema: dict) -> list[tuple[tuple, str]]:
 
 
 # The schemas above, by name: each is compiled once (a pure function of a constant).
-_BY_NAME = {"issue": ISSUE, "district": DISTRICT, **{f"registry:{k}": v for k, v in REGISTRIES.items()}}
+_BY_NAME = {"issue": ISSUE, "district": DISTRICT, "sections": SECTIONS, **{f"registry:{k}": v for k, v in REGISTRIES.items()}}
 _NAMES = {id(v): k for k, v in _BY_NAME.items()}
 
 

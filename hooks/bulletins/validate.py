@@ -203,7 +203,24 @@ def corrections(data: dict, fp: FileProblems) -> None:
             fp.error(("corrections", i, "date"), f"更正日期 {c['date']} 早于本期日期 {day} — 更正只能在发布之后")
 
 
+FIRST_DAY, LAST_DAY = dt.date(1950, 1, 1), dt.date(2099, 12, 31)  # every date in the data lies between
+
+
+def _date_range(data: dict, fp: FileProblems) -> bool:
+    """Dates an archive can count with (9999-12-31 has no next month; 0999 no four-digit folder)."""
+    period = data.get("period") or {}
+    ok = True
+    for keypath, day in ((("date",), data.get("date")), (("period", "start"), period.get("start")),
+                         (("period", "end"), period.get("end"))):  # a correction's date: corrections()
+        if isinstance(day, dt.date) and not FIRST_DAY <= day <= LAST_DAY:
+            fp.error(keypath, f"日期 {day.isoformat()} 不在 {FIRST_DAY.year} 年到 {LAST_DAY.year} 年之间 — 请核对原文的年份")
+            ok = False
+    return ok
+
+
 def issue_dates(data: dict, folder: str, fp: FileProblems) -> None:
+    if not _date_range(data, fp):
+        return
     date = data.get("date")
     if isinstance(date, dt.date) and isinstance(data.get("number"), int):
         expected = f"{date.year}-{data['number']:03d}"

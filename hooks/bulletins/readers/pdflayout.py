@@ -137,7 +137,7 @@ class _Geometry:
     """The body's left edge, right edge, type size and line pitch, as most lines have them."""
 
     def __init__(self, lines: list[Line], width: float) -> None:
-        body = [ln for ln in lines if ln.table is None]
+        body = [ln for ln in lines if ln.table is None] or [Line("", 0, width, 0, 12, 12.0, 1)]  # only tables
         self.size = Counter(ln.size for ln in body).most_common(1)[0][0]
         normal = [ln for ln in body if abs(ln.size - self.size) < 0.5] or body
         self.left = Counter(round(ln.x0) for ln in normal).most_common(1)[0][0]
@@ -215,6 +215,8 @@ def read(path: Path, raw: bytes) -> Document:
     gone = _furniture(lines, heights, pages)
     furniture = [lines[i].text for i in sorted(gone)]
     body = [ln for i, ln in enumerate(lines) if i not in gone]
+    if not body:
+        raise SourceError(f"{path.name}: PDF 中只有页码或页眉页脚（{furniture[0][:20]}…），没有正文 — 请检查是否导出完整")
     geometry = _Geometry(body, width)
     spacing = _Spacing(body)
     blocks: list[Block] = []
