@@ -246,3 +246,165 @@ def test_deadlines_read_as_written():
     assert due("下下月底前完成", issued) == dt.date(2018, 12, 31)
     assert due("下月底前完成", dt.date(2018, 12, 5)) == dt.date(2019, 1, 31)
     assert due("下月底前完成", dt.date(9999, 12, 1)) is None
+
+
+# --- 3-7. Every input bounded in time and memory ------------------------------------------------
+
+import time  # noqa: E402
+import zipfile  # noqa: E402
+
+from bulletins import readers  # noqa: E402
+from bulletins.readers import bounded  # noqa: E402
+
+
+def _word(path: Path, body: str, styles: str = "", numbering: str = "") -> Path:
+    """A minimal .docx written by hand: the parts Word needs, and these."""
+    w = 'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"'
+    r = 'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+    rels = ['<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>',
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering" Target="numbering.xml"/>']
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+                   '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+                   '<Default Extension="xml" ContentType="application/xml"/>'
+                   '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
+                   '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.styles+xml"/>'
+                   '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"/>'
+                   '</Types>')
+        z.writestr("_rels/.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>')
+        z.writestr("word/_rels/document.xml.rels", '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+                   + "".join(rels) + '</Relationships>')
+        z.writestr("word/styles.xml", f'<?xml version="1.0"?><w:styles {w}>{styles}</w:styles>')
+        z.writestr("word/numbering.xml", f'<?xml version="1.0"?><w:numbering {w}>{numbering}</w:numbering>')
+        z.writestr("word/document.xml", f'<?xml version="1.0"?><w:document {w} {r}><w:body>{body}</w:body></w:document>')
+    return path
+
+
+def _numbered(fmt: str, start: int, paragraphs: int) -> tuple[str, str]:
+    numbering = (f'<w:abstractNum w:abstractNumId="1"><w:lvl w:ilvl="0"><w:start w:val="{start}"/>'
+                 f'<w:numFmt w:val="{fmt}"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+                 '<w:num w:numId="1"><w:abstractNumId w:val="1"/></w:num>')
+    body = "".join('<w:p><w:pPr><w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/></w:numPr></w:pPr>'
+                   f'<w:r><w:t>第{i}段</w:t></w:r></w:p>' for i in range(paragraphs))
+    return body, numbering
+
+
+@pytest.mark.parametrize("fmt, start", [("lowerRoman", 10 ** 11), ("upperLetter", 2_600_000_000)])
+def test_a_numbering_that_starts_absurdly_is_read_quickly_and_small(tmp_path, fmt, start):
+    body, numbering = _numbered(fmt, start, 40)
+    path = _word(tmp_path / "n.docx", body, numbering=numbering)
+    began = time.monotonic()
+    doc = readers.read(path)
+    assert time.monotonic() - began < 20
+    assert sum(len(b.text) + len(b.label) for b in doc.blocks) < 10_000
+    assert doc.blocks[0].label.startswith(str(start))
+
+
+def test_twenty_thousand_styles_based_on_each_other_read_quickly(tmp_path):
+    styles = "".join(f'<w:style w:type="paragraph" w:styleId="s{i}"><w:name w:val="s{i}"/>'
+                     + (f'<w:basedOn w:val="s{i - 1}"/>' if i else "") + "</w:style>" for i in range(20_000))
+    body = "".join(f'<w:p><w:pPr><w:pStyle w:val="s{19_999 - i % 7}"/></w:pPr><w:r><w:t>段{i}</w:t></w:r></w:p>'
+                   for i in range(3000))
+    path = _word(tmp_path / "s.docx", body, styles=styles)
+    began = time.monotonic()
+    doc = readers.read(path)
+    assert time.monotonic() - began < 30 and len(doc.blocks) == 3000
+
+
+def test_any_large_part_is_refused_whatever_its_name(tmp_path):
+    path = _word(tmp_path / "big.docx", "<w:p><w:r><w:t>正文</w:t></w:r></w:p>")
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/doc.bin", b" " * (20 * 1024 * 1024))  # 20 MB of spaces, a few KB packed
+    with pytest.raises(readers.SourceError, match="doc.bin"):
+        readers.read(path)
+
+
+def test_a_zip_whose_directory_lies_is_refused_while_inflating(tmp_path):
+    path = _word(tmp_path / "lie.docx", "<w:p><w:r><w:t>正文</w:t></w:r></w:p>")
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/settings.xml", b"<a>" + b" " * (30 * 1024 * 1024) + b"</a>")
+    raw = bytearray(path.read_bytes())
+    info = zipfile.ZipFile(path).getinfo("word/settings.xml")
+    at = raw.rfind(b"PK\x01\x02", 0, raw.rfind(b"word/settings.xml") + 1)  # its central directory entry
+    raw[at + 24:at + 28] = (2048).to_bytes(4, "little")  # says 2 KB when it is 30 MB
+    path.write_bytes(bytes(raw))
+    assert info.file_size > 2048
+    with pytest.raises(readers.SourceError, match="不实|压缩|展开|损坏"):  # refused, never inflated whole
+        readers.read(path)
+
+
+def test_a_reader_past_its_memory_budget_is_stopped_with_a_reason(monkeypatch):
+    monkeypatch.setattr(bounded, "MEMORY", 400 * 1024 * 1024)
+
+    def greedy():
+        return bytearray(2 * 1024 * 1024 * 1024)
+
+    with pytest.raises(readers.SourceError, match="内存"):
+        bounded.run("x.pdf", greedy)
+
+
+def test_a_reader_past_its_time_budget_is_stopped_with_a_reason(monkeypatch):
+    monkeypatch.setattr(bounded, "SECONDS", 1)
+
+    def spins():
+        while True:
+            pass
+
+    began = time.monotonic()
+    with pytest.raises(readers.SourceError, match="时间|秒"):
+        bounded.run("x.pdf", spins)
+    assert time.monotonic() - began < 10
+
+
+def test_libreoffice_runs_in_a_group_of_its_own_without_network(tmp_path, monkeypatch):
+    from bulletins.readers import office
+
+    fake = tmp_path / "soffice"
+    log = tmp_path / "log"
+    fake.write_text(f"#!/bin/bash\n(sleep 300; echo late >> {log}) &\necho $$ > {log}.pid\n"
+                    f"ip -o link show 2>/dev/null | grep -cv ' lo:' > {log}.links\nsleep 300\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(office, "soffice", lambda: str(fake))
+    monkeypatch.setattr(office, "TIMEOUT", 2)
+    src = tmp_path / "a.doc"
+    src.write_bytes(b"x")
+    with pytest.raises(readers.SourceError, match="已停止"):
+        office.to_docx(src, tmp_path)
+    pid = int((tmp_path / "log.pid").read_text())
+    time.sleep(0.5)
+    assert not Path(f"/proc/{pid}").exists()  # the whole group went, not only the first process
+    assert office.offline(), "unshare gives LibreOffice no network here"
+    links = (tmp_path / "log.links").read_text().strip()
+    assert links in ("0", ""), "LibreOffice saw a network interface besides loopback"
+
+
+def test_pdf_forms_that_draw_each_other_are_refused_not_fatal(tmp_path):
+    """Form XObjects drawing each other: pdfminer recurses until Python aborts; the child does."""
+    forms = []
+    for me, other in ((6, 7), (7, 6)):
+        stream = b"/F Do"
+        forms.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /F %d 0 R >> >> "
+                     b"/Length %d >>\nstream\n" % (other, len(stream)) + stream + b"\nendstream")
+    page = b"BT /F1 12 Tf 1 0 0 1 100 700 Tm (x) Tj ET /F Do"
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> /XObject << /F 6 0 R >> >> >>",
+            b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *forms]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for n, body in enumerate(objs, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    path = tmp_path / "loop.pdf"
+    path.write_bytes(bytes(out))
+    began = time.monotonic()
+    try:
+        readers.read(path)
+    except readers.SourceError as exc:
+        assert "loop.pdf" in str(exc)
+    assert time.monotonic() - began < bounded.SECONDS * 2 + 10

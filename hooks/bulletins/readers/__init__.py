@@ -10,7 +10,7 @@ import tempfile
 from pathlib import Path
 
 from .. import safefile, yamlio
-from . import office, plaintext
+from . import bounded, office, plaintext
 from .blocks import Block, Document, SourceError
 
 __all__ = ["Block", "Document", "SourceError", "read", "SUFFIXES"]
@@ -33,17 +33,17 @@ def read(path: Path) -> Document:
     suffix = path.suffix.lower()
     if suffix == ".docx":
         from . import wordml
-        doc = wordml.read(path)
+        doc = bounded.run(name, wordml.read, path)
     elif suffix in office.SUFFIXES:
         from . import wordml
         with tempfile.TemporaryDirectory(prefix="bulletins-office-") as work:
-            doc = wordml.read(office.to_docx(path, Path(work)))
+            doc = bounded.run(name, wordml.read, office.to_docx(path, Path(work)))
         doc.name, doc.kind = name, f"{suffix[1:]}（经 LibreOffice 转换）"
     elif suffix == ".pdf" or raw.startswith(b"%PDF-"):
         from . import pdflayout
-        doc = pdflayout.read(path, raw)
+        doc = bounded.run(name, pdflayout.read, path, raw)
     else:
-        doc = plaintext.read(raw, name)
+        doc = bounded.run(name, plaintext.read, raw, name)
     doc.name = name
     _drop_invisible(doc)
     _check_text(doc)

@@ -25,6 +25,9 @@ def chinese(n: int, digits: str = _CN, ten: str = "十") -> str:
     return head + (digits[ones] if ones else "")
 
 
+MAX_COUNTED = 780  # a label Word draws (ZZZ…, MMM…) for a larger count would grow without bound
+
+
 def _roman(n: int) -> str:
     out = ""
     for value, letters in ((1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
@@ -167,6 +170,9 @@ def _draw(lvl: etree._Element, ab: etree._Element, counts: list[int]) -> str:
         fmt = own if k == int(lvl.get(q("ilvl"), "0")) else _fmt(_lvl(ab, k))
         if legal:
             fmt = "decimal"
-        return FORMATS.get(fmt, str)(counts[k])
+        n = counts[k]
+        if not 0 < n <= MAX_COUNTED:  # w:start 10^11: no bulletin counts so far; shown as the number it is
+            return str(n)
+        return FORMATS.get(fmt, str)(n)
 
     return re.sub(r"%([1-9])", number, pattern)

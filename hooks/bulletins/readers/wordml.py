@@ -52,14 +52,34 @@ def check_package(path: Path) -> None:
     total = 0
     for m in members:
         total += m.file_size
-        xml = m.filename.endswith((".xml", ".rels"))
-        if xml and m.file_size > MAX_XML_BYTES:
+        media = m.filename.startswith("word/media/")  # pictures are never parsed; everything else may be
+        if not media and m.file_size > MAX_XML_BYTES:
             raise SourceError(f"{path.name}: Word 文件中的 {m.filename} 展开后有 {m.file_size // 1024 // 1024} MB，"
                               "远超一期通报的篇幅 — 请检查文件，或另存为 .txt 后再导入")
         if m.file_size > MAX_RATIO * max(m.compress_size, 1) and m.file_size > 1024 * 1024:
             raise SourceError(f"{path.name}: Word 文件中的 {m.filename} 压缩比异常（可能是“压缩炸弹”） — 已拒绝，未展开")
     if total > MAX_TOTAL_BYTES:
         raise SourceError(f"{path.name}: Word 文件展开后超过 {MAX_TOTAL_BYTES // 1024 // 1024} MB — 请删去图片或另存为 .txt 后再导入")
+    _inflate_counted(path, [m for m in members if not m.filename.startswith("word/media/")])
+
+
+def _inflate_counted(path: Path, members: list) -> None:
+    """The directory may lie about sizes: each part that will be parsed is inflated once, counting
+    bytes as they come, and refused at the bound, before anything is built from it."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            for m in members:
+                seen = 0
+                with package.open(m) as stream:
+                    while chunk := stream.read(1 << 20):
+                        seen += len(chunk)
+                        if seen > MAX_XML_BYTES:
+                            raise SourceError(f"{path.name}: Word 文件中的 {m.filename} 实际展开超过 "
+                                              f"{MAX_XML_BYTES // 1024 // 1024} MB（文件目录所写的大小不实） — 已拒绝")
+    except SourceError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError, NotImplementedError) as exc:
+        raise SourceError(f"{path.name}: Word 文件已损坏或不是 .docx 格式 — 请用 Word 另存为 .docx 后再导入") from exc
 
 
 @dataclass
