@@ -408,3 +408,27 @@ def test_pdf_forms_that_draw_each_other_are_refused_not_fatal(tmp_path):
     except readers.SourceError as exc:
         assert "loop.pdf" in str(exc)
     assert time.monotonic() - began < bounded.SECONDS * 2 + 10
+
+
+# --- 8. Recurrence is bounded ------------------------------------------------------------------
+
+def test_two_issues_of_two_thousand_alike_findings_are_compared_in_bounded_time():
+    import datetime as dt
+    from bulletins import patterns
+    from bulletins.model import Archive, DistrictReport, Finding, Issue
+    from bulletins.registry import load_registry
+
+    registry, _ = load_registry(Path(__file__).resolve().parents[1])
+    district = registry.district("上城区")
+
+    def issue(number: int, day: dt.date) -> Issue:
+        findings = tuple(Finding("shangcheng", n, f"区行政服务中心窗口人员离岗未放置去向牌，第{n}号窗口。",
+                                 types=("窗口纪律",), place="区行政服务中心") for n in range(1, 2001))
+        report = DistrictReport(district, "x.yaml", findings)
+        return Issue(f"{day.year}-{number:03d}", number, day, "专报", "办", "通报", "", None, None, "", "", "",
+                     (report,))
+    archive = Archive(registry, (issue(2, dt.date(2018, 9, 28)), issue(1, dt.date(2018, 9, 21))))
+    began = time.monotonic()
+    earlier = patterns.earlier_findings(archive)
+    assert time.monotonic() - began < 30
+    assert max(len(refs) for refs in earlier.values()) <= patterns.PER_ISSUE  # one earlier issue here

@@ -107,3 +107,20 @@ def test_serve_on_a_busy_port_says_so_before_building(archive):
                                 capture_output=True, text=True, timeout=60)
     assert result.returncode == 2 and f"端口 {port} 已被占用" in result.stderr
     assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+
+
+@pytest.mark.slow  # a real `bulletins serve`, with a half-saved file
+def test_a_half_saved_file_keeps_the_last_good_preview_with_the_errors_on_it(archive, tmp_path):
+    log = tmp_path / "serve.log"
+    with serving(archive, log) as url:
+        assert until(lambda: "母婴室" in _get(url + "issues/2018-033/")), log.read_text(encoding="utf-8")
+        data = archive / "issues" / "2018-033" / "jianggan.yaml"
+        good = data.read_text(encoding="utf-8")
+        data.write_text(good[: len(good) // 2] + "\n  - text: [未写完", encoding="utf-8")  # saved half-way
+        assert until(lambda: "预览未更新" in _get(url + "issues/2018-033/")), log.read_text(encoding="utf-8")
+        for page in ("issues/2018-033/", "districts/jianggan/", "archive/"):
+            body = _get(url + page)
+            assert "预览未更新" in body and "jianggan.yaml" in body, page  # the page, and what is wrong
+        assert "母婴室" in _get(url + "issues/2018-033/")  # the last good data, not a 404
+        data.write_text(good.replace("母婴室", "哺乳室"), encoding="utf-8")
+        assert until(lambda: "哺乳室" in _get(url + "issues/2018-033/") and "预览未更新" not in _get(url + "issues/2018-033/"))

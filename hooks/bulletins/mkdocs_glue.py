@@ -62,9 +62,16 @@ class Glue:
         except ArchiveError as exc:
             if not self.serving:
                 raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
-            # The editor's preview: every page says what is wrong, and the next save rebuilds.
+            # The editor's preview: every page says what is wrong, and the next save rebuilds. The
+            # last good preview stays served meanwhile (a half-saved file never takes it down).
             self.errors = [str(p) for p in exc.problems if p.is_error]
             log.info("数据有错误，预览中的每一页都列出了这些错误：\n" + "\n".join(self.errors))
+            last = serve.last.get("site") if serve.last else None
+            if last is not None:
+                self.site = last
+                _add_guide(files, config)
+                _add_files(files, config, last)
+                return files
             for url in urls.NAV_PAGES:  # the nav names them: stand-ins keep the preview up
                 if files.get_file_from_path(urls.src_of(url)) is None:
                     files.append(File.generated(config, urls.src_of(url), content="数据改正之前，本页暂不生成。\n"))

@@ -9,6 +9,7 @@ wording (recurrence.py). Derived from the data at every build, never stored.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -28,6 +29,10 @@ class Ref:
     @property
     def id(self) -> str:
         return finding_id(self.issue, self.finding)
+
+
+MAX_CANDIDATES = 200  # findings of one district and type in one earlier issue compared with a finding
+PER_ISSUE = 3  # earlier findings named from one issue: the page says how often, not every copy
 
 
 def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
@@ -58,8 +63,11 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
                 found: list[Ref] = []
                 for older in by_key[i + 1:i + 1 + window]:
                     hits = dict(hit for s in family for t in kinds for hit in older.get((s, t), ()))
-                    found += [hits[k] for k in sorted(hits)
-                              if recurrence.same_problem(f, hits[k].finding, registry, measure)]
+                    # bounded: at most MAX_CANDIDATES compared and PER_ISSUE kept from one earlier issue
+                    # (two issues of 2,000 alike findings once took 75 s and wrote a 277 MB page)
+                    same = (hits[k] for k in sorted(hits)[:MAX_CANDIDATES]
+                            if recurrence.same_problem(f, hits[k].finding, registry, measure))
+                    found += list(itertools.islice(same, PER_ISSUE))
                 if found:
                     out[finding_id(issue, f)] = tuple(found)
     return out
