@@ -383,3 +383,16 @@ def test_an_edit_of_a_category_bulletin_is_one_change_in_the_review(tmp_path):
                           capture_output=True, text=True).stdout
     assert "第 1 部分 标题：一、群众反映集中的问题" in view and "{" not in view and "[" not in view
     assert cli(root, "fmt", "--check").returncode == 0
+
+
+@pytest.mark.parametrize("listing, said", [
+    ("海曙区\n江北\u200b区\n", ":2: 这一行有看不见的字符"),
+    ("海曙区\n" + "某区\n" * 20_000, "超过"),
+])
+def test_init_refuses_a_list_it_cannot_trust(tmp_path, listing, said):
+    path = tmp_path / "d.txt"
+    path.write_text(listing, encoding="utf-8")
+    done = subprocess.run([str(BIN / "bulletins"), "init", "x", "--title", TITLE, "--office", OFFICE,
+                           "--districts", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr
+    assert not (tmp_path / "x").exists()

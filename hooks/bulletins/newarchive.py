@@ -22,7 +22,10 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from . import installed, yamlio
+from . import safefile
 from .safefile import write_atomic
+
+MAX_LIST_BYTES = 64 * 1024  # a list of districts is a few hundred bytes; a city has at most a few dozen
 
 STARTER = Path(__file__).parent / "starter"
 _SUFFIXES = ("新区", "区", "县", "市")
@@ -46,6 +49,10 @@ def read_districts(text: str, source: str) -> list[Entry]:
     for n, raw in enumerate(text.splitlines(), 1):
         words = unicodedata.normalize("NFKC", raw.split("#", 1)[0]).replace("，", " ").replace(",", " ").split()
         if not words:
+            continue
+        unseen = yamlio.control_character(raw)
+        if unseen:
+            problems.append(f"{source}:{n}: 这一行有看不见的字符（{unseen[2]}） — 请删去后重写这一行")
             continue
         for word in words:
             if _BAD.search(word) or len(word) > 24:
@@ -215,7 +222,10 @@ def create(dest: Path, title: str, office: str, district_list: Path) -> list[str
     if dest.exists() and (not dest.is_dir() or any(dest.iterdir())):
         raise InitError(f"{dest} 已存在且不是空文件夹 — 请给一个新的文件夹")
     try:
-        text = district_list.read_text(encoding="utf-8-sig")
+        raw = safefile.read_limited(district_list, MAX_LIST_BYTES, follow=True)
+        text = raw.decode("utf-8-sig")
+    except safefile.UnsafeFile as exc:
+        raise InitError(f"区县名单 {district_list}：{exc}") from None
     except (OSError, UnicodeDecodeError) as exc:
         raise InitError(f"无法读取区县名单 {district_list}：{exc.__class__.__name__} — 请给一个 UTF-8 文本文件") from None
     entries = read_districts(text, str(district_list))
