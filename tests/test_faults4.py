@@ -164,15 +164,8 @@ def test_a_file_named_like_an_option_cannot_turn_a_published_issue_into_a_draft(
 # --- 9. A PDF of page numbers only, or of a table only; 10. what validate refuses is not written ---
 
 
-def tiny_pdf(path: Path, texts: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()) -> Path:
-    """A one-page PDF in Helvetica (ASCII text at x, y) with ruled lines, written by hand."""
-    ops = ["BT /F1 12 Tf"] + [f"1 0 0 1 {x} {y} Tm ({t}) Tj" for x, y, t in texts] + ["ET"]
-    ops += [f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in rules]
-    stream = "\n".join(ops).encode()
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+def pdf_bytes(objs: list[bytes]) -> bytes:
+    """A PDF of these objects (1 is the catalog), with its cross-reference table, written by hand."""
     out, offsets = bytearray(b"%PDF-1.4\n"), []
     for n, body in enumerate(objs, 1):
         offsets.append(len(out))
@@ -180,7 +173,23 @@ def tiny_pdf(path: Path, texts: list[tuple[float, float, str]], rules: list[tupl
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
-    path.write_bytes(bytes(out))
+    return bytes(out)
+
+
+def one_page(content: bytes, xobjects: bytes = b"") -> list[bytes]:
+    """Catalog, pages, a page drawing `content` in Helvetica (F1), its stream and its font."""
+    return [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
+            b"/Resources << /Font << /F1 5 0 R >> " + xobjects + b" >> >>",
+            b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+
+
+def tiny_pdf(path: Path, texts: list[tuple[float, float, str]], rules: list[tuple[float, float, float, float]] = ()) -> Path:
+    """A one-page PDF in Helvetica (ASCII text at x, y) with ruled lines."""
+    ops = ["BT /F1 12 Tf"] + [f"1 0 0 1 {x} {y} Tm ({t}) Tj" for x, y, t in texts] + ["ET"]
+    ops += [f"{x0} {y0} m {x1} {y1} l S" for x0, y0, x1, y1 in rules]
+    path.write_bytes(pdf_bytes(one_page("\n".join(ops).encode())))
     return path
 
 
@@ -383,25 +392,13 @@ def test_libreoffice_runs_in_a_group_of_its_own_without_network(tmp_path, monkey
 def test_pdf_forms_that_draw_each_other_are_refused_not_fatal(tmp_path):
     """Form XObjects drawing each other: pdfminer recurses until Python aborts; the child does."""
     forms = []
-    for me, other in ((6, 7), (7, 6)):
+    for other in (7, 6):
         stream = b"/F Do"
         forms.append(b"<< /Type /XObject /Subtype /Form /BBox [0 0 595 842] /Resources << /XObject << /F %d 0 R >> >> "
                      b"/Length %d >>\nstream\n" % (other, len(stream)) + stream + b"\nendstream")
-    page = b"BT /F1 12 Tf 1 0 0 1 100 700 Tm (x) Tj ET /F Do"
-    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R "
-            b"/Resources << /Font << /F1 5 0 R >> /XObject << /F 6 0 R >> >> >>",
-            b"<< /Length %d >>\nstream\n" % len(page) + page + b"\nendstream",
-            b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>", *forms]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for n, body in enumerate(objs, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, xref)
+    objs = one_page(b"BT /F1 12 Tf 1 0 0 1 100 700 Tm (x) Tj ET /F Do", b"/XObject << /F 6 0 R >>") + forms
     path = tmp_path / "loop.pdf"
-    path.write_bytes(bytes(out))
+    path.write_bytes(pdf_bytes(objs))
     began = time.monotonic()
     try:
         readers.read(path)

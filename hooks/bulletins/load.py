@@ -31,17 +31,28 @@ def _finding(item: dict, slug: str, number: int) -> Finding:
         follows_quote=item.get("follows_quote", ""))
 
 
-def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
-              seen: dict[str, str], cache: ParseCache) -> tuple[DistrictReport | None, list[Problem]]:
+def _shaped(root: Path, path: Path, cache: ParseCache, kind: str,
+            shape_of: dict) -> tuple[dict | None, FileProblems | None, list[Problem]]:
+    """A data file parsed and checked against its schema: (data, its problems so far, problems),
+    data None when it cannot be read further (its problems say why)."""
     rel = path.relative_to(root).as_posix()
-    data, problems, shape = cache.load_checked(path, rel, "district", lambda d: schema.check(d, schema.DISTRICT))
+    data, problems, shape = cache.load_checked(path, rel, kind, lambda d: schema.check(d, shape_of))
     if data is None:
-        return None, problems
+        return None, None, problems
     fp = FileProblems(path, rel)
     for keypath, message in shape:
         fp.error(keypath, message)
     if fp.queued:
-        return None, fp.resolve()
+        return None, None, fp.resolve()
+    return data, fp, problems
+
+
+def _district(root: Path, path: Path, registry: Registry, issue: dict | None,
+              seen: dict[str, str], cache: ParseCache) -> tuple[DistrictReport | None, list[Problem]]:
+    data, fp, problems = _shaped(root, path, cache, "district", schema.DISTRICT)
+    if data is None:
+        return None, problems
+    rel = fp.relpath
     district = validate.district_name(data, registry, fp, path.stem)
     issue_date = issue.get("date") if issue else None
     if district and hasattr(issue_date, "year") and not district.valid_on(issue_date):
@@ -72,15 +83,9 @@ SECTIONS_FILE = "sections.yaml"
 def _sections(root: Path, path: Path, registry: Registry, issue: dict | None,
               cache: ParseCache) -> tuple[list[dict] | None, list[Problem]]:
     """sections.yaml (a bulletin by problem category): its parts, each finding naming its districts."""
-    rel = path.relative_to(root).as_posix()
-    data, problems, shape = cache.load_checked(path, rel, "sections", lambda d: schema.check(d, schema.SECTIONS))
+    data, fp, problems = _shaped(root, path, cache, "sections", schema.SECTIONS)
     if data is None:
         return None, problems
-    fp = FileProblems(path, rel)
-    for keypath, message in shape:
-        fp.error(keypath, message)
-    if fp.queued:
-        return None, fp.resolve()
     issue_date = issue.get("date") if issue else None
     out = []
     for s, section in enumerate(data["sections"]):
@@ -126,14 +131,10 @@ def _issue_header(root: Path, folder: Path, cache: ParseCache) -> tuple[dict | N
     rel = path.relative_to(root).as_posix()
     if not os.path.lexists(path):
         return None, [Problem(rel, 1, 1, "缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）")]
-    data, problems, shape = cache.load_checked(path, rel, "issue", lambda d: schema.check(d, schema.ISSUE))
+    data, fp, problems = _shaped(root, path, cache, "issue", schema.ISSUE)
     if data is None:
         return None, problems
-    fp = FileProblems(path, rel)
-    for keypath, message in shape:
-        fp.error(keypath, message)
-    if not fp.queued:
-        validate.issue_header(data, folder.name, fp)
+    validate.issue_header(data, folder.name, fp)
     problems = fp.resolve()
     return (None if errors(problems) else data), problems
 
