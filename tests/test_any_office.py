@@ -396,3 +396,28 @@ def test_init_refuses_a_list_it_cannot_trust(tmp_path, listing, said):
                            "--districts", str(path)], cwd=tmp_path, capture_output=True, text=True, timeout=60)
     assert done.returncode == 1 and said in done.stderr and "Traceback" not in done.stderr
     assert not (tmp_path / "x").exists()
+
+
+def test_a_published_issue_with_unplaced_text_is_warned_of(archive):
+    issue = archive / "issues/2018-033/issue.yaml"
+    issue.write_text(issue.read_text(encoding="utf-8") + "unplaced:\n  - 区县\n  - 存在问题\n", encoding="utf-8")
+    done = cli(archive, "validate")
+    assert done.returncode == 0  # a warning: the text is kept, and printed under 其他文字
+    assert re.search(r"issue.yaml:\d+:\d+: 警告：有 2 段文字没有归入任何区县（unplaced，如“区县”）", done.stderr)
+    issue.write_text("draft: true\n" + issue.read_text(encoding="utf-8"), encoding="utf-8")
+    assert "unplaced" not in cli(archive, "validate").stderr  # a draft is still being edited
+
+
+def test_a_category_finding_is_one_search_record_filtered_by_every_district_it_names(tmp_path):
+    from bulletins import searchindex
+    from bulletins.load import load_archive
+
+    root = second_city(tmp_path)
+    import_and_check(root, secondcity.by_category(tmp_path / "c.docx"), "2024-015", check_by_category)
+    archive, _ = load_archive(root)
+    records = searchindex.records(archive)
+    assert len(records) == 4  # one a finding, though five district reports list them
+    shared = next(r for r in records if "加装电梯" in r.meta["findings"])
+    assert shared.filters["区县"] == ["鄞州区", "海曙区"]
+    keys = shared.findings[-1][1]
+    assert all(k in keys for k in searchindex.key_words(["yinzhou", "haishu"]))  # pinyin of both finds it

@@ -36,7 +36,7 @@ def check_follows(root: Path, archive: Archive, only: set[str] | None = None) ->
         where = ("findings", ref.finding.number - 1, "follows")
         target = refs.get(wanted)
         if target is None:
-            fp.error(where, f"找不到编号为 {wanted} 的问题 — 请核对期号、区县 slug 和序号（如 2018-033-jianggan-2）；"
+            fp.error(where, f"找不到编号为 {wanted} 的问题 — 请核对期号、区县 slug 和序号（如 2024-013-chengqu-2）；"
                      "如果那一期删去了问题，编号可能已经变了")
         elif order[target.issue.id] >= order[ref.issue.id]:
             fp.error(where, f"{wanted} 不在更早的一期中 — “前情”只能指向本期之前的问题")

@@ -172,7 +172,7 @@ def _stray(rel: str, name: str) -> Problem:
         return Problem(rel, 1, 1, f"{name} 不会被读取 — 数据文件的扩展名必须是小写的 .yaml，"
                        f"请改名为 {stem.lower()}.yaml")
     if data_like:
-        return Problem(rel, 1, 1, "文件名应为区县的拼音 slug，如 gongshu.yaml — 请改文件名，否则这份数据不会发布")
+        return Problem(rel, 1, 1, "文件名应为区县的拼音 slug，如 chengqu.yaml — 请改文件名，否则这份数据不会发布")
     if name.startswith("."):
         return Problem(rel, 1, 1, f"隐藏文件 {name} 不会被读取，也不会发布", "warning")
     return Problem(rel, 1, 1, f"期文件夹中只能有 issue.yaml 和区县的 .yaml 文件 — {name} 不会被读取，"

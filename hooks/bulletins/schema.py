@@ -222,7 +222,7 @@ def _message(err: Any, path: tuple) -> Iterator[tuple[tuple, str]]:
     elif kind in ("minimum", "maximum"):
         yield path, f"{where}的值 {err.instance} 超出范围 — 应{'不小于' if kind == 'minimum' else '不大于'} {err.validator_value}"
     elif kind == "pattern" and path[-1:] == ("follows",):
-        yield path, f"{where}的值“{err.instance}”格式不对 — 应为一条问题的编号，如 2018-033-jianggan-2（期、区县、序号）"
+        yield path, f"{where}的值“{err.instance}”格式不对 — 应为一条问题的编号，如 2024-013-chengqu-2（期、区县、序号）"
     elif kind == "pattern":
         yield path, f"{where}的值“{err.instance}”格式不对 — 只能用小写拼音字母、数字和连字符，如 chengqu"
     else:
