@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -254,6 +255,18 @@ def test_synth_plants_recurrences_follow_ups_and_promises(synth_site):
     assert len(followed) > 10 and all(f["follows"] in {g["id"] for g in findings} for f in followed)
     pending = soup(synth_site / "pending/index.html").select(".zb-pending-list li")
     assert pending and len(pending) < sum(1 for f in findings if "将" in (f["action"] or "") or "正在" in (f["action"] or ""))
+
+
+def test_the_pending_page_names_the_date_it_counts_to_and_reaches_every_entry(synth_site):
+    data = json.loads((synth_site / "data/archive.json").read_text(encoding="utf-8"))
+    latest = data["issues"][0]
+    page = soup(synth_site / "pending/index.html")
+    y, m, d = (int(x) for x in latest["date"].split("-"))
+    assert f"逾期天数截至第 {latest['number']} 期，{y} 年 {m} 月 {d} 日" in page.get_text()
+    said = int(re.search(r"共 (\d+) 条", page.get_text()).group(1))
+    listed = {a["href"] for a in page.select(".zb-pending-list li a.zb-entry-link")}
+    assert len(listed) == said  # every entry is on the overview itself (the rest behind 另有……条)
+    assert page.select("details.zb-pending-rest")
 
 
 def test_the_importer_proposes_a_follow_up_as_a_comment_to_confirm(archive):

@@ -230,3 +230,49 @@ def test_a_page_loads_no_sitemap_and_text_comes_gzipped(page, sample_url):
     assert not [u for u, _, _ in loaded if u.endswith("sitemap.xml")]
     html = next(r for u, _, r in loaded if u.endswith("/issues/2018-033/"))
     assert html.response().headers.get("content-encoding") == "gzip"  # as deploy/'s nginx serves it
+
+
+FOCUS_RING = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+  let behind = el.parentElement, bg = [255, 255, 255, 1];
+  while (behind) {
+    const c = rgb(getComputedStyle(behind).backgroundColor);
+    if (c.length >= 3 && (c.length === 3 || c[3] > 0)) { bg = c; break; }
+    behind = behind.parentElement;
+  }
+  return {what: el.tagName + "." + el.className, width: parseFloat(style.outlineWidth), style: style.outlineStyle,
+          ring: rgb(style.outlineColor), bg};
+}"""
+
+
+def _luminance(rgb) -> float:
+    def channel(c: float) -> float:
+        c /= 255
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (channel(c) for c in rgb[:3])
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _contrast(a, b) -> float:
+    la, lb = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+@pytest.mark.parametrize("path", ["", "issues/2018-033/", "search/?q=母婴", "districts/jianggan/"])
+def test_the_focus_ring_stands_out_at_three_to_one_on_every_background(page, sample_url, path):
+    page.set_viewport_size({"width": 1366, "height": 900})
+    page.goto(sample_url + path)
+    page.wait_for_load_state("networkidle")
+    seen = 0
+    for _ in range(30):
+        page.keyboard.press("Tab")
+        ring = page.evaluate(FOCUS_RING)
+        if ring is None:
+            continue
+        seen += 1
+        assert ring["style"] != "none" and ring["width"] >= 2, ring
+        assert _contrast(ring["ring"], ring["bg"]) >= 3, ring
+    assert seen >= 10

@@ -264,13 +264,13 @@ def pending_page(s: SiteData) -> list[PageSpec]:
     by_district = [(d, ps) for d in s.archive.registry.districts if (ps := _open_promises_of(s, d.slug))]
     out = [PageSpec(urls.PENDING, "待跟进", "pending.html", {
         "by_district": by_district, "count": len(s.open_promises), "window": window, "shown": PENDING_SHOWN,
-        "rule": deadlines.RULE},
+        "rule": deadlines.RULE, "latest": s.archive.latest},
         toc=tuple((d.slug, d.name) for d, _ in by_district))]
     for d, items in by_district:  # all of a district's, when the pages above show only the newest
         if len(items) <= PENDING_SHOWN:
             continue
         out.append(PageSpec(urls.pending(d.slug), f"待跟进 · {d.name}", "pending_district.html", {
-            "district": d, "items": items, "window": window, "rule": deadlines.RULE}))
+            "district": d, "items": items, "window": window, "rule": deadlines.RULE, "latest": s.archive.latest}))
     return out
 
 
