@@ -195,3 +195,27 @@ def test_index_words_are_letters_only_pairs_with_an_end_mark():
 def test_hostile_queries_just_find_nothing(sample_site, sample_url, query):
     [got] = run(sample_site, sample_url, [{"q": query}])
     assert got == []
+
+
+WHOLE = re.compile(r"(?:\d+(?:[.,:：]\d+)*\s*(?:年|月|日|时|分|号|点|%|％)?\s*)+|[A-Za-z][A-Za-z0-9._-]*")
+
+
+def test_previews_start_and_end_at_a_word_boundary_never_inside_a_number_or_date(sample_site, sample_url):
+    texts = [
+        "经查，" + "窗口人员离岗情况较多" * 3 + "，12 月 30 日复查时仍有 3 名工作人员不在岗，已责令整改并通报批评，要求 15:00 前上报。",
+        "有群众反映，交警综合窗口每天 15:00 就出现系统故障，导致其无法正常办理业务，12 月 14 日至 12 月 20 日共 37 次。" * 2,
+        "本周电话回访 15729 件，满意率 97.30%，" + "群众反映排队时间长" * 6 + "，A3 窗口 12345 热线。",
+    ]
+    queries = [{"excerpt": t, "terms": [term], "width": w} for t in texts for term in ("复查", "12 月", "系统", "热线", "排队")
+               for w in (20, 30, 45)]
+    shown = node_search(sample_site, sample_url, queries)
+    for q, preview in zip(queries, shown):
+        body = preview.strip("…")
+        assert body in q["excerpt"], (q, preview)
+        at = q["excerpt"].index(body)
+        for m in WHOLE.finditer(q["excerpt"]):
+            a, b = m.start(), m.end()
+            assert not (a < at < b and q["excerpt"][a:at].strip()), (preview, m.group())  # starts inside
+            end = at + len(body)
+            assert not (a < end < b and q["excerpt"][end:b].strip()), (preview, m.group())  # ends inside
+        assert not preview.startswith("…2 月") and not preview.startswith("…0 日")

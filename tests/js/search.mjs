@@ -6,11 +6,12 @@ import { pathToFileURL } from "node:url";
 let input = "";
 for await (const chunk of process.stdin) input += chunk;
 const job = JSON.parse(input);
-const { open, search, normalize, readings } = await import(pathToFileURL(job.module).href);
+const { open, search, normalize, readings, excerpt } = await import(pathToFileURL(job.module).href);
 const out = [];
 for (const q of job.queries) {
   const options = { filters: q.filters ?? {}, base: job.base, literal: q.literal ?? false };
   if (q.normalize !== undefined) out.push(normalize(q.normalize));
+  else if (q.excerpt !== undefined) out.push(excerpt(q.excerpt, q.terms ?? [], q.width ?? 60));
   else if (q.readings !== undefined) out.push(readings(q.readings));
   else if (q.open) {
     const cursor = await open(q.q ?? "", options);

@@ -669,6 +669,44 @@ export async function search(query, { filters = {}, base, limit = Infinity, lite
   return cursor.next(limit);
 }
 
+// What a preview never cuts: a number with its unit or date part (12 月 30 日, 97.30%, 15:00), a
+// Latin word or code (12345, A3). Indexes are code points.
+const WHOLE = /(?:\d+(?:[.,:：]\d+)*\s*(?:年|月|日|时|分|秒|号|点|%|％|个|件|次|名|人|台|天|期|条)?\s*)+|[A-Za-z][A-Za-z0-9._-]*/gu;
+const CLAUSE = /[，。；：、！？,;:!?（(“]/u;
+
+function wholeSpans(chars) {
+  const text = chars.join("");
+  const out = [];
+  for (const m of text.matchAll(WHOLE)) {
+    const start = [...text.slice(0, m.index)].length;
+    out.push([start, start + [...m[0]].length]);
+  }
+  return out;
+}
+
+/** Up to about `width` characters of the text around its first match (so a suggestion shows why),
+ * starting and ending at a word boundary: after a clause's punctuation where one is near, and never
+ * inside a number, a date or a name (…2 月 30 日 for 12 月 30 日 changed the date). */
+export function excerpt(text, terms, width = 60) {
+  const chars = [...String(text)];
+  if (chars.length <= width) return chars.join("");
+  const pieces = highlight(text, terms);
+  let before = 0;
+  const first = pieces.findIndex((p) => p.hit); // none when the match was by pinyin: show the start
+  for (const p of first < 0 ? [] : pieces.slice(0, first)) before += [...p.text].length;
+  let start = Math.max(0, Math.min(before - 15, chars.length - width));
+  for (let k = start; k > Math.max(0, start - 12); k--) {
+    if (CLAUSE.test(chars[k - 1])) { start = k; break; } // begin a clause rather than mid-phrase
+  }
+  let end = Math.min(chars.length, start + width);
+  for (const [a, b] of wholeSpans(chars)) {
+    if (a < start && start < b) start = a;
+    if (a < end && end < b) end = b;
+  }
+  const cut = chars.slice(start, end).join("").trim();
+  return (start > 0 ? "…" : "") + cut + (end < chars.length ? "…" : "");
+}
+
 /**
  * Splits `text` into [{text, hit}] pieces, hit where a term occurs (compared as normalized), so a
  * page can mark matches without ever putting bulletin text into HTML.

@@ -1,7 +1,7 @@
 // The search box in the header (a combobox) and the full view on the 搜索 page.
 // All logic is in search/search.js; this file only draws. Bulletin text is set with textContent,
 // never as HTML.
-import { FACETS, asText, highlight, open, without } from "../../search/search.js";
+import { FACETS, asText, excerpt, highlight, open, without } from "../../search/search.js";
 
 const BASE = new URL("../../", import.meta.url).href;
 const SEARCH_PAGE = new URL("search/", BASE).href;
@@ -39,18 +39,6 @@ function marked(text, terms) {
     frag.append(piece.hit ? el("mark", { text: piece.text }) : document.createTextNode(piece.text));
   }
   return frag;
-}
-
-/** Up to `width` characters of the text around its first match, so a suggestion shows why. */
-function excerpt(text, terms, width = 60) {
-  const pieces = highlight(text, terms);
-  let before = 0;
-  const first = pieces.findIndex((p) => p.hit); // none when the match was by pinyin: show the start
-  for (const p of first < 0 ? [] : pieces.slice(0, first)) before += [...p.text].length;
-  const chars = [...text];
-  const start = Math.max(0, Math.min(before - 15, chars.length - width));
-  const cut = chars.slice(start, start + width).join("");
-  return (start > 0 ? "…" : "") + cut + (start + width < chars.length ? "…" : "");
 }
 
 /** "也找了：自助机、自助服务机" for the synonyms a search added (issues/registry/synonyms.yaml). */
