@@ -3,6 +3,8 @@ headings in order, nothing repeated, the site's own mark, the guide for editors 
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from conftest import soup
@@ -276,3 +278,42 @@ def test_the_focus_ring_stands_out_at_three_to_one_on_every_background(page, sam
         assert ring["style"] != "none" and ring["width"] >= 2, ring
         assert _contrast(ring["ring"], ring["bg"]) >= 3, ring
     assert seen >= 10
+
+
+@pytest.mark.parametrize("width", [1366, 390])
+def test_the_year_in_review_shows_all_of_its_table(page, synth_site, width):
+    from conftest import serve
+    page.set_viewport_size({"width": width, "height": 900})
+    with serve(synth_site) as url:
+        for year in sorted(p.name for p in (synth_site / "years").iterdir() if p.name.isdigit()):
+            page.goto(f"{url}years/{year}/")
+            box = page.locator(".zb-review-scroll")
+            wide, room = box.evaluate("s => [s.scrollWidth, s.clientWidth]")
+            hint = page.locator(".zb-scroll-hint")
+            if width == 1366:
+                assert wide <= room, (year, wide, room)  # every column in view, 问题数 too
+                assert not hint.is_visible()
+                continue
+            assert hint.is_visible()  # a phone is told the table goes on to the right
+            box.evaluate("s => { s.scrollLeft = s.scrollWidth; }")
+            left = box.evaluate("s => s.getBoundingClientRect().left")
+            names = page.locator(".zb-review-table tbody th").first
+            assert abs(names.bounding_box()["x"] - left) < 2  # the district names stay in view
+
+
+def test_the_year_in_reviews_totals_are_links_to_exactly_those_findings(synth_site):
+    from urllib.parse import parse_qs, unquote, urlparse
+    data = json.loads((synth_site / "data/archive.json").read_text(encoding="utf-8"))
+    year = data["issues"][-1]["date"][:4]
+    page = soup(synth_site / "years" / year / "index.html")
+    foot = page.select_one(".zb-review-table tfoot")
+    links = foot.select("a")
+    assert len(links) >= 2
+    grand = links[-1]
+    total = sum(1 for i in data["issues"] if i["date"].startswith(year) for d in i["districts"] for f in d["findings"]
+                if f["districts"][0] == d["slug"])
+    assert int(grand.get_text()) == total and parse_qs(urlparse(grand["href"]).query)["年份"] == [year]
+    row = page.select_one(".zb-review-table tbody tr")
+    cell = row.select_one("td.zb-total-cell a")
+    query = parse_qs(urlparse(unquote(cell["href"])).query)
+    assert query["区县"] == [row.select_one("th").get_text(strip=True)] and query["年份"] == [year]
