@@ -264,9 +264,14 @@ def test_the_pending_page_names_the_date_it_counts_to_and_reaches_every_entry(sy
     y, m, d = (int(x) for x in latest["date"].split("-"))
     assert f"逾期天数截至第 {latest['number']} 期，{y} 年 {m} 月 {d} 日" in page.get_text()
     said = int(re.search(r"共 (\d+) 条", page.get_text()).group(1))
-    listed = {a["href"] for a in page.select(".zb-pending-list li a.zb-entry-link")}
-    assert len(listed) == said  # every entry is on the overview itself (the rest behind 另有……条)
-    assert page.select("details.zb-pending-rest")
+    reached = {a["href"].removeprefix("../") for a in page.select(".zb-pending-list li a.zb-entry-link")}
+    more = page.select(".zb-more a")
+    assert more and all("另有" in a.parent.get_text() for a in more)
+    for link in more:  # one click from the overview: the district's page of all its entries
+        district = soup(synth_site / "pending" / link["href"] / "index.html")
+        assert f"逾期天数截至第 {latest['number']} 期" in district.get_text()
+        reached |= {a["href"].removeprefix("../../") for a in district.select(".zb-pending-list li a.zb-entry-link")}
+    assert len(reached) == said
 
 
 def test_the_importer_proposes_a_follow_up_as_a_comment_to_confirm(archive):
