@@ -113,6 +113,14 @@ def test_each_district_and_problem_type_has_its_own_feed_listed_on_its_page(samp
     assert len(items) == 3 and items[1].findtext("link").endswith("/issues/2018-033/#jianggan-2")  # 江干区's three
     assert "母婴" in items[1].findtext("description") and items[1].findtext("guid") == items[1].findtext("link")
     assert all(item.findtext("pubDate").startswith("Fri, 21 Sep 2018") for item in items)
+    # each title carries the finding's first words (a reader scans those), not only 第 N 期 第 N 条
+    assert items[1].findtext("title").startswith("江干区：多名办事群众反映大厅缺乏母婴设施")
+    assert len({item.findtext("title") for item in items}) == len(items)
+    atom = "{http://www.w3.org/2005/Atom}link"
+    self_link = rss.find(f"channel/{atom}")
+    assert self_link.get("rel") == "self" and self_link.get("href").endswith("/districts/jianggan/feed.xml")
+    site = ET.fromstring((sample_site / "feed.xml").read_bytes()).find(f"channel/{atom}")
+    assert site.get("rel") == "self" and site.get("href").endswith("/feed.xml")
     typed = ET.fromstring((sample_site / "types" / "zizhu-shebei" / "feed.xml").read_bytes())
     assert typed.findtext("channel/title").endswith("自助设备") and len(typed.findall("channel/item")) >= 3
     assert soup(sample_site / "types" / "zizhu-shebei" / "index.html").select_one("a.zb-feed")["href"] == "feed.xml"

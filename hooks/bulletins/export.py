@@ -157,11 +157,18 @@ def _rfc822(day: dt.date) -> str:
     return format_datetime(dt.datetime(day.year, day.month, day.day, tzinfo=dt.timezone.utc))
 
 
-def _channel(title: str, link: str, description: str, newest) -> tuple[ET.Element, ET.Element]:
+ATOM = "http://www.w3.org/2005/Atom"
+ET.register_namespace("atom", ATOM)
+TITLE_WORDS = 24  # characters of a finding that an item's title carries: what a reader scans a feed by
+
+
+def _channel(title: str, link: str, description: str, newest, self_url: str = "") -> tuple[ET.Element, ET.Element]:
     rss = ET.Element("rss", version="2.0")
     channel = ET.SubElement(rss, "channel")
     for tag, text in (("title", title), ("link", link), ("description", description), ("language", "zh-CN")):
         ET.SubElement(channel, tag).text = text
+    if self_url:  # where the feed itself lives (RSS Best Practices: atom:link rel="self")
+        ET.SubElement(channel, f"{{{ATOM}}}link", href=self_url, rel="self", type="application/rss+xml")
     if newest:
         ET.SubElement(channel, "lastBuildDate").text = _rfc822(newest)
     return rss, channel
@@ -185,9 +192,11 @@ def finding_feed(entries, site_url: str, title: str, page: str, limit: int = 50)
     """RSS 2.0 of one district's or problem type's newest findings (a subscription to, say,
     萧山区 or 自助设备), each linked to its place in its bulletin."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    rss, channel = _channel(title, base + page, f"{title}：通报中的新问题", entries[0].issue.date if entries else None)
+    rss, channel = _channel(title, base + page, f"{title}：通报中的新问题", entries[0].issue.date if entries else None,
+                            base + page + "feed.xml")
     for e in entries[:limit]:
-        item = _item(channel, f"第 {e.issue.number} 期（{e.issue.date.isoformat()}）{e.report.district.name} 第 {e.finding.number} 条",
+        words = e.finding.text if len(e.finding.text) <= TITLE_WORDS else e.finding.text[:TITLE_WORDS] + "…"
+        item = _item(channel, f"{e.report.district.name}：{words}（第 {e.issue.number} 期，{e.issue.date.isoformat()}）",
                      base + urls.finding(e.issue.id, e.finding.anchor), e.issue.date, e.finding.text)
         for t in e.finding.types:
             ET.SubElement(item, "category").text = t
@@ -210,7 +219,8 @@ def feeds(archive: Archive, indexes, site_url: str, site_name: str) -> dict[str,
 def feed_xml(archive: Archive, site_url: str, title: str, limit: int = 30) -> bytes:
     """RSS 2.0 of the newest issues, written by an XML library (every text escaped as XML wants)."""
     base = site_url if site_url.endswith("/") else site_url + "/"
-    rss, channel = _channel(title, base, f"{title}：新一期通报", archive.latest.date if archive.latest else None)
+    rss, channel = _channel(title, base, f"{title}：新一期通报", archive.latest.date if archive.latest else None,
+                            base + FEED)
     for i in archive.issues[:limit]:
         _item(channel, f"第 {i.number} 期（{i.date.isoformat()}）", base + urls.issue(i.id), i.date,
               f"{i.report_title}：{len(i.reports)} 个区县，{len(i.findings)} 条问题。")
