@@ -67,20 +67,19 @@ class _Parts:
         self.metrics: dict[str, dict] = {}  # district slug → its figures, in the table's order
         self.unplaced: list[Para] = []
 
-    def run(self, paras: list[Para], footer_keys: dict[str, str]) -> None:
+    def run(self, paras: list[Para]) -> None:
         for p in paras:
             shown = strip_markup(p.text)
             if p.aside:
                 self.unplaced.append(p)
             elif p.table:
-                self.table(p, footer_keys)
+                self.table(p)
             elif RULE.match(shown) or not shown:
                 continue
             elif fm := FOOTER.match(shown):
-                key = footer_keys[fm.group(1)]
-                self.footer[key] = self.footer.get(key, "") + shown[fm.end():].strip()
+                importtables.add_footer(self.footer, fm.group(1), shown[fm.end():])
             elif PRINTED.match(shown):
-                self.footer["printed"] = shown
+                importtables.add_footer(self.footer, "印发", shown)
             elif not self.footer and is_section(p):
                 self.close()
                 self.sections.append({"title": strip_markup(p.shown), "text": []})
@@ -107,13 +106,12 @@ class _Parts:
                 part["text"].append(body)
         self.items = []
 
-    def table(self, p: Para, footer_keys: dict[str, str]) -> None:
+    def table(self, p: Para) -> None:
         rows = p.table.rows or ()
         pairs = importtables.distribution(rows)
         if pairs:
             for label, text in pairs:
-                key = footer_keys[label]
-                self.footer[key] = self.footer.get(key, "") + text.strip()
+                importtables.add_footer(self.footer, label, text)
             return
         table = importtables.metric_table(rows, self.registry, p.where)
         if table is not None and self.sections:
@@ -134,11 +132,11 @@ class _Parts:
                 self.metrics[district.slug]["summary"] = "；".join(leftovers) + "。"
 
 
-def parse_parts(paras: list[Para], registry: Registry, date, warnings: list[str],
-                footer_keys: dict[str, str]) -> tuple[list[dict], dict[str, dict], dict[str, str], list[Para]]:
+def parse_parts(paras: list[Para], registry: Registry, date,
+                warnings: list[str]) -> tuple[list[dict], dict[str, dict], dict[str, str], list[Para]]:
     """(sections, district files, 版记, unplaced) of the parts of a bulletin by category."""
     passed = _Parts(registry, warnings)
-    passed.run(paras, footer_keys)
+    passed.run(paras)
     sections = []
     for part in passed.sections:
         out: dict = {"title": part["title"]}

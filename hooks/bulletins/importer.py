@@ -27,8 +27,6 @@ _LEAD = re.compile(rf"^(?:\d{{1,2}}\s*[.．、]|[{CN_NUM}]{{1,3}}\s*、|[（(]\s
 _NAMED = re.compile(rf"^\s*#*\s*(?:\*\*)?\s*(?:[（(]\s*[{CN_NUM}\d]{{1,3}}\s*[）)])?\s*"
                     r"(?P<name>[^:：*\n]{2,24}?)\s*(?:\*\*)?\s*[:：]\s*(?:\*\*)?")
 _NONE = re.compile(r"^(?:本期|本周)?(?:暂)?未发现(?:明显)?问题[。.]?$|^无[。.]?$")
-FOOTER_KEYS = {"报": "report_to", "抄报": "report_to", "报送": "report_to", "发": "send_to", "送": "send_to",
-               "分送": "send_to", "主送": "send_to", "抄送": "copy_to", "印发": "printed"}
 def layout(registry: Registry) -> str:
     """The layout the importer reads, shown with refusals, in this archive's own district names."""
     names = [d.name for d in sorted(registry.districts, key=lambda d: d.order)[:2]] + ["甲区", "乙区"]
@@ -265,8 +263,7 @@ class _Entries:
         self.unplaced: list[Para] = []
 
     def add_footer(self, label: str, text: str) -> None:
-        key = FOOTER_KEYS[label]
-        self.footer[key] = self.footer.get(key, "") + text.strip()
+        importtables.add_footer(self.footer, label, text)
 
     def run(self, paras: list[Para]) -> None:
         for p in paras:
@@ -443,32 +440,29 @@ def parse(doc: Document, registry: Registry) -> Parsed:
     districts = {e.district.slug: _district_data(e, n, registry, head["date"], warnings)
                  for n, e in enumerate(passed.entries, 1)}
     parsed = Parsed(issue, districts, warnings, read=head.get("read", []) + read)
-    leftovers = unplaced + passed.unplaced
-    leftovers += [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
-    if leftovers:
-        issue["unplaced"] = [p.text for p in leftovers]
-        warnings += [f"{p.where}：这段文字无法归入任何区县或报头，已放在 issue.yaml 的 unplaced 中，请核对："
-                     f"“{p.text[:30]}{'…' if len(p.text) > 30 else ''}”" for p in leftovers if not p.aside]
-    parsed.count = tally.count(doc, parsed, registry)
-    return parsed
+    return _accounted(doc, parsed, unplaced + passed.unplaced, registry, "任何区县或报头")
 
 
 def _parse_parts(doc: Document, paras: list[Para], at: int, registry: Registry, read: list[str]) -> Parsed:
     """A bulletin organised by problem category (importcategory.py)."""
     warnings: list[str] = list(doc.notes)
     head, unplaced = _masthead(paras[:at], registry)
-    sections, districts, footer, left = importcategory.parse_parts(paras[at:], registry, head["date"], warnings,
-                                                                   FOOTER_KEYS)
+    sections, districts, footer, left = importcategory.parse_parts(paras[at:], registry, head["date"], warnings)
     if not any(s.get("findings") for s in sections):
         raise ImportFailure("按问题类别编排的通报中，没有一条问题点名已登记的区县 — 请核对区县名称"
                             f"（issues/registry/districts.yaml 的 name 或 aliases）。\n{layout(registry)}")
     parsed = Parsed(_issue(head, footer), districts, warnings, read=head.get("read", []) + read, sections=sections)
-    leftovers = unplaced + left
-    leftovers += [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
+    return _accounted(doc, parsed, unplaced + left, registry, "任何部分或报头")
+
+
+def _accounted(doc: Document, parsed: Parsed, leftovers: list[Para], registry: Registry, nowhere: str) -> Parsed:
+    """Every character placed: what fits nowhere (and any piece the tally finds in no field) goes
+    to `unplaced`, each with a warning; then the account of the whole file."""
+    leftovers = leftovers + [Para(text, where) for text, where in tally.lost(doc, parsed, leftovers, registry)]
     if leftovers:
         parsed.issue["unplaced"] = [p.text for p in leftovers]
-        warnings += [f"{p.where}：这段文字无法归入任何部分或报头，已放在 issue.yaml 的 unplaced 中，请核对："
-                     f"“{p.text[:30]}{'…' if len(p.text) > 30 else ''}”" for p in leftovers if not p.aside]
+        parsed.warnings += [f"{p.where}：这段文字无法归入{nowhere}，已放在 issue.yaml 的 unplaced 中，请核对："
+                            f"“{p.text[:30]}{'…' if len(p.text) > 30 else ''}”" for p in leftovers if not p.aside]
     parsed.count = tally.count(doc, parsed, registry)
     return parsed
 

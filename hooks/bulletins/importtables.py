@@ -17,6 +17,9 @@ UNIT_TAIL = re.compile(r"(?:[（(][^（）()]{1,6}[）)]|[/／][^/／]{1,6})$")
 _NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)(?:件|条|人次|人|份|个|次|项|家|%|％)?")
 _LABEL = re.compile(r"^\s*(报|发|抄送|抄报|报送|送|分送|主送|印发)\s*[:：]?\s*$")
 _LABELLED = re.compile(r"^\s*(报|发|抄送|抄报|报送|送|分送|主送)\s*[:：]\s*(.*)$", re.S)
+# a 版记 label → the issue's distribution field (offices print 发 or 送, 报 or 报送…)
+FOOTER_KEYS = {"报": "report_to", "抄报": "report_to", "报送": "report_to", "发": "send_to", "送": "send_to",
+               "分送": "send_to", "主送": "send_to", "抄送": "copy_to", "印发": "printed"}
 DERIVED = "计算值"  # the archive's own pages mark rates they compute; re-importing a print skips them
 
 
@@ -102,6 +105,12 @@ def distribution(rows: tuple[tuple[str, ...], ...]) -> list[tuple[str, str]] | N
             else:
                 return None
     return pairs or None
+
+
+def add_footer(footer: dict[str, str], label: str, text: str) -> None:
+    """A 版记 line (报：…, 送：…, …印发) added to the field its label names."""
+    key = FOOTER_KEYS[label]
+    footer[key] = footer.get(key, "") + text.strip()
 
 
 def as_text(rows: tuple[tuple[str, ...], ...]) -> str:
