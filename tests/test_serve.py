@@ -122,5 +122,11 @@ def test_a_half_saved_file_keeps_the_last_good_preview_with_the_errors_on_it(arc
             body = _get(url + page)
             assert "预览未更新" in body and "jianggan.yaml" in body, page  # the page, and what is wrong
         assert "母婴室" in _get(url + "issues/2018-033/")  # the last good data, not a 404
+        guide = _get(url + "guide/")
+        assert "[[区县" not in guide and "上城区" in guide  # its markers filled on every kind of rebuild
         data.write_text(good.replace("母婴室", "哺乳室"), encoding="utf-8")
         assert until(lambda: "哺乳室" in _get(url + "issues/2018-033/") and "预览未更新" not in _get(url + "issues/2018-033/"))
+        data.write_text(good.replace("母婴室", "育婴室"), encoding="utf-8")  # an issue file only: a quick rebuild
+        assert until(lambda: "育婴室" in _get(url + "issues/2018-033/"))
+        guide = _get(url + "guide/")
+        assert "[[区县" not in guide and "上城区" in guide

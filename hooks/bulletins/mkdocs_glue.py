@@ -69,15 +69,14 @@ class Glue:
             last = serve.last.get("site") if serve.last else None
             if last is not None:
                 self.site = last
-                _add_guide(files, config)
+                self._guide(files, config)
                 _add_files(files, config, last)
                 return files
             for url in urls.NAV_PAGES:  # the nav names them: stand-ins keep the preview up
                 if files.get_file_from_path(urls.src_of(url)) is None:
                     files.append(File.generated(config, urls.src_of(url), content="数据改正之前，本页暂不生成。\n"))
             return files
-        self.words = guidewords.words(self.site.archive, config.site_name, config.extra.get("publisher", ""))
-        _add_guide(files, config)
+        self._guide(files, config)
         if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates never from the clock
             latest = self.site.archive.latest
             os.environ["SOURCE_DATE_EPOCH"] = str(siteconfig.source_date(root, latest.date if latest else None,
@@ -95,6 +94,12 @@ class Glue:
             self.shared = _frame_key(root, config, self.site.pages)
             serve.last.update(site=self.site, stats=stats, frame=self.shared)
         return files
+
+    def _guide(self, files: Files, config) -> None:
+        """The editors' guide for every kind of build (full, quick, kept while the data has errors):
+        the project's when the archive has none, its markers filled with this archive's names."""
+        self.words = guidewords.words(self.site.archive, config.site_name, config.extra.get("publisher", ""))
+        _add_guide(files, config)
 
     def _index_dir(self, config) -> Path:
         """Where the search index goes: with the pages being built; under serve, where it is
@@ -114,6 +119,7 @@ class Glue:
             return None
         self.site, self.shared, self.kept = site, shared, kept
         last.update(site=site, stats=stats)
+        self._guide(files, config)
         _add_files(files, config, site, skip=set(kept))
         self.search = searchindex.IndexJob(site.env, site.archive, self._index_dir(config), root,
                                            remember=self.state.rendered, start=False, flags=site.flags,
