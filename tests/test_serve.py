@@ -17,9 +17,10 @@ def _get(url: str) -> str:
 
 
 def _finds(site: Path, url: str, query: str) -> list[str] | None:
-    """Anchors found, or None while the index is being rewritten (search catches up after pages)."""
+    """Anchors found for the literal words, or None while the index is being rewritten (search catches
+    up after pages). Literal: with synonyms (母婴室 = 哺乳室) the index before the edit finds them too."""
     try:
-        return [r["anchor"] for r in node_search(site, url, [{"q": query}])[0]]
+        return [r["anchor"] for r in node_search(site, url, [{"q": query, "literal": True}])[0]]
     except AssertionError:
         return None
 
