@@ -219,3 +219,49 @@ def test_previews_start_and_end_at_a_word_boundary_never_inside_a_number_or_date
             end = at + len(body)
             assert not (a < end < b and q["excerpt"][end:b].strip()), (preview, m.group())  # ends inside
         assert not preview.startswith("…2 月") and not preview.startswith("…0 日")
+
+
+# --- the filter pane's counts ----------------------------------------------------------------
+
+def _tally(results: list[dict]) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {"区县": {}, "年份": {}, "月份": {}, "问题类型": {}, "部门": {}}
+    for r in results:
+        for facet, values in (("区县", [r["district"]]), ("年份", [r["date"][:4]]), ("月份", [r["date"][:7]]),
+                              ("问题类型", r["types"]), ("部门", r["departments"])):
+            for v in values:
+                out[facet][v] = out[facet].get(v, 0) + 1
+    return out
+
+
+def test_every_count_in_the_filter_pane_is_the_number_of_findings_ticking_it_shows(synth_site):
+    """With synonyms (one word of a group finds the group), pinyin (a word read as text and as a
+    name) and plain words: each value's count is what ticking it lists, and the results are exactly
+    the findings archive.json's texts say they are."""
+    root = synth_site.parent
+    groups = [[searchindex.normalize(w) for w in g] for g in load_archive(root)[0].registry.synonyms]
+    truth = _truth(root)
+    queries = ["自助机", "自助终端", "排队", "离岗", "玩手机", "网络故障", "满意率", "窗口", "自助机 排队",
+               "xs", "zizhu", "gongshu", "zz", "zzsb", "故障", "群众", "不满意", "等候 窗口"]
+    with serve(synth_site) as url:
+        opened = run(synth_site, url, [{"q": q, "open": True, "literal": False, "limit": 100000} for q in queries])
+        checks = []
+        for q, got in zip(queries, opened):
+            assert not got["filters"], (q, got["filters"])  # none of these is read as a name
+            terms = [searchindex.normalize(t) for t in q.split()]
+            alts = [next((g for g in groups if t in g), [t]) for t in terms]
+            expected = sorted(f["key"] for f in truth
+                              if all(any(a in f["norm"] for a in alt) or (re.fullmatch("[a-z]{2,}", t) and any(k.startswith(t) for k in f["keys"]))
+                                     for t, alt in zip(terms, alts)))
+            assert sorted(keys_of(r) for r in got["results"]) == expected, q
+            assert got["total"] == len(expected), q
+            tally = _tally(got["results"])
+            for facet, counted in tally.items():
+                shown = {v: n for v, n in got["counts"].get(facet, {}).items() if n}
+                assert shown == counted, (q, facet, shown, counted)
+            for value, n in sorted(got["counts"].get("规律", {}).items()):
+                checks.append((q, {"规律": [value]}, n))
+            for facet in ("区县", "问题类型"):  # and ticking a value lists that many
+                for value, n in sorted(tally[facet].items())[:3]:
+                    checks.append((q, {facet: [value]}, n))
+        listed = run(synth_site, url, [{"q": q, "filters": f} for q, f, _ in checks])
+    assert [len(r) for r in listed] == [n for _, _, n in checks]

@@ -9,7 +9,8 @@ word, so twenty yearly bundles would cost a query twenty chunks. The years are m
 bundle in Pagefind's own format, and what no query of ours reads is left out on the way:
 
 - words that are not ours (Pagefind also indexes each record's metadata: the findings' text as
-  Chinese words, dates, numbers); we only ever ask for `r…` pairs and `s…` pinyin keys;
+  Chinese words, dates, numbers); we only ever ask for `r…` pairs, `s…` pinyin keys and `t…`
+  synonym groups;
 - the sort table (one entry per record in every query's metadata): a record's name says its
   order instead, `<year><tag><rank>`, rank 0 being the newest finding of that year, so search.js
   orders results by name without loading them;
@@ -37,8 +38,8 @@ from typing import Iterator
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
-FORMAT = "zb-part-2"  # bump when what a part holds changes: every cached part is then rebuilt
-OURS = re.compile(r"^[rs][a-q]+$")  # the words search.js asks for (searchindex.grams, key_words)
+FORMAT = "zb-part-3"  # bump when what a part holds changes: every cached part is then rebuilt
+OURS = re.compile(r"^[rst][a-q]+$")  # the words search.js asks for (searchindex.grams, key_words, group_word)
 CHUNK_BYTES = 40_000  # raw CBOR per index chunk: about 10 KB on the wire
 ASSETS = ("pagefind.js", "pagefind-worker.js")
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
@@ -106,7 +107,7 @@ def make_part(raw: Path, folder: Path, year: int, tag: str) -> Part:
         os.replace(raw / "fragment" / f"{hash_}.pf_fragment", folder / "fragment" / f"{part.name(rank[page])}.pf_fragment")
     with gzip.open(folder / "words.gz", "wt", encoding="ascii", compresslevel=3, newline="\n") as out:
         for low, high, hash_ in chunks:
-            if high < "r" or low >= "t":  # only metadata words there (digits, Chinese, other letters)
+            if high < "r" or low >= "u":  # only metadata words there (digits, Chinese, other letters)
                 continue
             for word, postings, *rest in _read(raw / "index" / f"{hash_}.pf_index")[0]:
                 if not OURS.match(word):

@@ -145,8 +145,8 @@ const MAX_KEY_WORDS = 8; // Latin words read as pinyin keys; a longer run of Lat
  * every word in the text; each Latin word alone as a district's or type's pinyin, the others in
  * the text; and every Latin word as pinyin. (Every mix of readings would be 2^N queries: a pasted
  * English sentence froze the tab.) Results are then checked word by word (`termMatches`). */
-function queries(words) {
-  const text = words.map(textProbes);
+function queries(words, groups = []) {
+  const text = words.map((t, i) => (groups[i] == null ? textProbes(t) : [groupWord(groups[i])]));
   const keyable = words.map((t, i) => (PINYIN.test(t) ? i : -1)).filter((i) => i >= 0);
   const key = (t) => alternatives(t)[1];
   const readings = [text];
@@ -157,38 +157,30 @@ function queries(words) {
   return readings.map((r) => [...new Set(r.flat())]);
 }
 
+/** The index word of a synonym group (the n-th of names.json "同义词"): the index gives it to every
+ * finding that contains any word of the group (searchindex.group_words), so a word with synonyms
+ * costs one index chunk, not one per synonym and pair, and one query counts each finding once. */
+function groupWord(n) {
+  return "t" + n.toString(16).padStart(5, "0").replace(/./g, (h) => HEX_AS_LETTERS[parseInt(h, 16)]);
+}
+
 /** How many Pagefind queries a query costs (for tests: linear in its words). */
 export function readings(query) {
   return queries(terms(query)).length;
 }
 
-const MAX_SYNONYM_READINGS = 24; // combinations of synonyms asked of Pagefind (two words of 8 synonyms: 64)
-
-/** The Pagefind queries when some words have synonyms (`alts`: each word's group, the word first):
- * every combination, the first words' groups whole, until MAX_SYNONYM_READINGS. */
-function synonymQueries(alts) {
-  let combos = [[]];
-  for (const group of alts) {
-    const next = [];
-    for (const combo of combos) for (const w of group) next.push([...combo, w]);
-    combos = next.length <= MAX_SYNONYM_READINGS ? next : combos.map((c) => [...c, group[0]]);
-  }
-  const seen = new Map();
-  for (const combo of combos) for (const q of queries(combo)) seen.set(q.join(" "), q);
-  return [...seen.values()];
-}
-
 /** Each word's synonyms (search/names.json "同义词", edited in issues/registry/synonyms.yaml), the
- * word first; a quoted word, or any word of a literal search, stands alone. */
+ * word first, and the group's number (`group`, its index word); a quoted word, or any word of a
+ * literal search, stands alone. */
 function synonymsOf(read, names, literal) {
   const groups = new Map();
-  for (const group of names?.["同义词"] ?? []) {
+  (names?.["同义词"] ?? []).forEach((group, n) => {
     const words = group.map(normalize).filter(Boolean);
-    for (const w of words) if (!groups.has(w)) groups.set(w, words);
-  }
+    for (const w of words) if (!groups.has(w)) groups.set(w, { words, n });
+  });
   return read.terms.map((t, i) => {
     const group = literal || read.quoted?.[i] ? null : groups.get(t);
-    return group ? [t, ...group.filter((w) => w !== t)] : [t];
+    return group ? Object.assign([t, ...group.words.filter((w) => w !== t)], { group: group.n }) : [t];
   });
 }
 
@@ -207,16 +199,21 @@ function cleanFilters(filters) {
   return out;
 }
 
-function facetMatches(filters, record, finding) {
-  const has = (key, values) => !filters[key] || values.some((v) => filters[key].includes(v));
-  return (
-    has("区县", [record.district]) &&
-    has("年份", [record.date.slice(0, 4)]) &&
-    has("月份", [record.date.slice(0, 7)]) &&
-    has("问题类型", finding.types) &&
-    has("部门", finding.departments) &&
-    has("规律", finding.flags ?? [])
-  );
+/** A finding's value of each facet (a finding of a by-category bulletin names several districts). */
+function facetValues(record, finding, districts) {
+  return {
+    区县: districts?.length ? districts : [record.district],
+    年份: [record.date.slice(0, 4)],
+    月份: [record.date.slice(0, 7)],
+    问题类型: finding.types,
+    部门: finding.departments,
+    规律: finding.flags ?? [],
+  };
+}
+
+function facetMatches(filters, values) {
+  const has = (key, vs) => !filters[key] || vs.some((v) => filters[key].includes(v));
+  return FACETS.every((key) => has(key, values[key] ?? []));
 }
 
 function siteBase(base) {
@@ -394,7 +391,10 @@ class Source {
     if (!this.loaded.length && this.at < this.results.length) {
       const slice = this.results.slice(this.at, this.at + Math.min(MAX_PARALLEL, Math.max(1, batch)));
       this.at += slice.length;
-      this.loaded = await Promise.all(slice.map(async (r) => ({ id: r.id, meta: (await r.data()).meta })));
+      this.loaded = await Promise.all(slice.map(async (r) => {
+        const data = await r.data();
+        return { id: r.id, meta: data.meta, districts: data.filters?.["区县"] };
+      }));
     }
     return this.loaded[0];
   }
@@ -412,7 +412,7 @@ function pagefindOptions(filters) {
 async function answers(engs, alts, filters) {
   if (!alts.length && !Object.keys(filters).length) return [];
   const options = pagefindOptions(filters);
-  const asked = alts.some((a) => a.length > 1) ? synonymQueries(alts) : queries(alts.map((a) => a[0]));
+  const asked = queries(alts.map((a) => a[0]), alts.map((a) => a.group));
   const per = await Promise.all(engs.map(async (e) => {
     const lists = await Promise.all(asked.map((q) => e.pagefind.search(q.length ? q.join(" ") : null, options)));
     return lists.map((l) => Object.assign(l, { base: e.base, name: e.name, others: engs.length > 1 }));
@@ -425,7 +425,8 @@ function totalOf(lists) {
 }
 
 /** Findings per value of each facet for these words, each facet counted under the other facets'
- * filters only, as a reader expects of a filter pane (one record is one finding). */
+ * filters only, as a reader expects of a filter pane (one record is one finding). A finding is
+ * counted once even when several readings of the query (pinyin as text and as a name) find it. */
 async function facetCounts(engs, alts, filters) {
   // Pagefind counts only the filters it has loaded: load them all first
   const everything = await Promise.all(engs.map((e) => e.pagefind.filters()));
@@ -434,8 +435,22 @@ async function facetCounts(engs, alts, filters) {
     const others = Object.fromEntries(Object.entries(filters).filter(([k]) => k !== facet));
     const lists = await answers(engs, alts, others);
     const counts = {};
-    for (const from of lists.length ? lists.map((l) => l.filters) : everything) {
+    const add = (from) => {
       for (const [value, n] of Object.entries(from?.[facet] ?? {})) counts[value] = (counts[value] ?? 0) + n;
+    };
+    if (!lists.length) everything.forEach(add);
+    for (const e of engs) { // archives never share a finding: their counts add up
+      const mine = lists.filter((l) => l.base === e.base);
+      if (mine.length <= 1 || totalOf(mine) === mine.reduce((k, l) => k + l.results.length, 0)) {
+        mine.forEach((l) => add(l.filters));
+        continue;
+      }
+      // readings that overlap: each value counted over the union of its readings' findings
+      const values = new Set(mine.flatMap((l) => Object.entries(l.filters?.[facet] ?? {}).filter(([, n]) => n > 0).map(([v]) => v)));
+      for (const value of values) {
+        const n = totalOf(await answers([e], alts, { ...others, [facet]: [value] }));
+        if (n) counts[value] = (counts[value] ?? 0) + n;
+      }
     }
     out[facet] = counts;
   }
@@ -594,6 +609,7 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
   }
   const seen = new Set();
   const buffer = [];
+  const tally = {}; // facet → value → findings found so far: every one once `done`
   let delivered = 0;
   /** The next record in sort order over all sources (merged, each record once), or null. */
   async function nextRecord(batch) {
@@ -608,7 +624,7 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
       const key = sources[best].base + "|" + record.id;
       if (seen.has(key)) continue;
       seen.add(key);
-      return { meta: record.meta, source: sources[best] };
+      return { meta: record.meta, districts: record.districts, source: sources[best] };
     }
   }
   return {
@@ -621,7 +637,10 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     understood: read.understood,
     /** The newest issue ({id, number}), for a search that leads nowhere to lead somewhere. */
     latest: names?.["最新一期"] ?? null,
-    total,
+    /** Findings Pagefind proposed, until every proposal has been read: then those really found. */
+    get total() {
+      return this.done ? delivered : total;
+    },
     /** The archives searched, by name, when there are several (mkdocs.yml `extra.search_also`). */
     archives: engs && engs.length > 1 ? engs.map((e) => e.name) : [],
     /** Other archives that could not be searched this time, by name. */
@@ -640,9 +659,15 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
         const record = next.meta;
         for (const f of JSON.parse(record.findings)) {
           f.norm = normalize(f.text);
-          const result = facetMatches(wanted, record, f) && words.every((t, i) => termMatches(t, alts[i], f))
+          const values = facetValues(record, f, next.districts);
+          const result = facetMatches(wanted, values) && words.every((t, i) => termMatches(t, alts[i], f))
             ? resultOf(next.source, record, f) : null;
-          if (result) buffer.push(result);
+          if (!result) continue;
+          buffer.push(result);
+          for (const facet of FACETS) {
+            const into = (tally[facet] ??= {});
+            for (const v of values[facet]) into[v] = (into[v] ?? 0) + 1;
+          }
         }
       }
       const out = buffer.splice(0, n);
@@ -651,7 +676,12 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     },
     /** {facet: {value: findings}} for this query, each facet under the others' filters. */
     async counts() {
-      return facetCounts(engs ?? (await engines(root)), alts, wanted);
+      const counted = await facetCounts(engs ?? (await engines(root)), alts, wanted);
+      // Pagefind counts the findings it proposed; once every proposal has been read, the findings
+      // really found are known, and a facet not filtered on counts exactly those (a long word's
+      // characters in pairs apart, or a pinyin word as text, are proposals the text check turned down)
+      if (this.done && !unknown.length) for (const facet of FACETS) if (!wanted[facet]) counted[facet] = { ...(tally[facet] ?? {}) };
+      return counted;
     },
     /** Nearby searches with results, when this one has none: [{label, query, filters, total}]. */
     async suggestions() {
