@@ -71,7 +71,6 @@ def search_names(archive: Archive, also: tuple[tuple[str, str], ...] = (), name:
     }
     if reg.synonyms:
         data["同义词"] = [list(g) for g in reg.synonyms]
-    data["词表"] = vocabulary(reg)
     if archive.issues:
         data["最新一期"] = {"id": archive.issues[0].id, "number": archive.issues[0].number}
     if also:
@@ -91,8 +90,9 @@ def vocabulary(reg) -> list[str]:
 
 def search_sounds(archive: Archive) -> bytes:
     """Every character of the archive's text under each of its readings (toneless pinyin →
-    characters): search.js fetches it only when a search finds nothing, to try the homophones of a
-    mistyped character (自主机 → 自助机, 排对 → 排队)."""
+    characters), and the registries' words ("词表"): search.js fetches it only when a search finds
+    nothing, to try the homophones of a mistyped character (自主机 → 自助机, 排对 → 排队) and the
+    words it may have meant (not in names.json, which every query reads)."""
     from pypinyin import Style, pinyin
 
     seen: Counter[str] = Counter()
@@ -104,7 +104,8 @@ def search_sounds(archive: Archive) -> bytes:
         if "\u4e00" <= ch <= "\u9fff":
             for reading in pinyin(ch, style=Style.NORMAL, heteronym=True)[0]:
                 by_sound.setdefault(reading, []).append(ch)
-    data = {k: "".join(v) for k, v in sorted(by_sound.items())}
+    data: dict = {k: "".join(v) for k, v in sorted(by_sound.items())}
+    data["词表"] = vocabulary(archive.registry)
     return json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8") + b"\n"
 
 

@@ -259,10 +259,12 @@ def _chunks(words: Iterator[tuple[str, list[int]]], folder: Path, language: str)
             batch, size = [], 0
 
     for word, pages in words:
+        if word.startswith("t"):  # a synonym group's word stands alone: a query of 自助机 loads its chunk only
+            flush()
         item = _word_item(word, pages)
         batch.append((word, item))
         size += len(item)
-        if size >= CHUNK_BYTES:
+        if size >= CHUNK_BYTES or word.startswith("t"):
             flush()
     flush()
     table = []

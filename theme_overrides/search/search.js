@@ -458,7 +458,7 @@ async function facetCounts(engs, alts, filters) {
 }
 
 /** search/sounds.json: toneless pinyin → the archive's characters with that reading, commonest
- * first. Fetched only when a search finds nothing. */
+ * first, and "词表": the registries' words. Fetched only when a search finds nothing. */
 function soundsOf(base) {
   return once(base, "search/sounds.json");
 }
@@ -485,7 +485,7 @@ const MAX_CORRECTIONS = 24; // words tried (each costs a Pagefind query); those 
 export async function corrections(root, raw) {
   const chars = [...normalize(raw)];
   if (chars.length < 2) return [];
-  const [bySound, names] = await Promise.all([soundsOf(root), vocabularyOf(root)]);
+  const [{ 词表: known = [], ...bySound }, names] = await Promise.all([soundsOf(root), vocabularyOf(root)]);
   const readingsOf = new Map();
   for (const [reading, cs] of Object.entries(bySound)) {
     for (const c of cs) (readingsOf.get(c) ?? readingsOf.set(c, []).get(c)).push(reading);
@@ -493,7 +493,7 @@ export async function corrections(root, raw) {
   const sound = (c) => readingsOf.get(c) ?? [];
   const sameSound = (a, b) => a === b || sound(a).some((r) => sound(b).includes(r));
   const word = chars.join("");
-  const vocab = new Set([...(names["词表"] ?? []), ...(names["同义词"] ?? []).flat(),
+  const vocab = new Set([...known, ...(names["同义词"] ?? []).flat(),
     ...FACETS.flatMap((f) => (names[f] ?? []).flatMap(([n, a]) => [n, ...a]))].map(normalize));
   vocab.delete(word);
   const out = new Set();
