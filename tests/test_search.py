@@ -267,12 +267,13 @@ def test_every_count_in_the_filter_pane_is_the_number_of_findings_ticking_it_sho
     assert [len(r) for r in listed] == [n for _, _, n in checks]
 
 
-def test_a_word_with_synonyms_costs_one_index_chunk_not_one_per_synonym(sample_site, sample_url):
+def test_a_word_with_synonyms_costs_one_index_chunk_not_one_per_synonym(synth_site):
     """自助机 has seven synonyms: the index resolved them, so the browser loads one chunk (it loaded
     one per synonym and pair of characters: 330 KB a query at 1,040 issues)."""
     from bulletins import bench
 
-    total, files = bench.query_bytes(sample_site, sample_url)
+    with serve(synth_site) as url:
+        total, files = bench.query_bytes(synth_site, url)
     chunks = [f for f in files if f.startswith("index/")]
     assert len(chunks) == 1, files
     assert not any(f.endswith("sounds.json") for f in files)  # the suggestions' words: only when nothing is found
