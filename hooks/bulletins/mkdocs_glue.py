@@ -18,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import get_toc
 
-from . import buildlock, csp, guidewords, installed, preview, searchindex, serverefresh, siteconfig, sitedir, urls
+from . import buildlock, csp, guidewords, installed, preview, searchindex, serverefresh, siteconfig, sitedir, timeline, urls
 from .build import Site, build_site
 from .state import BuildState
 from .problems import ArchiveError
@@ -44,6 +44,7 @@ class Glue:
         self.words: dict[str, str] = {}  # the guide's markers → this archive's names (guidewords)
 
     def files(self, files: Files, config) -> Files:
+        timeline.mark("on_files")
         root = Path(config.config_file_path).parent
         stats = preview.data_stats(root) if self.serving else {}
         serve = self.state.serve
@@ -76,6 +77,7 @@ class Glue:
                 if files.get_file_from_path(urls.src_of(url)) is None:
                     files.append(File.generated(config, urls.src_of(url), content="数据改正之前，本页暂不生成。\n"))
             return files
+        timeline.mark("build_site: data loaded and checked, indexes and page specs made")
         self._guide(files, config)
         if "SOURCE_DATE_EPOCH" not in os.environ:  # sitemap dates never from the clock
             latest = self.site.archive.latest
@@ -132,6 +134,7 @@ class Glue:
         wait: the rebuilt pages are served at once and search catches up a few seconds later (a
         newer rebuild cancels it); after a quick rebuild it writes the pages kept as they were and
         asks for the full rebuild."""
+        timeline.mark("on_post_build: every page written")
         if self.kept:
             site_dir = Path(config.site_dir)
             for url in self.kept:  # as the last build wrote them; the full rebuild follows
@@ -159,6 +162,7 @@ class Glue:
         for note in job.notes:
             log.info(f"注意：{note}")
         log.info(f"搜索索引：{n} 条记录")
+        timeline.mark("search index finished")
         self._publish()
 
     def _publish(self, carry_index: bool = False) -> None:

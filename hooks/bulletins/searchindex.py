@@ -34,7 +34,7 @@ from typing import Callable, Iterator
 
 from jinja2 import Environment
 
-from . import buildlock, facets, project, safefile, searchbundle, searchworker, urls
+from . import buildlock, facets, project, safefile, searchbundle, searchworker, timeline, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
@@ -308,6 +308,7 @@ class IndexJob:
                     _drop_unused(self.out)
             return 0
         # the worker refuses a part that is missing or unfinished
+        timeline.mark("merging the years")
         done = self._worker("merge", "keep-old" if self.keep_old else "replace", str(self.out),
                             *(str(folder) for _, folder, _ in parts))
         if done is None:
@@ -329,8 +330,10 @@ class IndexJob:
 
     def _index_year(self, records: str, folder: Path, year: int, tag: str) -> bool:
         try:
+            timeline.mark(f"indexing {year}")
             if self._worker("part", records, str(folder), str(year), tag) is None:
                 return False
+            timeline.mark(f"indexed {year}")
             self.indexed.append(year)
             return True
         finally:
