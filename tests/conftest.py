@@ -140,6 +140,8 @@ def pytest_collection_modifyitems(config, items) -> None:
     import inspect
 
     for item in items:
+        if item.get_closest_marker("fast"):  # kept in the fast layer on purpose
+            continue
         names = set(getattr(item, "fixturenames", ()))
         if names & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)

@@ -198,12 +198,15 @@ def test_the_phone_masthead_wraps_between_words(browser, look_url):
 
 # --- print: the bulletin as GB/T 9704 lays it out --------------------------------------------------
 
-def _pdf(browser, url: str, path: Path) -> list[list[tuple[float, float, float, float, str]]]:
+def _pdf(browser, url: str, path: Path, emulate: bool = False) -> list[list[tuple[float, float, float, float, str]]]:
     context = browser.new_context(locale="zh-CN", bypass_csp=True)
     page = context.new_page()
     page.goto(url)
     if "/search/" in url:
         page.wait_for_selector(".zb-result")
+    if emulate:  # print media switched on before printing, as the developer tools do
+        page.emulate_media(media="print")
+        page.wait_for_timeout(300)
     page.pdf(path=str(path), prefer_css_page_size=True, print_background=True)
     context.close()
     xml = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, text=True, check=True).stdout
@@ -374,3 +377,14 @@ def test_the_year_in_review_prints_on_a4_with_its_tables_whole(browser, look_url
     assert right <= 210 * MM - 26 * MM + 2, right  # nothing beyond the text block
     for gone in ("搜索", "编辑指南", "订阅"):
         assert gone not in "".join(texts), gone
+
+
+def test_printed_with_print_media_emulated_first_the_版记_never_takes_a_page_of_its_own(browser, look_url, tmp_path):
+    plain = _pdf(browser, look_url + "issues/2018-033/", tmp_path / "plain.pdf")
+    emulated = _pdf(browser, look_url + "issues/2018-033/", tmp_path / "emulated.pdf", emulate=True)
+    assert len(emulated) == len(plain), (len(emulated), len(plain))
+    for pages in (plain, emulated):
+        at = [i for i, p in enumerate(pages) if any(w[4].startswith("发：") for w in p)][0]
+        body = [w for w in pages[at] if w[3] < 297 * MM - 35 * MM + 10 and not w[4].startswith(("发：", "报："))]
+        lines = _lines(body)
+        assert len(lines) > 3, [("".join(w[4] for w in line)) for line in lines]  # text above it on its page

@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from conftest import built, cli, soup
 
 KEYS = {"issues", "ours_s", "baseline_s", "ratio", "peak_rss_mb", "site_mb", "query_bytes", "rebuild_s",
         "full_rebuild_s", "first_result_ms", "largest_page_kb"}
 
 
+@pytest.mark.fast  # every change is seen against the bench's figures: the smoke test runs with the fast layer
 def test_bench_prints_one_json_line_and_builds_the_same_pages_both_ways(archive, tmp_path):
     keep = tmp_path / "bench"
     result = cli(archive, "bench", "--issues", "3", "--seed", "2", "--runs", "1", "--json", "--keep", str(keep))

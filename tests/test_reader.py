@@ -141,6 +141,26 @@ def test_a_mistyped_word_is_offered_the_word_meant_with_its_count(page, sample_u
     assert page.input_value("#zb-page-q") == meant and page.locator(".zb-result").count() == count
 
 
+WATCH_STATUS = """
+window.__zbSeen = [];
+new MutationObserver(() => {
+  const s = document.querySelector('.zb-status');
+  const h = document.querySelector('.zb-hints');
+  if (s && s.textContent.includes('没有找到')) window.__zbSeen.push(h ? h.children.length : -1);
+}).observe(document, {subtree: true, childList: true, characterData: true});
+"""
+
+
+@pytest.mark.parametrize("query", ["自主机", "zizhuji"])
+def test_suggestions_appear_together_with_the_empty_result_never_after_it(page, sample_url, query):
+    page.add_init_script(WATCH_STATUS)
+    _search(page, sample_url, query)
+    seen = page.evaluate("() => window.__zbSeen")
+    assert seen and min(seen) > 0, seen  # every moment 没有找到 showed, the suggestions were there
+    first = page.locator(".zb-hint").first.inner_text()
+    assert first.startswith("搜索“自助机”"), first  # zizhuji: the whole word, before ji and zi
+
+
 def test_nothing_found_leaves_no_filter_to_tick_and_links_that_lead_somewhere(page, sample_url):
     from conftest import fetch
     _search(page, sample_url, "量子计算机")
@@ -227,8 +247,9 @@ def test_the_search_page_does_not_move_as_results_arrive_on_a_phone(page, sample
 def test_a_page_loads_no_sitemap_and_text_comes_gzipped(page, sample_url):
     loaded = []
     page.on("requestfinished", lambda r: loaded.append((r.url, r.headers, r)))
-    page.goto(sample_url + "issues/2018-033/")
-    page.wait_for_load_state("networkidle")
+    for path in ("districts/jianggan/", "", "issues/2018-033/"):  # pages that name a feed, and one that does not
+        page.goto(sample_url + path)
+        page.wait_for_load_state("networkidle")
     assert not [u for u, _, _ in loaded if u.endswith("sitemap.xml")]
     html = next(r for u, _, r in loaded if u.endswith("/issues/2018-033/"))
     assert html.response().headers.get("content-encoding") == "gzip"  # as deploy/'s nginx serves it

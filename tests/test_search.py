@@ -278,3 +278,64 @@ def test_a_word_with_synonyms_costs_one_index_chunk_not_one_per_synonym(synth_si
     assert len(chunks) == 1, files
     assert not any(f.endswith("sounds.json") for f in files)  # the suggestions' words: only when nothing is found
     assert total < 100_000, files
+
+
+# --- everyday wording: phrases, synonyms inside them, pinyin words ---------------------------
+
+def _count(truth: list[dict], *words: str) -> int:
+    return sum(all(w in f["norm"] for w in words) for f in truth)
+
+
+def test_a_phrase_that_finds_fewer_than_its_words_apart_offers_them_apart_in_one_tap(synth_site):
+    truth = _truth(synth_site.parent)
+    texts = [f["norm"] for f in truth]
+    phrase = None
+    for t in texts:  # a phrase of the archive whose two words, apart, are in more findings
+        for k in range(len(t) - 4):
+            a, b = t[k:k + 2], t[k + 2:k + 5]
+            if re.fullmatch(r"[\u4e00-\u9fff]{5}", a + b) and _count(truth, a, b) > _count(truth, a + b) >= 1:
+                phrase = (a, b)
+                break
+        if phrase:
+            break
+    assert phrase, "the synthetic archive has no such phrase"
+    a, b = phrase
+    with serve(synth_site) as url:
+        got, = run(synth_site, url, [{"q": a + b, "open": True, "literal": True, "limit": 1000}])
+    assert len(got["results"]) == _count(truth, a + b)
+    offers = [s for s in got["suggestions"] if s["query"].split() == [a, b]]
+    assert offers and offers[0]["label"] == f"分开搜索“{a} {b}”", got["suggestions"]
+    assert offers[0]["total"] == _count(truth, a, b)
+
+
+def test_a_phrase_holding_a_word_with_synonyms_finds_the_phrase_with_each_of_them(synth_site):
+    root = synth_site.parent
+    groups = [[searchindex.normalize(w) for w in g] for g in load_archive(root)[0].registry.synonyms]
+    truth = _truth(root)
+    chosen = None
+    for group in groups:  # a group word followed by the same characters after another word of its group
+        for w in group:
+            for f in truth:
+                at = f["norm"].find(w)
+                tail = f["norm"][at + len(w):at + len(w) + 2] if at >= 0 else ""
+                if re.fullmatch(r"[\u4e00-\u9fff]{2}", tail) and any(_count(truth, m + tail) for m in group if m != w):
+                    chosen = (w, tail, group)
+                    break
+            if chosen:
+                break
+        if chosen:
+            break
+    assert chosen, "no phrase of a synonym and what follows it in two forms"
+    w, tail, group = chosen
+    expected = sorted(f["key"] for f in truth if any(m + tail in f["norm"] for m in group))
+    with serve(synth_site) as url:
+        found, literal = run(synth_site, url, [{"q": w + tail}, {"q": w + tail, "literal": True}])
+    assert sorted(keys_of(r) for r in found) == expected
+    assert len(literal) == _count(truth, w + tail) < len(expected)
+
+
+def test_a_word_typed_in_pinyin_is_offered_as_the_whole_word_first(synth_site):
+    with serve(synth_site) as url:
+        got, = run(synth_site, url, [{"q": "zizhuji", "open": True}])
+    assert got["results"] == []
+    assert got["suggestions"][0]["query"] == "自助机", [s["label"] for s in got["suggestions"]]

@@ -126,3 +126,10 @@ def test_each_district_and_problem_type_has_its_own_feed_listed_on_its_page(samp
     assert soup(sample_site / "types" / "zizhu-shebei" / "index.html").select_one("a.zb-feed")["href"] == "feed.xml"
     assert not soup(sample_site / "departments" / "shuiwu" / "index.html").select_one("a.zb-feed")
     assert (sample_site / "feed.xml").is_file()  # the site's own feed stays
+    # discoverable: each page names its feed in its head, as feed readers look for it
+    for path, feed in (("districts/jianggan/", "districts/jianggan/feed.xml"), ("types/zizhu-shebei/", "types/zizhu-shebei/feed.xml"),
+                       ("", "feed.xml")):
+        head = soup(sample_site / path / "index.html").find_all("link", rel="alternate", type="application/rss+xml")
+        assert len(head) == 1 and (sample_site / path / head[0]["href"]).resolve() == (sample_site / feed).resolve(), path
+        assert head[0]["title"].strip()
+    assert not soup(sample_site / "departments" / "shuiwu" / "index.html").find("link", rel="alternate")

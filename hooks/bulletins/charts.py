@@ -73,8 +73,9 @@ def _both(draw, title: str, desc: str) -> Markup:
 
 
 def _text(x: float, y: float, label: str, size: Size, anchor: str = "start", cls: str = "zb-tick") -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" class="{cls}" '
-            f'font-size="{size.font}">{escape(label)}</text>')
+    # the size comes from the chart's --zb-font (zb.css), "start" is SVG's own: hundreds of labels a heat map
+    align = "" if anchor == "start" else f' text-anchor="{anchor}"'
+    return f'<text x="{x:.1f}" y="{y:.1f}"{align} class="{cls}">{escape(label)}</text>'
 
 
 def _y_axis(ticks: list[float], x0: float, x1: float, y_of, size: Size, integer: bool) -> str:

@@ -224,6 +224,8 @@ class Glue:
             page.title = Markup(escape(spec.title))
             if spec.short:
                 page.meta["zb_short"] = spec.short
+            if spec.feed:
+                page.meta["zb_feed"] = spec.feed
             if self.shared is not None and self.site.key(spec.url) is not None:
                 key = (self.shared, spec.url, self.site.key(spec.url))
                 self.page_keys[page.file.src_uri] = key

@@ -24,6 +24,7 @@ class PageSpec:
     toc: tuple[tuple[str, str], ...] = ()  # (anchor, label) for the page's table of contents
     block: bool = False  # appended to a hand-written page in docs/ instead of replacing it
     short: str = ""  # what the header shows once the page's title has scrolled away (a phone has room for ~10 characters)
+    feed: str = ""  # the title of the feed beside the page (feed.xml), named in its head for feed readers to find
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def district_pages(s: SiteData) -> list[PageSpec]:
                                     counts),
             "months": months, "month_chart": charts.month_chart(f"{d.name} 每月问题数", months),
             "predecessors": [reg.district_by_slug(x) for x in d.predecessors],
-            "successors": [reg.district_by_slug(x) for x in d.successors]}))
+            "successors": [reg.district_by_slug(x) for x in d.successors]}, feed=f"{d.name}的新问题"))
     out.append(PageSpec(urls.DISTRICTS, "区县", "districts.html", {
         "districts": [(d, len(s.indexes.by_district.get(d.slug, ()))) for d in reg.districts]}))
     return out
@@ -221,7 +222,8 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
             "feed": kind == facets.TYPE,  # export.feeds: a subscription per problem type
             "by_district": by_d,
             "district_chart": charts.hbar_chart(f"{item.name}：各区县问题数", [(d.name, n) for d, n in by_d]),
-            "month_chart": charts.month_chart(f"{item.name}：每月问题数", months), "months": months}))
+            "month_chart": charts.month_chart(f"{item.name}：每月问题数", months), "months": months},
+            feed=f"“{item.name}”的新问题" if kind == facets.TYPE else ""))
     out.append(PageSpec(index_url, kind, "topics.html", {
         "kind": kind, "url": url, "items": [(x, len(index.get(x.name, ()))) for x in ordered]}))
     return out

@@ -145,8 +145,10 @@ const MAX_KEY_WORDS = 8; // Latin words read as pinyin keys; a longer run of Lat
  * every word in the text; each Latin word alone as a district's or type's pinyin, the others in
  * the text; and every Latin word as pinyin. (Every mix of readings would be 2^N queries: a pasted
  * English sentence froze the tab.) Results are then checked word by word (`termMatches`). */
-function queries(words, groups = []) {
-  const text = words.map((t, i) => (groups[i] == null ? textProbes(t) : [groupWord(groups[i])]));
+function queries(words, groups = [], rests = []) {
+  const probes = (t, i) => (groups[i] == null ? textProbes(t)
+    : [groupWord(groups[i]), ...(rests[i] ?? []).filter(Boolean).flatMap(textProbes)]);
+  const text = words.map(probes);
   const keyable = words.map((t, i) => (PINYIN.test(t) ? i : -1)).filter((i) => i >= 0);
   const key = (t) => alternatives(t)[1];
   const readings = [text];
@@ -179,8 +181,17 @@ function synonymsOf(read, names, literal) {
     for (const w of words) if (!groups.has(w)) groups.set(w, { words, n });
   });
   return read.terms.map((t, i) => {
-    const group = literal || read.quoted?.[i] ? null : groups.get(t);
-    return group ? Object.assign([t, ...group.words.filter((w) => w !== t)], { group: group.n }) : [t];
+    if (literal || read.quoted?.[i]) return [t];
+    const group = groups.get(t);
+    if (group) return Object.assign([t, ...group.words.filter((w) => w !== t)], { group: group.n });
+    // a phrase holding one of the words (等候时间长): the phrase with each of its synonyms there too
+    let inner = null;
+    for (const w of groups.keys()) if (t.includes(w) && (!inner || [...w].length > [...inner].length)) inner = w;
+    if (!inner) return [t];
+    const { words, n } = groups.get(inner);
+    const at = t.indexOf(inner);
+    const variants = words.filter((w) => w !== inner).map((w) => t.slice(0, at) + w + t.slice(at + inner.length));
+    return Object.assign([t, ...variants], { group: n, rest: [t.slice(0, at), t.slice(at + inner.length)] });
   });
 }
 
@@ -412,7 +423,7 @@ function pagefindOptions(filters) {
 async function answers(engs, alts, filters) {
   if (!alts.length && !Object.keys(filters).length) return [];
   const options = pagefindOptions(filters);
-  const asked = queries(alts.map((a) => a[0]), alts.map((a) => a.group));
+  const asked = queries(alts.map((a) => a[0]), alts.map((a) => a.group), alts.map((a) => a.rest));
   const per = await Promise.all(engs.map(async (e) => {
     const lists = await Promise.all(asked.map((q) => e.pagefind.search(q.length ? q.join(" ") : null, options)));
     return lists.map((l) => Object.assign(l, { base: e.base, name: e.name, others: engs.length > 1 }));
@@ -514,7 +525,59 @@ export async function corrections(root, raw) {
     }
   }
   out.delete(word);
-  return [...out].slice(0, MAX_CORRECTIONS);
+  return [...pinyinWords(word, vocab, sound), ...out].filter((w, i, all) => all.indexOf(w) === i).slice(0, MAX_CORRECTIONS);
+}
+
+const MAX_READINGS = 16; // pinyin spellings tried per word (characters with several readings multiply)
+
+/** The registries' words whose toneless pinyin is `word` (zizhuji → 自助机), then those it begins
+ * (zizhu → 自助机, 自助终端…): a whole word typed in pinyin before any shorter piece of it. */
+function pinyinWords(word, vocab, sound) {
+  if (!PINYIN.test(word)) return [];
+  const whole = [];
+  const begun = [];
+  for (const v of vocab) {
+    let spellings = [""];
+    for (const c of v) {
+      const rs = sound(c);
+      if (!rs.length) { spellings = []; break; }
+      spellings = spellings.flatMap((p) => rs.map((r) => p + r)).slice(0, MAX_READINGS);
+    }
+    if (spellings.includes(word)) whole.push(v);
+    else if (word.length >= 4 && spellings.some((p) => p.startsWith(word))) begun.push(v);
+  }
+  return [...whole, ...begun];
+}
+
+/** A phrase of four characters or more cut in two, each side at least two characters (等候时间长 →
+ * 等候 时间长, 等候时 间长): the reader may have meant both words, not that phrase. */
+function splits(raw) {
+  const chars = [...raw];
+  if (chars.length < 4 || chars.length > 12 || PINYIN.test(raw)) return [];
+  const out = [];
+  for (let k = 2; k <= chars.length - 2; k++) out.push(chars.slice(0, k).join("") + " " + chars.slice(k).join(""));
+  return out;
+}
+
+/** When a phrase finds something: its words apart, when they find more (one tap: 等候 时间长). The
+ * pairs of the two words are pairs of the phrase: Pagefind has loaded them already. */
+async function apart(engs, root, query, read, explicit, literal, found) {
+  let best = null;
+  for (const [i, raw] of read.rawTerms.entries()) {
+    if (read.quoted?.[i]) continue;
+    for (const split of splits(raw)) {
+      const q = query.replace(raw, split);
+      const { wanted, alts } = await reading(root, q, explicit, literal);
+      const total = totalOf(await answers(engs, alts, wanted));
+      if (total > found && (!best || total > best.total)) best = { label: `分开搜索“${split}”`, query: q, filters: explicit, total };
+    }
+  }
+  if (!best) return [];
+  if (found >= SUGGESTION_CHECK) return [best]; // many found: Pagefind's count, read as the reader pages
+  const cursor = await open(best.query, { filters: best.filters, base: root, literal });
+  const more = await cursor.next(found + SUGGESTION_CHECK);
+  if (more.length <= found) return [];
+  return [{ ...best, total: cursor.done ? more.length : cursor.total }];
 }
 
 /** When nothing is found: nearby searches that do find something (never a dead end). */
@@ -522,8 +585,12 @@ async function nearby(engs, root, query, read, explicit, literal) {
   const tries = [];
   for (const [i, raw] of read.rawTerms.entries()) {
     if (read.quoted?.[i]) continue;
-    for (const word of await corrections(root, raw)) {
-      tries.push({ label: `搜索“${word}”`, query: query.replace(raw, word), filters: explicit, fix: true });
+    for (const [k, word] of (await corrections(root, raw)).entries()) {
+      // what was probably meant first, in the order corrections() found it (a whole word by pinyin first)
+      tries.push({ label: `搜索“${word}”`, query: query.replace(raw, word), filters: explicit, rank: 1000 - k });
+    }
+    for (const split of splits(raw)) {
+      tries.push({ label: `分开搜索“${split}”`, query: query.replace(raw, split), filters: explicit, rank: 1 });
     }
   }
   for (const u of read.understood) {
@@ -557,7 +624,7 @@ async function nearby(engs, root, query, read, explicit, literal) {
   const seen = new Set();
   const out = [];
   // a correction of a word first (what was probably meant), then the rest, most results first
-  for (const t of counted.filter((t) => t.total > 0).sort((a, b) => (b.fix ?? false) - (a.fix ?? false) || b.total - a.total)) {
+  for (const t of counted.filter((t) => t.total > 0).sort((a, b) => (b.rank ?? 0) - (a.rank ?? 0) || b.total - a.total)) {
     if (out.length >= 5 || seen.has(t.label)) continue;
     seen.add(t.label);
     const cursor = await open(t.query, { filters: t.filters, base: root, literal });
@@ -687,7 +754,11 @@ export async function open(query, { filters = {}, base, literal = false } = {}) 
     async suggestions() {
       // Pagefind may propose findings that hold a long word's pairs apart: nothing found is
       // known once every proposal has been read and none delivered
-      if (total > 0 && (delivered > 0 || !this.done)) return [];
+      if (total > 0 && (delivered > 0 || !this.done)) {
+        // something found: the phrase's words apart, when they find more than what is listed
+        const found = this.done ? delivered : total;
+        return apart(engs ?? (await engines(root)), root, query, read, explicit, literal, found);
+      }
       return nearby(engs ?? (await engines(root)), root, query, read, explicit, literal);
     },
   };

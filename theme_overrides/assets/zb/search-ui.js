@@ -277,6 +277,7 @@ function setupPage(root) {
     const near = await c.suggestions();
     if (mine !== generation) return;
     hints.replaceChildren();
+    if (!near.length && shown) return; // found, and its words apart find no more
     if (!near.length) {
       hints.append(el("p", { class: "zb-help", text: "换一个词试试（少写几个字，或用通报中的说法）。" }), browse(c.latest));
       return;
@@ -298,7 +299,7 @@ function setupPage(root) {
       });
       hints.append(b);
     }
-    hints.append(browse(c.latest));
+    if (!shown) hints.append(browse(c.latest));
   }
 
   function item(r, terms) {
@@ -333,7 +334,8 @@ function setupPage(root) {
     shown += results.length;
     more.hidden = cursor.done;
     more.disabled = false;
-    describe();
+    // nothing found: the status waits for the suggestions, so that both appear together
+    if (shown || !cursor.done) describe();
   }
 
   /** Each new query or filter is a history entry: Back and Forward walk through them. The entry
@@ -374,7 +376,9 @@ function setupPage(root) {
       while (restore && shown < restore.shown && !cursor.done && mine === generation) await page();
       if (mine !== generation) return;
       if (restore) scrollTo(0, restore.scroll);
-      if (!shown) await drawSuggestions(c, mine);
+      await drawSuggestions(c, mine);
+      if (mine !== generation) return;
+      describe();
       await drawCounts(c, mine);
       if (mine === generation) root.dataset.ready = "1";
     } catch (err) {
