@@ -91,3 +91,24 @@ def test_the_in_process_caches_see_every_change(archive):
     path.write_text(path.read_text(encoding="utf-8").replace("findings:", "findings: 1\nx:"), encoding="utf-8")
     broken, problems = load_archive(archive, state=state)
     assert broken is None and any(p.path.endswith("jianggan.yaml") for p in problems)
+
+
+def test_a_file_found_clean_is_not_checked_again_by_the_next_run_but_a_changed_one_is(archive, monkeypatch):
+    """The schema check of a district file costs more than parsing it: a file the last run found
+    clean (same bytes, same schemas) is not checked again; an edited file is, and its error shows."""
+    from bulletins import schema
+    from bulletins.load import load_archive
+    from bulletins.state import BuildState
+
+    _, problems = load_archive(archive, state=BuildState())
+    assert not [p for p in problems if p.is_error]
+    checked: list[int] = []
+    real = schema.check
+    monkeypatch.setattr(schema, "check", lambda data, shape: (shape is schema.DISTRICT and checked.append(1)) or real(data, shape))
+    _, problems = load_archive(archive, state=BuildState())  # a new process's state: the disk cache
+    assert not checked and not [p for p in problems if p.is_error]
+    path = archive / "issues" / "2018-033" / "jianggan.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("  - text:", "  - txet:", 1), encoding="utf-8")
+    _, problems = load_archive(archive, state=BuildState())
+    assert len(checked) == 1
+    assert any("jianggan.yaml" in str(p) and p.is_error for p in problems), problems

@@ -65,10 +65,12 @@ def _from_cbor(blob: bytes) -> Any:
 
 
 def _version() -> str:
-    """Parsed data is only reused by the same loader: the parser's and this file's bytes name it."""
-    from . import yamlio
+    """Parsed data is only reused by the same loader, and a file found clean only by the same
+    schemas: the parser's, the schemas' and this file's bytes name it."""
+    from . import schema, yamlio
 
-    return hashlib.sha1(Path(yamlio.__file__).read_bytes() + Path(__file__).read_bytes()).hexdigest()
+    return hashlib.sha1(Path(yamlio.__file__).read_bytes() + Path(schema.__file__).read_bytes()
+                        + Path(__file__).read_bytes()).hexdigest()
 
 
 @dataclass
@@ -76,7 +78,9 @@ class ParseCache:
     entries: dict[str, tuple[Any, tuple[Problem, ...]]] = field(default_factory=dict)  # content key → parsed
     checks: dict[tuple[str, str], Any] = field(default_factory=dict)  # (content key, check name) → result
     used: set[str] = field(default_factory=set)  # keys read since `open`: what the next build will want
+    used_checks: set[tuple[str, str]] = field(default_factory=set)
     on_disk: set[str] = field(default_factory=set)
+    on_disk_clean: list[tuple[str, str]] = field(default_factory=list)  # the clean checks the disk copy holds
 
     def load(self, path: Path, relpath: str) -> tuple[str | None, Any, list[Problem]]:
         """(content key, data, problems) of a data file, parsed once per content."""
@@ -110,6 +114,7 @@ class ParseCache:
         memo = (key, name)
         if memo not in self.checks:
             self.checks[memo] = check(data)
+        self.used_checks.add(memo)
         return data, problems, self.checks[memo]
 
     def touch(self, keys: list[str]) -> None:
@@ -121,7 +126,9 @@ class ParseCache:
         kept with the hash of its bytes and is dropped (and parsed again from the data) when they
         do not match, so an edited or damaged cache cannot publish text that is in no data file."""
         self.used.clear()
+        self.used_checks.clear()
         self.on_disk.clear()
+        self.on_disk_clean = []
         folder = cache_folder(root)
         if folder is None:
             return
@@ -147,11 +154,21 @@ class ParseCache:
                 continue
             self.entries.setdefault(key, (data, tuple(problems)))
             self.on_disk.add(key)
+        # files the last run found clean by a schema check (a district file's check costs more than
+        # parsing it: 4 s a build at 1,040 issues); only for entries read back whole above
+        clean = saved.get("clean")
+        kept = []
+        for item in clean if isinstance(clean, list) else ():
+            if isinstance(item, list) and len(item) == 2 and item[0] in self.on_disk and isinstance(item[1], str):
+                self.checks.setdefault((item[0], item[1]), [])
+                kept.append((item[0], item[1]))
+        self.on_disk_clean = sorted(kept)
 
     def save(self, root: Path) -> None:
         """Keeps the files read by this run, for the next one; entries no longer used are dropped."""
         keys = {k for k in self.used if k in self.entries}
-        if keys == self.on_disk:
+        clean = sorted(m for m in self.used_checks if m[0] in keys and self.checks.get(m) == [])
+        if keys == self.on_disk and clean == self.on_disk_clean:
             return
         entries = {}
         for k in keys:
@@ -164,8 +181,10 @@ class ParseCache:
         if folder is None:
             return  # a linked cache folder is not written to
         try:
-            write_atomic(folder / DISK_NAME, cbor2.dumps({"version": _version(), "entries": entries}))
+            write_atomic(folder / DISK_NAME, cbor2.dumps({"version": _version(), "entries": entries,
+                                                          "clean": [list(m) for m in clean]}))
         except OSError:
             return  # a read-only checkout still builds, just without the cache
         self.on_disk.clear()
         self.on_disk.update(keys)
+        self.on_disk_clean = clean
