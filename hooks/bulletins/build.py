@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 from jinja2 import Environment
 
@@ -83,10 +83,13 @@ def _templates_version(root: Path) -> int:
 
 
 def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
-               search_also: tuple[tuple[str, str], ...] = (), state: BuildState | None = None) -> Site:
+               search_also: tuple[tuple[str, str], ...] = (), state: BuildState | None = None,
+               on_model: Callable[[Environment, Archive, dict], None] | None = None) -> Site:
     """The site of the published issues. Drafts appear nowhere; with `preview` (mkdocs serve)
     each draft also gets its own page, marked 草稿, reachable from the home page only. `state` is
-    the process's (what an earlier build left that this one may reuse)."""
+    the process's (what an earlier build left that this one may reuse). `on_model(env, archive,
+    flags)` is called as soon as the published model and its 规律 are known: the search index needs
+    nothing more, and starts while the page specs and exports are made."""
     state = state or BuildState()
     everything, problems = load_archive(root, state=state)
     if everything is None or errors(problems):
@@ -98,13 +101,15 @@ def build_site(root: Path, site_url: str, site_name: str, preview: bool = False,
     links = patterns.follow_links(archive)
     open_promises = patterns.open_promises(archive, links.followed_by)
     flags = patterns.flags(earlier, open_promises)
+    env = render.environment(root, state.environments)
+    env.globals["registry"] = archive.registry
+    if on_model is not None:
+        on_model(env, archive, flags)
     commits = gitdata.commits_by_issue(root)
     changed = history.last_changed(commits)
     fixes = history.corrections(root, commits, archive)
     data = SiteData(archive, indexes, changed, fixes, drafts, earlier, links, open_promises, flags)
     pages = all_pages(data)
-    env = render.environment(root, state.environments)
-    env.globals["registry"] = archive.registry
     version = hash((archive.registry, archive.issues, site_url, site_name, search_also))
     exports = state.exports
     if exports.get("version") != version:  # under `mkdocs serve`, only when the data changed

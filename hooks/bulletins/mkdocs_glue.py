@@ -57,9 +57,17 @@ class Glue:
             also = siteconfig.search_also(config.extra.get("search_also"))
         except siteconfig.ConfigError as exc:
             raise PluginError(str(exc)) from None
+        def start_search(env, archive, flags) -> None:
+            # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while the page
+            # specs are made and the pages render (under `mkdocs serve` it starts after the pages
+            # are served instead, so that the preview is not slowed)
+            self.search = searchindex.IndexJob(env, archive, self._index_dir(config), root, remember=None,
+                                               start=True, flags=flags, fallback=self.state.fallback_cache)
+
         try:
             self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
-                                   search_also=also, state=self.state)
+                                   search_also=also, state=self.state,
+                                   on_model=None if self.serving else start_search)
         except ArchiveError as exc:
             if not self.serving:
                 raise PluginError("数据有错误，站点未生成：\n" + "\n".join(map(str, exc.problems))) from None
@@ -85,12 +93,10 @@ class Glue:
                                                                           self.site.draft_ids))
         for problem in self.site.problems:
             log.info(str(problem))
-        # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while pages render
-        # (under `mkdocs serve` it starts after them, so that the preview is not slowed).
-        self.search = searchindex.IndexJob(self.site.env, self.site.archive, self._index_dir(config), root,
-                                           remember=self.state.rendered if self.serving else None,
-                                           start=not self.serving, flags=self.site.flags,
-                                           fallback=self.state.fallback_cache)
+        if self.serving:
+            self.search = searchindex.IndexJob(self.site.env, self.site.archive, self._index_dir(config), root,
+                                               remember=self.state.rendered, start=False, flags=self.site.flags,
+                                               fallback=self.state.fallback_cache)
         _add_files(files, config, self.site)
         if self.serving:
             self.shared = _frame_key(root, config, self.site.pages)
