@@ -24,16 +24,35 @@ def bulletins_build(root: Path, *extra: str, env: dict | None = None) -> subproc
                           timeout=600, env={**os.environ, **(env or {})})
 
 
-def fragments(root: Path) -> list[Path]:
-    return sorted((root / CACHE).glob("*/fragment/*.pf_fragment"))
+def fragments(root: Path) -> list[tuple[Path, str]]:
+    """(part, name) of every fragment in the cache: a part keeps them end to end in fragments.bin."""
+    return sorted((part, name) for part in (root / CACHE).glob("*/") if (part / "fragments.json").is_file()
+                  for name, _, _ in json.loads((part / "fragments.json").read_text(encoding="utf-8")))
 
 
-def read_fragment(path: Path) -> dict:
-    return json.loads(gzip.decompress(path.read_bytes())[len(SIG):])
+def fragment_bytes(ref: tuple[Path, str]) -> bytes:
+    part, name = ref
+    for n, offset, length in json.loads((part / "fragments.json").read_text(encoding="utf-8")):
+        if n == name:
+            return (part / "fragments.bin").read_bytes()[offset:offset + length]
+    raise KeyError(name)
 
 
-def write_fragment(path: Path, data: dict) -> None:
-    path.write_bytes(gzip.compress(SIG + json.dumps(data, ensure_ascii=False).encode("utf-8"), mtime=0))
+def read_fragment(ref: tuple[Path, str]) -> dict:
+    return json.loads(gzip.decompress(fragment_bytes(ref))[len(SIG):])
+
+
+def write_fragment(ref: tuple[Path, str], data: dict) -> None:
+    """Replaces one fragment in its part's fragments.bin (the others moved along), as an intruder would."""
+    part, name = ref
+    blobs = {n: fragment_bytes((part, n)) for n, _, _ in json.loads((part / "fragments.json").read_text(encoding="utf-8"))}
+    blobs[name] = gzip.compress(SIG + json.dumps(data, ensure_ascii=False).encode("utf-8"), mtime=0)
+    where, offset = [], 0
+    for n, blob in blobs.items():
+        where.append([n, offset, len(blob)])
+        offset += len(blob)
+    (part / "fragments.bin").write_bytes(b"".join(blobs.values()))
+    (part / "fragments.json").write_text(json.dumps(where), encoding="utf-8")
 
 
 @pytest.fixture
@@ -62,7 +81,7 @@ def test_a_changed_fragment_in_the_cache_is_indexed_again_not_published(built_sa
     assert result.returncode == 0, result.stderr
     assert "搜索索引的缓存中 2018 年的部分已损坏或被改动" in result.stderr and "已重新建立" in result.stderr
     assert "篡改文字" not in published_text(root) and published_text(root) == clean
-    assert not any("篡改文字" in p.read_bytes().decode("latin-1") for p in fragments(root))
+    assert not any("篡改文字" in fragment_bytes(f).decode("latin-1") for f in fragments(root))
 
 
 @pytest.mark.parametrize("damage", ["delete words", "truncate part.json", "add a file", "unreadable"])
@@ -72,9 +91,9 @@ def test_a_damaged_part_is_rebuilt_and_search_still_works(built_sample, damage):
     if damage == "delete words":
         (part / "words.gz").unlink()
     elif damage == "truncate part.json":
-        (part / "part.json").write_text('{"format": "zb-part-2", "year"', encoding="utf-8")
+        (part / "part.json").write_text('{"format": "zb-part-4", "year"', encoding="utf-8")
     elif damage == "add a file":
-        shutil.copy(next((part / "fragment").iterdir()), part / "fragment" / "2018zzzzzplanted.pf_fragment")
+        shutil.copy(part / "fragments.bin", part / "2018zzzzzplanted.pf_fragment")
     else:
         (part / "filters.json").chmod(0)
         if os.access(part / "filters.json", os.R_OK):
@@ -93,7 +112,7 @@ def test_published_index_files_are_copies_not_links_into_the_cache(built_sample)
         assert path.stat().st_nlink == 1, path
     site_fragment = next((built_sample / "site/pagefind/fragment").iterdir())
     site_fragment.write_bytes(b"written by someone")
-    assert all(p.read_bytes() != b"written by someone" for p in fragments(built_sample))
+    assert all(fragment_bytes(f) != b"written by someone" for f in fragments(built_sample))
 
 
 def test_a_planted_address_in_the_index_never_becomes_a_link(built_sample):
@@ -109,7 +128,7 @@ def test_a_planted_address_in_the_index_never_becomes_a_link(built_sample):
             findings[0]["a"] = "x\"><img src=x onerror=alert(2)>"
         data["meta"]["findings"] = json.dumps(findings, ensure_ascii=False)
         write_fragment(victim, data)
-    for part in {p.parent.parent for p in fragments(root)}:
+    for part in {p for p, _ in fragments(root)}:
         about = json.loads((part / "part.json").read_text(encoding="utf-8"))
         about["files"] = searchbundle.manifest(part)
         (part / "part.json").write_text(json.dumps(about, ensure_ascii=False, sort_keys=True), encoding="utf-8")

@@ -38,10 +38,11 @@ from typing import Iterator
 import cbor2
 
 SIGNATURE = b"pagefind_dcd"
-FORMAT = "zb-part-3"  # bump when what a part holds changes: every cached part is then rebuilt
+FORMAT = "zb-part-4"  # bump when what a part holds changes: every cached part is then rebuilt
 OURS = re.compile(r"^[rst][a-q]+$")  # the words search.js asks for (searchindex.grams, key_words, group_word)
 CHUNK_BYTES = 40_000  # raw CBOR per index chunk: about 10 KB on the wire
 ASSETS = ("pagefind.js", "pagefind-worker.js")
+FRAGMENTS = "fragments.bin"  # a part's fragments end to end, newest first; fragments.json says where each is
 _B36 = "0123456789abcdefghijklmnopqrstuvwxyz"
 
 
@@ -102,9 +103,18 @@ def make_part(raw: Path, folder: Path, year: int, tag: str) -> Part:
     for r, page in enumerate(reversed(order)):
         rank[page] = r
     part = Part(folder, year, tag, len(pages))
-    (folder / "fragment").mkdir(parents=True)
-    for page, (hash_, _count) in enumerate(pages):  # moved, not rewritten: the raw run is scratch
-        os.replace(raw / "fragment" / f"{hash_}.pf_fragment", folder / "fragment" / f"{part.name(rank[page])}.pf_fragment")
+    folder.mkdir(parents=True)
+    # one file, not a file per record: a year's 2,500 small files cost more to create, hash and
+    # copy on this machine's disk than to index (the merge writes the site's files from it)
+    by_rank = sorted((rank[page], hash_) for page, (hash_, _count) in enumerate(pages))
+    where, offset = [], 0
+    with open(folder / FRAGMENTS, "wb") as out:
+        for r, hash_ in by_rank:
+            blob = (raw / "fragment" / f"{hash_}.pf_fragment").read_bytes()
+            out.write(blob)
+            where.append([part.name(r), offset, len(blob)])
+            offset += len(blob)
+    (folder / "fragments.json").write_text(json.dumps(where, separators=(",", ":")), encoding="ascii")
     with gzip.open(folder / "words.gz", "wt", encoding="ascii", compresslevel=3, newline="\n") as out:
         for low, high, hash_ in chunks:
             if high < "r" or low >= "u":  # only metadata words there (digits, Chinese, other letters)
@@ -134,6 +144,17 @@ def make_part(raw: Path, folder: Path, year: int, tag: str) -> Part:
              "files": manifest(folder)}
     (folder / "part.json").write_text(json.dumps(about, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return part
+
+
+_FRAGMENT_NAME = re.compile(r"^\d{4}[0-9a-z]+$")
+
+
+def _fragment_name(name: object) -> str:
+    """A fragment's file name from a part's fragments.json: year, tag and rank, nothing else (a
+    damaged list cannot write outside fragment/)."""
+    if not isinstance(name, str) or not _FRAGMENT_NAME.match(name):
+        raise ValueError(f"片段名称不合规：{name!r}")
+    return name
 
 
 def manifest(folder: Path) -> dict[str, str]:
@@ -346,7 +367,10 @@ def _merge_into(parts: list[Part], out: Path) -> int:
                                              encoding="utf-8")
     for asset in sorted((parts[0].folder / "assets").iterdir()):
         shutil.copyfile(asset, out / asset.name)
-    for p in parts:  # copies, never links: a published file written to must not change the cache
-        for name in sorted(os.listdir(p.folder / "fragment")):
-            shutil.copyfile(p.folder / "fragment" / name, out / "fragment" / name)
+    for p in parts:  # written from the part's one file: a published file written to cannot change the cache
+        where = json.loads((p.folder / "fragments.json").read_text(encoding="ascii"))
+        with open(p.folder / FRAGMENTS, "rb") as blobs:
+            for name, offset, length in where:
+                blobs.seek(offset)
+                (out / "fragment" / f"{_fragment_name(name)}.pf_fragment").write_bytes(blobs.read(length))
     return total

@@ -62,7 +62,7 @@ def pagefind(site: Path, output: Path) -> None:
 def part(scratch: Path, folder: Path, year: int, tag: str) -> None:
     """One year: Pagefind over its records, reduced to a part, which appears whole or not at all."""
     tmp = folder.with_name(f"tmp-{folder.name}")
-    raw = folder.with_name(f"tmp-{folder.name}-raw")  # beside the part: fragments are moved, not copied
+    raw = scratch / "raw"  # Pagefind's thousands of files in scratch (memory, when there is /dev/shm): read once
     records = scratch / "records"
     write_files(records, json.loads((scratch / RECORDS).read_text(encoding="utf-8")))
     try:
