@@ -34,7 +34,7 @@ def years_archive(tmp_path_factory) -> Path:
 
 def parts(root: Path) -> dict[str, str]:
     """Year → the cache folder holding its part."""
-    return {p.name[:4]: p.name for p in (root / CACHE).iterdir() if p.is_dir()}
+    return {p.name[:4]: p.name for p in (root / CACHE).iterdir() if p.is_dir() and re.match(r"\d{4}-", p.name)}
 
 
 def tree(folder: Path) -> dict[str, str]:

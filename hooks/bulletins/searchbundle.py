@@ -93,57 +93,96 @@ class Part:
         return self.prefix + b36(rank)
 
 
-def make_part(raw: Path, folder: Path, year: int, tag: str) -> Part:
-    """Reduces one Pagefind run over a year's records (in `raw`) to a part in `folder`."""
-    entry, language, info = _entry(raw)
-    meta = _read(raw / f"pagefind.{info['hash']}.pf_meta")
-    pages, chunks, filters, sorts = meta[1], meta[2], meta[3], meta[4]
-    order = dict((s[0], s[1]) for s in sorts)["order"]  # page numbers, oldest first
-    rank = [0] * len(pages)
-    for r, page in enumerate(reversed(order)):
-        rank[page] = r
-    part = Part(folder, year, tag, len(pages))
+def make_part(records: dict[str, dict], folder: Path, year: int, tag: str, assets: Path) -> Part:
+    """One year's records (searchindex.record_data, by file name) as a part in `folder`: the words
+    with the ranks of the records holding them, the filters, the fragments, Pagefind's own scripts.
+    Written here rather than by a Pagefind run over HTML records: the run cost two thirds of a
+    build's processor time, for an index of which the merge kept only these."""
+    about_assets = json.loads((assets / "assets.json").read_text(encoding="utf-8"))
+    ordered = sorted(records.items(), key=lambda kv: kv[1]["sort"], reverse=True)  # rank 0: the newest
+    part = Part(folder, year, tag, len(ordered))
     folder.mkdir(parents=True)
-    # one file, not a file per record: a year's 2,500 small files cost more to create, hash and
-    # copy on this machine's disk than to index (the merge writes the site's files from it)
-    by_rank = sorted((rank[page], hash_) for page, (hash_, _count) in enumerate(pages))
+    postings: dict[str, list[int]] = {}
+    values: dict[str, dict[str, list[int]]] = {}
+    fields: set[str] = set()
     where, offset = [], 0
     with open(folder / FRAGMENTS, "wb") as out:
-        for r, hash_ in by_rank:
-            blob = (raw / "fragment" / f"{hash_}.pf_fragment").read_bytes()
+        for rank, (path, rec) in enumerate(ordered):
+            for word in rec["words"]:
+                if not OURS.match(word):
+                    raise ValueError(f"索引词不合规：{word!r}")
+                postings.setdefault(word, []).append(rank)
+            for name, vs in rec["filters"].items():
+                for v in vs:
+                    values.setdefault(name, {}).setdefault(v, []).append(rank)
+            fields.update(rec["meta"])
+            fragment = {"url": "/" + path, "content": "", "word_count": len(rec["words"]),
+                        "filters": rec["filters"], "meta": rec["meta"],
+                        "anchors": [{"element": "h2", "id": a, "text": a, "location": 0} for a in rec["anchors"]]}
+            blob = _file(json.dumps(fragment, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
             out.write(blob)
-            where.append([part.name(r), offset, len(blob)])
+            where.append([part.name(rank), offset, len(blob)])
             offset += len(blob)
     (folder / "fragments.json").write_text(json.dumps(where, separators=(",", ":")), encoding="ascii")
-    with gzip.open(folder / "words.gz", "wt", encoding="ascii", compresslevel=3, newline="\n") as out:
-        for low, high, hash_ in chunks:
-            if high < "r" or low >= "u":  # only metadata words there (digits, Chinese, other letters)
-                continue
-            for word, postings, *rest in _read(raw / "index" / f"{hash_}.pf_index")[0]:
-                if not OURS.match(word):
-                    continue
-                if any(rest):
-                    raise ValueError(f"Pagefind 为 {word} 写了变体，合并不支持")
-                page, ranks = 0, []
-                for p in postings:  # Pagefind writes each page number as the step from the last
-                    page += p[0]
-                    ranks.append(rank[page])
-                out.write(word + "\t" + " ".join(map(str, sorted(ranks))) + "\n")
-    values: dict[str, dict[str, list[int]]] = {}
-    for name, hash_ in filters:
-        filter_name, entries = _read(raw / "filter" / f"{hash_}.pf_filter")
-        values[filter_name] = {value: sorted(rank[p] for p in ps) for value, ps in entries}
+    with gzip.open(folder / "words.gz", "wt", encoding="ascii", compresslevel=3, newline="\n") as words:
+        for word in sorted(postings):
+            words.write(word + "\t" + " ".join(map(str, postings[word])) + "\n")
     (folder / "filters.json").write_text(json.dumps(values, ensure_ascii=False, sort_keys=True), encoding="utf-8")
-    assets = folder / "assets"
-    assets.mkdir()
-    for name in ASSETS + (f"wasm.{info.get('wasm') or 'unknown'}.pagefind",):
-        shutil.copyfile(raw / name, assets / name)
-    about = {"format": FORMAT, "year": year, "tag": tag, "count": len(pages), "version": meta[0],
-             "language": language, "include_characters": entry.get("include_characters", []),
-             "wasm": info.get("wasm"), "meta_fields": meta[5] if len(meta) > 5 else [],
-             "files": manifest(folder)}
+    (folder / "assets").mkdir()
+    for name in ASSETS + (about_assets["wasm_file"],):
+        shutil.copyfile(assets / name, folder / "assets" / name)
+    about = {"format": FORMAT, "year": year, "tag": tag, "count": len(ordered), "version": about_assets["version"],
+             "language": LANGUAGE, "include_characters": about_assets["include_characters"],
+             "wasm": about_assets["wasm"], "meta_fields": sorted(fields), "files": manifest(folder)}
     (folder / "part.json").write_text(json.dumps(about, ensure_ascii=False, sort_keys=True), encoding="utf-8")
     return part
+
+
+LANGUAGE = "zh"
+
+
+def pagefind_assets(cache: Path) -> Path:
+    """Pagefind's browser scripts and WebAssembly, and the version they read: taken once per
+    Pagefind version from a run over one record, kept in the cache (`pagefind-<version>/`)."""
+    from .searchworker import pagefind
+
+    try:
+        import importlib.metadata
+        version = importlib.metadata.version("pagefind_bin_extended")
+    except importlib.metadata.PackageNotFoundError:
+        version = "unknown"
+    folder = cache / f"pagefind-{version}"
+    try:  # as written, or taken again: these files are published
+        kept = json.loads((folder / "assets.json").read_text(encoding="utf-8"))
+        found = {k: v for k, v in manifest(folder).items() if k != "assets.json"}
+        if not folder.is_symlink() and found == kept["files"]:
+            return folder
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    tmp = cache / f"tmp-pagefind-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        site = tmp / "site"
+        site.mkdir(parents=True)
+        (site / "index.html").write_text('<!DOCTYPE html><html lang="zh"><head><meta charset="utf-8"><title>x</title>'
+                                         '</head><body><main data-pagefind-body><p>raaaa</p></main></body></html>',
+                                         encoding="utf-8")
+        pagefind(site, tmp / "out")
+        entry, _language, info = _entry(tmp / "out")
+        meta = _read(tmp / "out" / f"pagefind.{info['hash']}.pf_meta")
+        wasm = f"wasm.{info.get('wasm') or 'unknown'}.pagefind"
+        keep = tmp / "keep"
+        keep.mkdir()
+        for name in ASSETS + (wasm,):
+            shutil.copyfile(tmp / "out" / name, keep / name)
+        (keep / "assets.json").write_text(json.dumps({
+            "version": meta[0], "wasm": info.get("wasm"), "wasm_file": wasm, "files": manifest(keep),
+            "include_characters": entry.get("include_characters", [])}, sort_keys=True), encoding="utf-8")
+        shutil.rmtree(folder, ignore_errors=True)
+        os.replace(keep, folder)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return folder
 
 
 _FRAGMENT_NAME = re.compile(r"^\d{4}[0-9a-z]+$")

@@ -1,6 +1,6 @@
 """The search index's heavy steps, each in a process of its own.
 
-Indexing a year (a Pagefind run, then reducing its output to a part) and merging the parts are
+Indexing a year (its records made into a part in Pagefind's format) and merging the parts are
 CPU work: in the build's own process they would hold the interpreter lock while MkDocs renders
 pages, and a rebuild under `mkdocs serve` could only stop them between steps. In a process they run
 on the other core, and stopping one is a kill. The kernel ends a worker, and its Pagefind, when
@@ -20,7 +20,7 @@ from pathlib import Path
 from . import safefile, searchbundle
 
 HOOKS = Path(__file__).resolve().parent.parent  # the folder holding this package
-RECORDS = "records.json"  # a year's records as the build hands them over: {file name: HTML}
+RECORDS = "records.json"  # a year's records as the build hands them over: {file name: searchindex.record_data}
 
 
 def command(*args: str) -> list[str]:
@@ -59,18 +59,14 @@ def pagefind(site: Path, output: Path) -> None:
         raise RuntimeError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：\n{done.stdout}".strip())
 
 
-def part(scratch: Path, folder: Path, year: int, tag: str) -> None:
-    """One year: Pagefind over its records, reduced to a part, which appears whole or not at all."""
+def part(scratch: Path, folder: Path, year: int, tag: str, assets: Path) -> None:
+    """One year's records made into a part, which appears whole or not at all."""
     tmp = folder.with_name(f"tmp-{folder.name}")
-    raw = scratch / "raw"  # Pagefind's thousands of files in scratch (memory, when there is /dev/shm): read once
-    records = scratch / "records"
-    write_files(records, json.loads((scratch / RECORDS).read_text(encoding="utf-8")))
+    records = json.loads((scratch / RECORDS).read_text(encoding="utf-8"))
     try:
-        pagefind(records, raw)
-        searchbundle.make_part(raw, tmp, year, tag)
+        searchbundle.make_part(records, tmp, year, tag, assets)
         os.replace(tmp, folder)
     finally:
-        shutil.rmtree(raw, ignore_errors=True)
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -82,7 +78,7 @@ def main(argv: list[str]) -> int:
     signal.signal(signal.SIGTERM, _stop)
     try:
         if argv[0] == "part":
-            part(Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4])
+            part(Path(argv[1]), Path(argv[2]), int(argv[3]), argv[4], Path(argv[5]))
         elif argv[0] == "merge":  # merge keep-old|replace OUT PART…
             parts = [searchbundle.load_part(Path(p), verify=False) for p in argv[3:]]  # verified by the job
             if any(p is None for p in parts):
