@@ -1,16 +1,18 @@
-"""One Pagefind run per year, merged here into the one bundle the browser reads.
+"""A part per year, written here in Pagefind's format, merged into the one bundle the browser reads.
 
-Why per year: Pagefind holds a whole run in memory (about 80 KB per record, 3.6 GB for 1,040
-issues in one run), so a run per year bounds the build's memory by its largest year, and a year
-whose records did not change is not indexed again (its part is cached by content).
+Why written here: the index a query reads is our own words (character pairs, pinyin keys, synonym
+groups) and filters; a Pagefind run over HTML records to make them cost two thirds of a build's
+processor time, 51,000 small files on disk and 250 MB. Pagefind runs once per version, on one
+record, for its browser scripts and WebAssembly (`pagefind_assets`). Why per year: a year whose
+records did not change is not indexed again (its part is cached by content), and a worker holds
+one year at a time.
 
 Why merged: every bundle a browser searches costs its own metadata and its own index chunk per
 word, so twenty yearly bundles would cost a query twenty chunks. The years are merged into one
 bundle in Pagefind's own format, and what no query of ours reads is left out on the way:
 
-- words that are not ours (Pagefind also indexes each record's metadata: the findings' text as
-  Chinese words, dates, numbers); we only ever ask for `r…` pairs, `s…` pinyin keys and `t…`
-  synonym groups;
+- words that are not ours: we only ever ask for `r…` pairs, `s…` pinyin keys and `t…` synonym
+  groups, and a fragment carries no content (search.js reads its metadata only);
 - the sort table (one entry per record in every query's metadata): a record's name says its
   order instead, `<year><tag><rank>`, rank 0 being the newest finding of that year, so search.js
   orders results by name without loading them;
@@ -139,6 +141,7 @@ def make_part(records: dict[str, dict], folder: Path, year: int, tag: str, asset
 
 
 LANGUAGE = "zh"
+PAGEFIND_FORMAT = "1.5."  # the Pagefind whose index format make_part and merge write (pinned in pyproject.toml)
 
 
 def pagefind_assets(cache: Path) -> Path:
@@ -170,6 +173,9 @@ def pagefind_assets(cache: Path) -> Path:
         pagefind(site, tmp / "out")
         entry, _language, info = _entry(tmp / "out")
         meta = _read(tmp / "out" / f"pagefind.{info['hash']}.pf_meta")
+        if not str(meta[0]).startswith(PAGEFIND_FORMAT):
+            raise RuntimeError(f"Pagefind {meta[0]} 的索引格式未经检验（本项目按 Pagefind {PAGEFIND_FORMAT} 编写索引）"
+                               " — 请安装 pyproject.toml 中固定的版本：bash scripts/setup")
         wasm = f"wasm.{info.get('wasm') or 'unknown'}.pagefind"
         keep = tmp / "keep"
         keep.mkdir()

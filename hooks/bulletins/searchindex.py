@@ -244,10 +244,10 @@ class SearchIndexError(Exception):
 class IndexJob:
     """Builds site/pagefind/ beside MkDocs: it needs only the model, not the pages, so it starts as
     soon as the build has its data and MkDocs renders pages meanwhile (2 cores: the build barely
-    waits). Year by year: the year's records are rendered and hashed; a year whose records are in
-    the cache (.cache/bulletins/search/) is reused, any other is indexed by its own Pagefind run
-    in a scratch folder and reduced to a part (searchbundle). Then the parts are merged into the
-    site. Under `mkdocs serve` an edit re-indexes one year."""
+    waits). Year by year: the year's records are made and hashed; a year whose records are in
+    the cache (.cache/bulletins/search/) is reused, any other is written as a part in a worker
+    process (searchbundle.make_part). Then the parts are merged into the site. Under `mkdocs
+    serve` an edit re-indexes one year."""
 
     def __init__(self, env: Environment, archive: Archive, site_dir: Path, root: Path,
                  remember: dict | None = None, start: bool = True, flags: dict | None = None,
