@@ -58,11 +58,9 @@ class Glue:
         except siteconfig.ConfigError as exc:
             raise PluginError(str(exc)) from None
         def start_search(env, archive, flags) -> None:
-            # MkDocs has already emptied site_dir; Pagefind writes site/pagefind/ while the page
-            # specs are made and the pages render (under `mkdocs serve` it starts after the pages
-            # are served instead, so that the preview is not slowed)
-            self.search = searchindex.IndexJob(env, archive, self._index_dir(config), root, remember=None,
-                                               start=True, flags=flags, fallback=self.state.fallback_cache)
+            # MkDocs has already emptied site_dir; the index is written into site/pagefind/ while the
+            # page specs are made and the pages render
+            self._new_search(env, archive, flags, config, root)
 
         try:
             self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
@@ -94,14 +92,19 @@ class Glue:
         for problem in self.site.problems:
             log.info(str(problem))
         if self.serving:
-            self.search = searchindex.IndexJob(self.site.env, self.site.archive, self._index_dir(config), root,
-                                               remember=self.state.rendered, start=False, flags=self.site.flags,
-                                               fallback=self.state.fallback_cache)
+            self._new_search(self.site.env, self.site.archive, self.site.flags, config, root)
         _add_files(files, config, self.site)
         if self.serving:
             self.shared = _frame_key(root, config, self.site.pages)
             serve.last.update(site=self.site, stats=stats, frame=self.shared)
         return files
+
+    def _new_search(self, env, archive, flags: dict, config, root: Path) -> None:
+        """The search index job of this build: started at once by `mkdocs build`; under `mkdocs serve`
+        started after the pages are served (the preview is not slowed), remembering what it made."""
+        self.search = searchindex.IndexJob(env, archive, self._index_dir(config), root,
+                                           remember=self.state.rendered if self.serving else None,
+                                           start=not self.serving, flags=flags, fallback=self.state.fallback_cache)
 
     def _guide(self, files: Files, config) -> None:
         """The editors' guide for every kind of build (full, quick, kept while the data has errors):
@@ -129,9 +132,7 @@ class Glue:
         last.update(site=site, stats=stats)
         self._guide(files, config)
         _add_files(files, config, site, skip=set(kept))
-        self.search = searchindex.IndexJob(site.env, site.archive, self._index_dir(config), root,
-                                           remember=self.state.rendered, start=False, flags=site.flags,
-                                           fallback=self.state.fallback_cache)
+        self._new_search(site.env, site.archive, site.flags, config, root)
         log.info(f"快速预览：重新生成 {len(fresh)} 期通报的页面，其余页面随后更新")
         return files
 

@@ -29,11 +29,13 @@ from __future__ import annotations
 import gzip
 import hashlib
 import heapq
+import importlib.metadata
 import json
 import os
 import re
 import shutil
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterator
 
@@ -144,17 +146,21 @@ LANGUAGE = "zh"
 PAGEFIND_FORMAT = "1.5."  # the Pagefind whose index format make_part and merge write (pinned in pyproject.toml)
 
 
+@lru_cache(maxsize=1)
+def pagefind_version() -> str:
+    """The installed Pagefind's version: it names the cached scripts and is part of every part's digest."""
+    try:
+        return importlib.metadata.version("pagefind_bin_extended")
+    except importlib.metadata.PackageNotFoundError:
+        return "?"
+
+
 def pagefind_assets(cache: Path) -> Path:
     """Pagefind's browser scripts and WebAssembly, and the version they read: taken once per
     Pagefind version from a run over one record, kept in the cache (`pagefind-<version>/`)."""
     from .searchworker import pagefind
 
-    try:
-        import importlib.metadata
-        version = importlib.metadata.version("pagefind_bin_extended")
-    except importlib.metadata.PackageNotFoundError:
-        version = "unknown"
-    folder = cache / f"pagefind-{version}"
+    folder = cache / f"pagefind-{pagefind_version()}"
     try:  # as written, or taken again: these files are published
         kept = json.loads((folder / "assets.json").read_text(encoding="utf-8"))
         found = {k: v for k, v in manifest(folder).items() if k != "assets.json"}

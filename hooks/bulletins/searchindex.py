@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -223,15 +222,7 @@ def write_records(env: Environment, archive: Archive, folder: Path, flags: dict 
 def _digest(blob: bytes) -> str:
     """A year's records as one blob, hashed in one call: from the index thread, each call into
     hashlib lets go of the interpreter lock and waits to get it back from MkDocs."""
-    return hashlib.sha256(f"{searchbundle.FORMAT}\0{_pagefind_version()}\0".encode("utf-8") + blob).hexdigest()
-
-
-@lru_cache(maxsize=1)
-def _pagefind_version() -> str:
-    try:
-        return importlib.metadata.version("pagefind_bin_extended")
-    except importlib.metadata.PackageNotFoundError:
-        return "?"
+    return hashlib.sha256(f"{searchbundle.FORMAT}\0{searchbundle.pagefind_version()}\0".encode("utf-8") + blob).hexdigest()
 
 
 YEARS_AT_ONCE = 2  # years indexed at once (2 cores: MkDocs renders beside them)

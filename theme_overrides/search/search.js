@@ -112,8 +112,13 @@ export function without(query, word) {
   return query;
 }
 
+/** A number as five hex digits spelled in letters a–p (what Pagefind keeps as one word). */
+function spellNumber(n) {
+  return n.toString(16).padStart(5, "0").replace(/./g, (h) => HEX_AS_LETTERS[parseInt(h, 16)]);
+}
+
 function spell(ch) {
-  return ch.codePointAt(0).toString(16).padStart(5, "0").replace(/./g, (h) => HEX_AS_LETTERS[parseInt(h, 16)]);
+  return spellNumber(ch.codePointAt(0));
 }
 
 /**
@@ -163,7 +168,7 @@ function queries(words, groups = [], rests = []) {
  * finding that contains any word of the group (searchindex.group_words), so a word with synonyms
  * costs one index chunk, not one per synonym and pair, and one query counts each finding once. */
 function groupWord(n) {
-  return "t" + n.toString(16).padStart(5, "0").replace(/./g, (h) => HEX_AS_LETTERS[parseInt(h, 16)]);
+  return "t" + spellNumber(n);
 }
 
 /** How many Pagefind queries a query costs (for tests: linear in its words). */
