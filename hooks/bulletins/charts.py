@@ -73,9 +73,13 @@ def _both(draw, title: str, desc: str) -> Markup:
 
 
 def _text(x: float, y: float, label: str, size: Size, anchor: str = "start", cls: str = "zb-tick") -> str:
-    # the size comes from the chart's --zb-font (zb.css), "start" is SVG's own: hundreds of labels a heat map
-    align = "" if anchor == "start" else f' text-anchor="{anchor}"'
-    return f'<text x="{x:.1f}" y="{y:.1f}"{align} class="{cls}">{escape(label)}</text>'
+    # the size and the anchor come from zb.css (the chart's --zb-font, .zb-mid, .zb-end; "start" is
+    # SVG's own): a heat map has hundreds of labels, in both its wide and its narrow drawing
+    align = _ANCHOR[anchor]
+    return f'<text x="{x:.1f}" y="{y:.1f}" class="{cls}{align}">{escape(label)}</text>'
+
+
+_ANCHOR = {"start": "", "middle": " zb-mid", "end": " zb-end"}
 
 
 def _y_axis(ticks: list[float], x0: float, x1: float, y_of, size: Size, integer: bool) -> str:
