@@ -142,16 +142,19 @@ def _heat(page_url: str, title: str, entries: tuple[ix.Entry, ...], row_of, face
 
 
 def _by_year(url: str, title: str, entries: tuple[ix.Entry, ...], show_district: bool,
-             extra: Callable[[int], dict] | None = None) -> tuple[dict, list[PageSpec]]:
+             extra: Callable[[int], dict] | None = None,
+             own: tuple[str, str] | None = None) -> tuple[dict, list[PageSpec]]:
     """A page's latest findings and its year pages (url + "2019/"): pages stay small at any archive
-    size, each finding is on exactly one year page, and search covers everything regardless."""
+    size, each finding is on exactly one year page, and search covers everything regardless.
+    `own`: (facet, name) of a type's or department's page, whose chip its findings leave out
+    (every one of them has it; the others it also has are what the reader learns)."""
     years = sorted(Counter(e.issue.year for e in entries).items(), reverse=True)
     nav = [(y, n, urls.in_year(url, y)) for y, n in years]
     specs = [PageSpec(urls.in_year(url, y), f"{title} · {y} 年", "entries_year.html", {
-        "title": title, "back": url, "year": y, "years": nav, "count": n, "show_district": show_district,
+        "title": title, "back": url, "year": y, "years": nav, "count": n, "show_district": show_district, "own": own,
         "groups": ix.group_by_issue(tuple(e for e in entries if e.issue.year == y)),
         **(extra(y) if extra else {"charts": []})}) for y, n in years]
-    return {"latest": ix.group_by_issue(entries[:LATEST]), "years": nav}, specs
+    return {"latest": ix.group_by_issue(entries[:LATEST]), "years": nav, "own": own}, specs
 
 
 TREND_DAYS = 731  # a district page's trend charts: the last two years; each year page has its own
@@ -212,7 +215,7 @@ def _topic_pages(s: SiteData, items: tuple, index: dict, kind: str, url: Callabl
     for item in ordered:
         entries = index.get(item.name, ())
         by_d = _district_counts(s, entries)
-        paged, years = _by_year(url(item.slug), item.name, entries, True)
+        paged, years = _by_year(url(item.slug), item.name, entries, True, own=(kind, item.name))
         out += years
         heat = _heat(url(item.slug), f"{item.name}：各区县每月问题数", entries, lambda e: (e.report.district.name,),
                      facets.DISTRICT, {kind: item.name}, [d.name for d in s.archive.registry.districts])

@@ -109,7 +109,7 @@ def environment(root: Path, kept: dict | None = None) -> Environment:
                            cn_numeral=cn_numeral)
         env.globals["urls"] = urls
         env.globals["facet"] = facets
-    env.globals["entry"] = _entry_renderer(env)
+    env.globals["entry"], env.globals["entry_chips"] = _entry_renderer(env)
     return env
 
 
@@ -117,9 +117,16 @@ def _entry_renderer(env: Environment):
     """A finding appears on its district page and on each of its type and department pages.
     Rendered once per page depth, from a stand-in folder of that depth ("_/_/"): its links all
     climb to the site root first ("../../issues/…"), so they resolve from any page that deep.
-    Measured at 520 issues: a third of the page-rendering time."""
+    Measured at 520 issues: a third of the page-rendering time. Its chips depend on the page (a
+    type's page leaves its own out) but only through the finding's types and departments: a few
+    hundred combinations, rendered once each."""
     cache: dict[tuple, Markup] = {}
     macros: dict[int, Any] = {}  # page depth → _macros.html as a module, its links from that depth
+
+    def module(depth: int) -> Any:
+        if depth not in macros:
+            macros[depth] = env.get_template("_macros.html").make_module({"page_url": "_/" * depth})
+        return macros[depth]
 
     @pass_context
     def entry(ctx: Any, e: Any, show_district: bool = True) -> Markup:
@@ -127,13 +134,20 @@ def _entry_renderer(env: Environment):
         key = (e.issue.id, e.finding.anchor, show_district, depth)
         html = cache.get(key)
         if html is None:
-            if depth not in macros:
-                macros[depth] = env.get_template("_macros.html").make_module({"page_url": "_/" * depth})
             html = cache[key] = Markup(env.get_template("_entry.html").render(
-                page_url="_/" * depth, e=e, show_district=show_district, m=macros[depth]))
+                page_url="_/" * depth, e=e, show_district=show_district, m=module(depth)))
         return html
 
-    return entry
+    @pass_context
+    def entry_chips(ctx: Any, e: Any, own: tuple[str, str] | None = None) -> Markup:
+        depth = ctx["page_url"].count("/")
+        key = ("chips", e.finding.types, e.finding.departments, tuple(own) if own else None, depth)
+        html = cache.get(key)
+        if html is None:
+            html = cache[key] = Markup(module(depth).chips(e.finding, env.globals["registry"], own))
+        return html
+
+    return entry, entry_chips
 
 
 def render(env: Environment, template: str, page_url: str, context: dict) -> str:
