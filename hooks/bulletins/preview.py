@@ -26,10 +26,26 @@ from .problems import errors
 _ISSUE_FILE = re.compile(r"issues/(\d{4}-\d{3})/[^/]+\.yaml")
 
 
-def data_stats(root: Path) -> dict[str, tuple[int, int]]:
-    """Every file under issues/: (modification time, size), to tell what an edit touched."""
+def data_stats(root: Path, scanned: dict | None = None, changes=None) -> dict[str, tuple[int, int]]:
+    """Every file under issues/: (modification time, size), to tell what an edit touched. Given
+    the files as last looked at (`scanned`, whatever became of that build) and the folders the
+    kernel has reported changes in since (servewatch.Changes), only those folders are looked at."""
+    folders = changes.take() if changes is not None else None
+    if scanned is None or folders is None:
+        return _stats(root, root / "issues")
+    names = {f.split("/", 1)[1] for f in folders}
+    out = {p: v for p, v in scanned.items() if p.split("/", 2)[1] not in names}
+    for folder in sorted(folders):
+        out.update(_stats(root, root / folder))
+    return out
+
+
+def _stats(root: Path, top: Path) -> dict[str, tuple[int, int]]:
     out: dict[str, tuple[int, int]] = {}
-    stack = [root / "issues"]
+    if top.is_file():  # a file of its own in issues/ (no issue's): looked at like a folder
+        st = top.stat()
+        return {top.relative_to(root).as_posix(): (st.st_mtime_ns, st.st_size)}
+    stack = [top]
     while stack:
         folder = stack.pop()
         try:

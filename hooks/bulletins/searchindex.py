@@ -175,11 +175,13 @@ def record_data(rec: Record) -> dict:
 
 
 def records_by_year(env: Environment, archive: Archive, flags: dict | None = None,
-                    remember: dict | None = None, as_data: bool = False) -> Iterator[tuple[int, dict]]:
+                    remember: dict | None = None, as_data: bool = False,
+                    stop: Callable[[], bool] | None = None) -> Iterator[tuple[int, dict]]:
     """(year, file name → HTML of every record of that year; with `as_data`, its record_data),
     newest year first, one year in memory at a time. With `remember` (BuildState.rendered, under
     mkdocs serve) a district report that has not changed since the last build in this process is
-    not made again (an edit touches one or two)."""
+    not made again (an edit touches one or two). `stop`, asked at each issue: a cancelled job
+    ends here, not at the end of the year (under serve, an editor's next save is waiting)."""
     template = env.get_template("search_record.html")
     version = (hash(archive.registry), as_data,
                Path(template.filename or "").read_bytes() if template.filename else b"")
@@ -190,6 +192,8 @@ def records_by_year(env: Environment, archive: Archive, flags: dict | None = Non
     for year in sorted(by_year, reverse=True):
         out: dict[str, str] = {}
         for i in by_year[year]:
+            if stop is not None and stop():
+                return
             head = (i.id, i.number, i.date)
             for pos, report in enumerate(i.reports):
                 if not report.findings:
@@ -285,7 +289,8 @@ class IndexJob:
         parts: list[tuple[int, Path, Future | None]] = []
         with ThreadPoolExecutor(max_workers=YEARS_AT_ONCE, thread_name_prefix="zb-year") as pool:
             assets = searchbundle.pagefind_assets(self.cache)
-            for year, files in records_by_year(self._env, self._archive, self._flags, self._remember, as_data=True):
+            for year, files in records_by_year(self._env, self._archive, self._flags, self._remember, as_data=True,
+                                                stop=lambda: self.cancelled):
                 if self.cancelled:
                     return 0
                 blob = json.dumps(files, ensure_ascii=False, sort_keys=True).encode("utf-8")
@@ -371,12 +376,18 @@ class IndexJob:
             raise SearchIndexError(f"建立搜索索引失败：{self._error}") from self._error
         return self.count
 
-    def cancel(self) -> None:
+    def cancel(self, wait: bool = True) -> None:
+        """Stops the job; with `wait`, returns once its workers and thread have ended. Without,
+        a later job still waits for it (the cache's lock is held until its workers are gone)."""
         self.cancelled = True
         _RUNNING.discard(self)
         for proc in list(self._procs):
             if proc.poll() is None:
                 proc.terminate()  # the worker removes its scratch and ends its Pagefind
+        if wait:
+            self._wait()
+
+    def _wait(self) -> None:
         for proc in list(self._procs):
             try:
                 proc.wait(timeout=5)

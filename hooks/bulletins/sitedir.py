@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import os
 import re
+import threading
+import time
 from pathlib import Path
 
 from .safefile import alive, exchange, remove
@@ -20,7 +22,7 @@ MARKER = ".zhuanbao-site"
 MARKER_TEXT = "这个文件夹是专报归档生成的站点：每次构建会整个替换它，请不要在这里放其他文件。\n"
 OWN = ("issues", "hooks", "docs", "theme_overrides", "tests", "scripts", "doc", "deploy", "screenshots",
        ".git", ".cache", ".ci", ".venv")
-_STAGING = re.compile(r"^\.(?P<name>.+)\.building-(?P<pid>\d+)$")
+_STAGING = re.compile(r"^\.(?P<name>.+)\.(?:building|old)-(?P<pid>\d+)(?:-\d+)?$")
 
 
 class Refused(Exception):
@@ -85,23 +87,51 @@ def staging(site: Path) -> Path:
     return folder
 
 
-def publish(folder: Path, site: Path) -> None:
+def publish(folder: Path, site: Path, serving: bool = False) -> None:
     """The finished build takes the site folder's place in one step; the old site is removed.
-    Permissions are made those of a published site (a web server reads it, whatever the umask)."""
+    Permissions are made those of a published site (a web server reads it, whatever the umask).
+    Under `mkdocs serve` MkDocs serves the folder itself (no permissions to set) and the old
+    preview is removed after the new one is served (seconds at 1,040 issues)."""
     site = Path(os.path.abspath(site))
     (folder / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-    for path in (folder, *folder.rglob("*")):
-        if not path.is_symlink():
-            path.chmod(0o755 if path.is_dir() else 0o644)
+    if not serving:
+        for path in (folder, *folder.rglob("*")):
+            if not path.is_symlink():
+                path.chmod(0o755 if path.is_dir() else 0o644)
     if not site.exists():
         os.rename(folder, site)
-    elif exchange(folder, site):
-        remove(folder)  # now the previous site
-    else:
-        old = site.parent / f".{site.name}.old-{os.getpid()}"
-        os.rename(site, old)
-        os.rename(folder, site)
+        return
+    if exchange(folder, site):
+        _retire(folder, site, serving)  # now the previous site
+        return
+    old = site.parent / f".{site.name}.old-{os.getpid()}"
+    os.rename(site, old)
+    os.rename(folder, site)
+    _retire(old, site, serving)
+
+
+def _retire(old: Path, site: Path, later: bool) -> None:
+    if not later:
         remove(old)
+        return
+    gone = site.parent / f".{site.name}.old-{os.getpid()}-{time.monotonic_ns()}"
+    os.rename(old, gone)  # the next build's staging folder may take the old name at once
+    threading.Thread(target=remove, args=(gone,), name="zb-old-site", daemon=True).start()
+
+
+def update(folder: Path, site: Path, leave: tuple[str, ...] = ()) -> None:
+    """Under `mkdocs serve`, a quick rebuild: each file the build wrote replaces its own in the
+    served folder (one rename each, so a page is read whole, old or new); the rest stays. Files
+    named in `leave` (at the top) are not taken; the build's folder is then removed."""
+    for here, _dirs, names in os.walk(folder):
+        rel = os.path.relpath(here, folder)
+        dest = site if rel == "." else site / rel
+        dest.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            if rel == "." and (name in leave or name == MARKER):
+                continue
+            os.replace(os.path.join(here, name), dest / name)
+    remove(folder)
 
 
 def discard(folder: Path | None) -> None:

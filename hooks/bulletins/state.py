@@ -23,6 +23,8 @@ class ServeState:
     last: dict = field(default_factory=dict)  # site, data files' stats and frame key of the last build
     outputs: dict[str, tuple[tuple, str]] = field(default_factory=dict)  # url → (key, the page as written)
     refresh_dir: Any = None
+    changes: Any = None  # servewatch.Changes: the issue folders an edit touched (None: look at all)
+    scanned: dict | None = None  # issues/'s files as the last build looked at them (preview.data_stats)
     refresh_timer: Any = None
 
 
