@@ -8,46 +8,45 @@ search index's cache, shared by builds into any folder, is locked the same way (
 
 from __future__ import annotations
 
-import fcntl
 import hashlib
 import logging
 import os
 from pathlib import Path
 
+import filelock
+
 log = logging.getLogger("mkdocs.plugins.bulletins")
 
 
 class FileLock:
-    """An advisory lock on a file (created if need be), released by the system if the process
-    dies; `waiting` is said when another process holds it."""
+    """An advisory lock on a file (the `filelock` library's flock, released by the system if the
+    process dies; never its "soft" lock, which a killed build would leave behind); `waiting` is
+    said when another process holds it. A read-only checkout has nothing to lock."""
 
     def __init__(self, path: Path, waiting: str) -> None:
         self.path = path
         self.waiting = waiting
-        self._fd: int | None = None
+        self._lock: filelock.BaseFileLock | None = None
 
     def acquire(self) -> None:
-        if self._fd is not None:
+        if self._lock is not None:
             return
+        lock = filelock.FileLock(self.path, thread_local=False, fallback_to_soft=False, preserve_lock_file=True)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | getattr(os, "O_CLOEXEC", 0), 0o644)
+            try:
+                lock.acquire(timeout=0)
+            except filelock.Timeout:
+                log.info(self.waiting)
+                lock.acquire()
         except OSError:
             return  # a read-only checkout: nothing to lock, and no cache to share either
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.info(self.waiting)
-            fcntl.flock(fd, fcntl.LOCK_EX)
-        self._fd = fd
+        self._lock = lock
 
     def release(self) -> None:
-        if self._fd is not None:
-            fd, self._fd = self._fd, None
-            try:
-                fcntl.flock(fd, fcntl.LOCK_UN)
-            finally:
-                os.close(fd)
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release(force=True)
 
     def __enter__(self) -> "FileLock":
         self.acquire()

@@ -1,0 +1,65 @@
+"""What a newcomer reads first is short and true: README under 10,000 characters with every link
+found, and every library the package imports declared (pinned) in pyproject.toml."""
+
+from __future__ import annotations
+
+import ast
+import re
+import sys
+import tomllib
+from importlib.metadata import packages_distributions
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_the_readme_is_short_and_every_link_in_it_leads_somewhere():
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert len(text) < 10_000, f"README.md has {len(text)} characters: link to doc/ rather than copy"
+    targets = re.findall(r"\]\(([^)#\s]+)(?:#[^)]*)?\)", text)
+    assert len(targets) > 10
+    missing = [t for t in targets if "://" not in t and not (ROOT / t).exists()]
+    assert missing == [], missing
+
+
+def _name(requirement: str) -> str:
+    return re.split(r"[\[=<>~! ]", requirement, maxsplit=1)[0].lower().replace("_", "-")
+
+
+def test_every_library_the_package_imports_is_declared_and_pinned():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_name(r): r for r in project["dependencies"]}
+    tools = {_name(r): r for r in project["optional-dependencies"]["test"]}  # bench.py drives Chromium
+    assert all("==" in r for r in {**declared, **tools}.values()), declared
+    dists = packages_distributions()
+    imported: dict[str, str] = {}
+    for path in sorted((ROOT / "hooks" / "bulletins").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import)
+                     else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
+            for name in names:
+                top = name.split(".")[0]
+                if top not in sys.stdlib_module_names and top != "bulletins":
+                    imported.setdefault(top, str(path.relative_to(ROOT)))
+    undeclared = {top: where for top, where in imported.items()
+                  if not any(_name(d) in declared or (where.endswith("bench.py") and _name(d) in tools)
+                             for d in dists.get(top, [top]))}
+    assert undeclared == {}, f"imported but not in pyproject.toml's dependencies: {undeclared}"
+    assert {"lxml", "filelock", "watchdog"} <= set(imported)  # the ones this test was written for
+
+
+def _modules() -> list[str]:
+    package = ROOT / "hooks" / "bulletins"
+    return sorted(p.stem for p in [*package.glob("*.py"), *(package / "readers").glob("*.py")] if p.stem != "__init__")
+
+
+def test_the_architecture_page_lists_every_module_and_says_which_import_mkdocs():
+    doc = (ROOT / "doc" / "architecture.md").read_text(encoding="utf-8")
+    layout = doc[doc.index("## Layout of the code"):]
+    missing = [m for m in _modules() if not re.search(rf"\b{m}\b", layout)]
+    assert missing == [], f"doc/architecture.md's layout does not name: {missing}"
+    package = ROOT / "hooks" / "bulletins"
+    importing = sorted(p.stem for p in package.rglob("*.py")
+                       if re.search(r"(?m)^\s*(from|import) mkdocs\b", p.read_text(encoding="utf-8")))
+    assert importing == ["mkdocs_glue", "mkdocs_run"], importing
+    assert "Two modules import MkDocs: `mkdocs_glue`" in doc
