@@ -22,7 +22,7 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from . import localweb, searchindex, siteconfig, urls
+from . import localweb, mkdocs_run, searchindex, urls
 from .build import build_site
 from .load import issue_folders
 
@@ -102,7 +102,7 @@ def prepare_baseline(ours: Path, work: Path) -> tuple[Path, Path]:
     shutil.copytree(ours / "docs", docs)
     shutil.copytree(ours / "theme_overrides", base / "theme_overrides")
     config = (ours / "mkdocs.yml").read_text(encoding="utf-8")
-    site = build_site(ours, siteconfig.declared_site_url(ours), "专报归档")
+    site = build_site(ours, mkdocs_run.declared_site_url(ours), "专报归档")
     for url, spec in site.pages.items():
         body = site.render(url)
         target = docs / urls.src_of(url)

@@ -345,7 +345,7 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
     """生成、检查并发布一个新版本到 目标文件夹/releases/，检查通过后一步切换 目标文件夹/current。
 
     网页服务器（deploy/nginx.conf）提供 current 指向的版本；切换是一次原子的改名，读者不会看到半新半旧的站点。"""
-    from . import publish, siteconfig
+    from . import mkdocs_run, publish
 
     dest = dest.resolve() if not dest.is_symlink() else dest.absolute()
     try:
@@ -353,7 +353,7 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
             publish.rollback(dest, click.echo)
             return
         root = _root()
-        url = site_url or siteconfig.declared_site_url(root)
+        url = site_url or mkdocs_run.declared_site_url(root)
         if not url:
             raise publish.PublishError("不知道站点的地址 — 请用 --site-url 给出，如 --site-url http://zb.intranet/zhuanbao/")
         publish.publish(root, dest, url, keep, click.echo, given=bool(site_url))

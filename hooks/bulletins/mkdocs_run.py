@@ -122,13 +122,30 @@ def build(root: Path, site_dir: Path | None = None, site_url: str | None = None,
     return code
 
 
+def declared_site_url(root: Path) -> str:
+    """mkdocs.yml's site_url as MkDocs itself reads it (INHERIT, !ENV, its own check of a URL);
+    "" when there is none, or when MkDocs cannot read the file: the build says why, in Chinese."""
+    from mkdocs.config import load_config
+
+    _prepare()
+    logger = logging.getLogger("mkdocs")
+    level = logger.level
+    logger.setLevel(logging.ERROR)  # its notes on the config are the build's to say
+    try:
+        config = load_config(config_file=str(root / "mkdocs.yml"))
+    except Exception:  # noqa: BLE001 — MkDocs' ConfigurationError, YAML errors, an unreadable file
+        return ""
+    finally:
+        logger.setLevel(level)
+    return config.site_url or ""
+
+
 def _warn_placeholder(root: Path) -> None:
     """Once per build: a site built for the preview's address points its canonical links, sitemap
     and feed at the reader's own computer."""
     from urllib.parse import urlparse
 
-    from .publish import PLACEHOLDER_HOSTS
-    from .siteconfig import declared_site_url
+    from .siteconfig import PLACEHOLDER_HOSTS
 
     url = declared_site_url(root)
     if url and urlparse(url).hostname in PLACEHOLDER_HOSTS:

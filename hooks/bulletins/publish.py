@@ -25,7 +25,7 @@ CURRENT = "current"
 _RELEASE = re.compile(r"^\d{8}-\d{6}-[0-9a-z]+(?:-dirty)?(?:-\d+)?$")
 CHECKED = ".zhuanbao-checked"  # written last, once a release passed every check: only such are published
 LOCK = ".publish.lock"
-PLACEHOLDER_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "::1")
+from .siteconfig import PLACEHOLDER_HOSTS
 
 
 class PublishError(Exception):

@@ -20,16 +20,9 @@ class ConfigError(Exception):
 _SAME_SITE = re.compile(r"^(?!/[/\\])(?![a-zA-Z][a-zA-Z0-9+.-]*:)[A-Za-z0-9._~%!$&'()*+,;=@/-]+$")
 
 
-_SITE_URL = re.compile(r"(?m)^site_url:\s*['\"]?([^'\"\s#]+)")
-
-
-def declared_site_url(root: Path) -> str:
-    """mkdocs.yml's site_url, read before MkDocs runs (publish, build's reminder, bench); "" if none."""
-    try:
-        m = _SITE_URL.search((root / "mkdocs.yml").read_text(encoding="utf-8"))
-    except OSError:
-        return ""
-    return m.group(1) if m else ""
+# Hosts of a preview address (mkdocs.yml's site_url as `bulletins init` writes it): a site built
+# for one points its canonical links, sitemap and feed at the reader's own computer.
+PLACEHOLDER_HOSTS = ("127.0.0.1", "localhost", "0.0.0.0", "::1")
 
 
 def search_also(value) -> tuple[tuple[str, str], ...]:
