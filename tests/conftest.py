@@ -127,31 +127,25 @@ def node_search(site: Path, base: str, queries: list[dict]) -> list[list[dict]]:
 # --- the fast layer: `bash scripts/test --fast` runs what needs no synthetic archive and no browser ---
 
 # Fixtures that build a synthetic archive (slow) or drive Chromium (browser); pytest knows every
-# fixture a test uses, directly or through others, so marking follows from them.
+# fixture a test uses, directly or through others, so marking follows from them. A test that builds
+# without such a fixture (it runs `bulletins build` or `synth` itself) says so with its own marker.
 SLOW_FIXTURES = {"synth_site", "ten_years", "big_archive", "look_site", "years_archive", "two_archives",
                  "archive_with_a_missing_neighbour"}
 BROWSER_FIXTURES = {"page", "browser"}
 # Tests that build a whole site (the sample's): seconds each, and each build already uses both cores.
 SITE_FIXTURES = {"sample_site", "sample_url", "built_sample", "subpath_site", "look_url", "published"}
-SITE_CALLS = ("built(", "mkdocs_build(", "bulletins_build(", '"build"', "publish(")
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    import inspect
-
     for item in items:
         if item.get_closest_marker("fast"):  # kept in the fast layer on purpose
             continue
         names = set(getattr(item, "fixturenames", ()))
         if names & BROWSER_FIXTURES:
             item.add_marker(pytest.mark.browser)
-        try:
-            source = inspect.getsource(item.function)
-        except (OSError, TypeError, AttributeError):
-            source = ""
-        if names & SLOW_FIXTURES or '"synth"' in source or '"bench"' in source:
+        if names & SLOW_FIXTURES:
             item.add_marker(pytest.mark.slow)
-        if names & SITE_FIXTURES or any(call in source for call in SITE_CALLS):
+        if names & SITE_FIXTURES:
             item.add_marker(pytest.mark.site)
 
 

@@ -53,6 +53,7 @@ def init(tmp_path: Path, name: str = "nb") -> Path:
     return tmp_path / name
 
 
+@pytest.mark.site
 def test_init_makes_an_archive_of_its_own_that_builds_at_once(tmp_path):
     root = init(tmp_path)
     tracked = subprocess.run(["git", "ls-files"], cwd=root, capture_output=True, text=True).stdout.split()
@@ -75,6 +76,7 @@ def test_init_makes_an_archive_of_its_own_that_builds_at_once(tmp_path):
     assert "海曙区" in guide and "[[区县" not in guide
 
 
+@pytest.mark.site
 def test_nothing_of_the_sample_city_in_another_citys_site_or_messages(tmp_path):
     root = init(tmp_path)
     bulletin = tmp_path / "第13期.txt"
@@ -112,6 +114,7 @@ def test_nothing_of_the_sample_city_in_another_citys_site_or_messages(tmp_path):
     assert "海曙区" in page and "停车收费投诉较多" in page
 
 
+@pytest.mark.site
 def test_an_archive_whose_issues_are_all_drafts_builds(tmp_path):
     root = make_archive(tmp_path)
     issue = root / "issues" / "2018-033" / "issue.yaml"
@@ -288,6 +291,7 @@ def test_another_citys_bulletins_as_doc_and_pdf_import_the_same(kind, tmp_path):
         import_and_check(root, tmp_path / kind / f"{layout}.{kind}", folder, check)
 
 
+@pytest.mark.site
 def test_a_category_bulletins_finding_is_on_every_district_it_names_and_counted_once(tmp_path):
     root = second_city(tmp_path)
     import_and_check(root, secondcity.by_category(tmp_path / "c.docx"), "2024-015", check_by_category)

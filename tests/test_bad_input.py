@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import re
 
@@ -14,6 +15,7 @@ from conftest import REPO, SAMPLE_TXT, built, cli, soup
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> [点此](javascript:alert(3)) **粗** | 表 |"
 
 
+@pytest.mark.site
 def test_hostile_text_imports_builds_and_shows_as_typed(empty_archive, tmp_path):
     text = SAMPLE_TXT.read_text(encoding="utf-8").replace("多名办事群众反映大厅缺乏母婴设施", HOSTILE + "多名办事群众反映大厅缺乏母婴设施")
     src = tmp_path / "hostile.txt"

@@ -44,6 +44,7 @@ def every_text(site: Path) -> str:
 
 # --- Correction notes come from the data, never from commit messages ----------------------------
 
+@pytest.mark.site
 def test_commit_messages_are_never_published_and_notes_come_from_the_data(repo):
     edit(repo, S, "满意: 15604", "满意: 15640")
     add_note(repo, "2018-09-28", NOTE)
@@ -66,6 +67,7 @@ def test_commit_messages_are_never_published_and_notes_come_from_the_data(repo):
     assert data["issues"][0]["corrections"] == [{"date": "2018-09-28", "note": NOTE}]
 
 
+@pytest.mark.site
 def test_without_git_the_notes_alone_and_newest_first(archive):
     with (archive / I).open("a", encoding="utf-8") as f:
         f.write("corrections:\n  - date: 2018-09-25\n    note: 较早的更正\n  - date: 2018-10-02\n    note: 较新的更正\n")
@@ -103,6 +105,7 @@ def test_diff_warns_when_a_published_issue_changes_without_a_note(repo):
 DRAFT_TEXT = "草稿专用的一句话：区行政服务中心取号机故障"
 
 
+@pytest.mark.site
 def test_a_draft_appears_nowhere_on_the_site(archive):
     assert cli(archive, "new").returncode == 0
     folder = archive / "issues/2018-034"
@@ -163,6 +166,7 @@ def test_headings_alone_on_a_line_with_a_space_and_text_after_a_blank_line(empty
     assert load(empty_archive / "issues/2018-034/shangcheng.yaml")["position"] == 2
 
 
+@pytest.mark.site
 def test_the_bulletins_order_is_kept_on_its_page_and_in_the_json(empty_archive):
     _import(empty_archive, LAYOUT)
     site = built(empty_archive)
@@ -220,6 +224,7 @@ ENGLISH = re.compile(r"\b(Usage|Options|Commands|Error|Show this|No such|Missing
 
 @pytest.mark.parametrize("args", [["--help"], ["nosuch"], ["synth"], ["synth", "--issues", "x"],
                                   ["fmt", "--bogus"], ["validate", "--help"], ["diff", "a", "b", "c"]])
+@pytest.mark.slow
 def test_usage_errors_and_help_are_in_chinese(archive, args):
     result = cli(archive, *args)
     out = result.stdout + result.stderr
@@ -227,6 +232,7 @@ def test_usage_errors_and_help_are_in_chinese(archive, args):
     assert re.search(r"[\u4e00-\u9fff]", out)
 
 
+@pytest.mark.site
 def test_build_prints_no_english_banner_and_no_link_out(archive):
     env = {k: v for k, v in os.environ.items() if k != "NO_MKDOCS_2_WARNING"}
     result = subprocess.run([str(BIN / "bulletins"), "build"], cwd=archive, capture_output=True,

@@ -139,6 +139,7 @@ def test_a_planted_address_in_the_index_never_becomes_a_link(built_sample):
     assert guide == [], "a finding whose anchor is not an anchor is left out, not linked"
 
 
+@pytest.mark.site
 def test_a_linked_cache_folder_is_not_cleaned(tmp_path):
     (tmp_path / "a").mkdir()
     root = make_archive(tmp_path / "a")
@@ -162,6 +163,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize("target", ["issues", "hooks", "docs", ".git", ".", "..", "issues/2018-033", "foreign"])
+@pytest.mark.site
 def test_a_site_folder_that_is_not_ours_is_refused_and_nothing_is_deleted(tmp_path, target):
     (tmp_path / "a").mkdir()
     root = make_archive(tmp_path / "a")
@@ -310,6 +312,7 @@ def test_a_link_to_a_draft_is_an_error(archive):
     assert result.returncode == 1 and "在草稿 2018-033 中" in result.stderr
 
 
+@pytest.mark.site
 def test_a_reworded_correction_note_keeps_its_change_and_gains_no_other(archive):
     from conftest import git
     git(archive, "init", "-q")
@@ -378,6 +381,7 @@ def test_the_importer_removes_invisible_characters_and_says_so(empty_archive, tm
 
 
 @pytest.mark.parametrize("escape", ["\\x01", "\\u200b", "\\e", "\\N"])
+@pytest.mark.site
 def test_an_escaped_control_character_is_refused_after_parsing(archive, escape):
     path = archive / "issues/2018-033/issue.yaml"
     text = path.read_text(encoding="utf-8")
@@ -388,6 +392,7 @@ def test_an_escaped_control_character_is_refused_after_parsing(archive, escape):
     assert bulletins_build(archive).returncode == 1 and not (archive / "site").exists()
 
 
+@pytest.mark.site
 def test_mkdocs_yml_words_are_checked_too(archive):
     config = archive / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace("publisher: 杭州市", 'publisher: "杭州\\x01市'), encoding="utf-8")
@@ -401,6 +406,7 @@ def test_mkdocs_yml_words_are_checked_too(archive):
 
 @pytest.mark.parametrize("url", ["//evil.example/", "/\\\\evil.example/", "java\\tscript:alert(1)", "https://evil.example/",
                                  "javascript:alert(1)", "../a b/"])
+@pytest.mark.site
 def test_search_also_takes_paths_on_this_server_only(archive, url):
     config = archive / "mkdocs.yml"
     config.write_text(config.read_text(encoding="utf-8").replace(
@@ -460,6 +466,7 @@ def test_the_search_page_names_an_unknown_filter(sample_url, page):
 # --- 8. faults outside issues/ ---------------------------------------------------------------------
 
 @pytest.mark.parametrize("where", ["docs/pipe.md", "docs/assets/pipe.png", "theme_overrides/pipe.html"])
+@pytest.mark.site
 def test_a_fifo_beside_the_pages_is_named_not_waited_for(archive, where):
     path = archive / where
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -469,6 +476,7 @@ def test_a_fifo_beside_the_pages_is_named_not_waited_for(archive, where):
     assert "Traceback" not in result.stderr
 
 
+@pytest.mark.site
 def test_a_c_locale_terminal_gets_the_chinese_lines_whole(archive):
     env = {k: v for k, v in os.environ.items() if not k.startswith(("LC_", "LANG", "PYTHONIOENCODING"))}
     result = subprocess.run([str(BIN / "bulletins"), "build"], cwd=archive, capture_output=True, timeout=600,
@@ -479,6 +487,7 @@ def test_a_c_locale_terminal_gets_the_chinese_lines_whole(archive):
 
 # --- 9. smaller fidelity ---------------------------------------------------------------------------
 
+@pytest.mark.site
 def test_a_figure_keeps_its_printed_precision(archive):
     path = archive / "issues/2018-033/binjiang.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("满意率: 97.37", "满意率: 97.30"), encoding="utf-8")
@@ -508,6 +517,7 @@ def test_a_correction_date_must_be_a_plausible_date(archive, value, message):
     assert result.returncode == 1 and message in result.stderr and "issues/2018-033/issue.yaml:" in result.stderr
 
 
+@pytest.mark.site
 def test_a_hand_written_page_at_a_generated_address_is_an_error(archive):
     (archive / "docs/issues").mkdir()
     (archive / "docs/issues/2018-033.md").write_text("# 我的页面\n", encoding="utf-8")
@@ -515,6 +525,7 @@ def test_a_hand_written_page_at_a_generated_address_is_an_error(archive):
     assert result.returncode == 1 and "docs/issues/2018-033.md 与生成的 issues/2018-033/index.html 地址相同" in result.stderr
 
 
+@pytest.mark.site
 def test_the_csv_carries_follow_ups_corrections_and_lists_that_split_cleanly(archive):
     import csv
     import io
@@ -535,6 +546,7 @@ def test_the_csv_carries_follow_ups_corrections_and_lists_that_split_cleanly(arc
     assert any(r["问题类型"].split("\n") == ["设施、环境"] for r in rows)
 
 
+@pytest.mark.site
 def test_a_commit_that_touches_only_a_draft_moves_no_page_date(archive):
     from conftest import git
     (archive / ".gitignore").write_text("site/\n.cache/\n", encoding="utf-8")

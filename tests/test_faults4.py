@@ -14,7 +14,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from bulletins import diffviews, semdiff
-from conftest import BIN, cli, edit, git, repo  # noqa: F401  (repo: a fixture)
+from conftest import BIN, cli, edit, git, repo, until  # noqa: F401  (repo: a fixture)
 
 QUICK_ACTION = re.compile(r"^\s{0,3}/\w+", re.M)  # GitLab runs such a line of a note as a command
 
@@ -80,6 +80,7 @@ def _publish(root: Path, dest: Path, *extra: str) -> subprocess.CompletedProcess
     return cli(root, "publish", str(dest), "--site-url", "http://zb.intranet/z/", *extra)
 
 
+@pytest.mark.site
 def test_a_release_a_stopped_publish_left_is_never_rolled_back_to(tmp_path):
     (tmp_path / "src").mkdir()
     root = make_archive(tmp_path / "src")
@@ -122,6 +123,7 @@ def test_publishes_in_the_same_second_get_names_of_their_own():
 
 
 @pytest.mark.parametrize("inside", ["issues/pub", "site/pub", "."])
+@pytest.mark.site
 def test_publish_into_the_archive_is_refused_before_anything_is_written(archive, inside):
     before = sorted(str(p) for p in archive.rglob("*"))
     done = _publish(archive, archive / inside)
@@ -382,8 +384,7 @@ def test_libreoffice_runs_in_a_group_of_its_own_without_network(tmp_path, monkey
     with pytest.raises(readers.SourceError, match="已停止"):
         office.to_docx(src, tmp_path)
     pid = int((tmp_path / "log.pid").read_text())
-    time.sleep(0.5)
-    assert not Path(f"/proc/{pid}").exists()  # the whole group went, not only the first process
+    assert until(lambda: not Path(f"/proc/{pid}").exists(), timeout=10)  # the whole group went, not only the first
     assert office.offline(), "unshare gives LibreOffice no network here"
     links = (tmp_path / "log.links").read_text().strip()
     assert links in ("0", ""), "LibreOffice saw a network interface besides loopback"

@@ -153,6 +153,7 @@ def _sentences(text: str) -> list[str]:
 
 
 @pytest.mark.parametrize("src", [SAMPLE_TXT, FIXTURES / "2019-010-yi.txt", FIXTURES / "2020-021-paren.md"])
+@pytest.mark.site
 def test_nothing_is_lost_every_sentence_is_on_the_rendered_page(empty_archive, src):
     folder = imported(empty_archive, src)
     site = built(empty_archive)

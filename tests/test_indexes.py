@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import json
 import posixpath
 from collections import Counter
@@ -98,6 +99,7 @@ def test_department_pages_and_year_pages_exist(synth_site):
     assert (synth_site / "archive" / "2019" / "index.html").exists()
 
 
+@pytest.mark.slow
 def test_synth_is_deterministic_and_never_overwrites(tmp_path):
     a, b = tmp_path / "a", tmp_path / "b"
     for root in (a, b):

@@ -119,6 +119,7 @@ def small(tmp_path) -> Path:
     return root
 
 
+@pytest.mark.site
 def test_a_follow_up_links_both_pages_and_the_json(small):
     _follow(small, "2019-002", "gongshu", 1, "2019-001-gongshu-1")
     _follow(small, "2019-003", "gongshu", 1, "2019-001-gongshu-1")
@@ -174,6 +175,7 @@ def test_promises_are_found_in_the_samples_own_actions():
     assert "2018-033-gongshu-1" not in found
 
 
+@pytest.mark.site
 def test_a_follow_up_closes_a_promise_on_the_pending_page(tmp_path):
     root = make_archive(tmp_path)
     site = built(root)
@@ -274,6 +276,7 @@ def test_the_pending_page_names_the_date_it_counts_to_and_reaches_every_entry(sy
     assert len(reached) == said
 
 
+@pytest.mark.site
 def test_the_importer_proposes_a_follow_up_as_a_comment_to_confirm(archive):
     from conftest import FIXTURES
     result = cli(archive, "import", "--publish", str(FIXTURES / "2018-034-followup.txt"))
@@ -293,6 +296,7 @@ def test_the_importer_proposes_a_follow_up_as_a_comment_to_confirm(archive):
 
 # --- the same problem again, not the same label ------------------------------------------------
 
+@pytest.mark.site
 def test_a_reworded_repeat_recurs_and_look_alikes_do_not(tmp_path):
     root = make_archive(tmp_path, with_sample=False)
     issue(root, 1, "2019-01-04", {"gongshu": [
@@ -312,6 +316,7 @@ def test_a_reworded_repeat_recurs_and_look_alikes_do_not(tmp_path):
     assert e["2019-002-gongshu-2"] == e["2019-002-gongshu-3"] == e["2019-002-gongshu-4"] == e["2019-002-gongshu-5"] == []
 
 
+@pytest.mark.slow
 def test_synthetic_repeats_are_found_with_precision_and_recall_of_at_least_90_percent(tmp_path):
     """`bulletins synth --truth` writes each finding's problem (family and place): two findings of a
     district within the window are the same problem exactly when both match."""

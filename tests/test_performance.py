@@ -44,11 +44,13 @@ def test_bench_prints_one_json_line_and_builds_the_same_pages_both_ways(archive,
     assert not (baseline / "search" / "search_index.json").exists(), "Material's search stays off"
 
 
+@pytest.mark.slow
 def test_bench_refuses_an_existing_keep_folder(archive, tmp_path):
     result = cli(archive, "bench", "--issues", "3", "--keep", str(tmp_path))
     assert result.returncode != 0 and "已存在" in result.stderr
 
 
+@pytest.mark.site
 def test_parse_cache_survives_builds_and_never_serves_stale_data(archive):
     site = built(archive)
     cache = archive / ".cache" / "bulletins" / "parsed.cbor"
@@ -63,6 +65,7 @@ def test_parse_cache_survives_builds_and_never_serves_stale_data(archive):
     assert "哺乳室" in soup(site / "issues" / "2018-033" / "index.html").select_one("#jianggan-2").get_text()
 
 
+@pytest.mark.site
 def test_an_unwritable_cache_does_not_stop_the_build(archive):
     (archive / ".cache").write_text("a file where the cache folder would go", encoding="utf-8")
     assert (built(archive) / "index.html").is_file()

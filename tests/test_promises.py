@@ -67,6 +67,7 @@ def test_a_deadline_is_read_from_the_promise_and_the_issue_date(text, due):
     assert (got.isoformat() if got else None) == due
 
 
+@pytest.mark.site
 def test_the_pending_page_says_by_when_and_how_late_most_overdue_first(tmp_path):
     import re
     from conftest import built, make_archive, soup

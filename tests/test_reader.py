@@ -72,6 +72,7 @@ def test_an_action_is_shown_only_when_it_adds_words(sample_site):
     assert "处理情况" not in page.select_one(".zb-bulletin").get_text()  # the sample's 26 all repeat the text
 
 
+@pytest.mark.site
 def test_an_action_with_words_of_its_own_is_shown(tmp_path):
     from conftest import built, edit, make_archive
     root = make_archive(tmp_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 import filecmp
 import os
 import re
@@ -40,6 +41,7 @@ def test_layout_only_change_reports_no_data_change_and_a_comment_is_named(repo):
     assert "+注释：审核意见：第 2 条待核实" in git(repo, "diff")
 
 
+@pytest.mark.slow
 def test_a_new_issue_is_listed_district_by_district(repo):
     assert cli(repo, "synth", "--issues", "1").returncode == 0
     out = cli(repo, "diff").stdout
@@ -62,6 +64,7 @@ def test_a_change_of_position_shows_in_git_diff(repo):
     assert "上城区 在通报中的位置：1 → 2" in cli(repo, "diff").stdout
 
 
+@pytest.mark.slow
 def test_added_removed_and_moved_findings_and_issues(repo):
     path = repo / "issues/2018-033/gongshu.yaml"
     lines = path.read_text(encoding="utf-8").split("\n  - text: ")
@@ -79,6 +82,7 @@ def test_git_diff_shows_the_semantic_view_through_textconv(repo):
     assert "-满意：15604" in out and "+满意：15640" in out
 
 
+@pytest.mark.site
 def test_two_builds_of_one_commit_are_byte_identical(repo, tmp_path):
     env_before = os.environ.pop("SOURCE_DATE_EPOCH", None)
     try:

@@ -3,6 +3,7 @@ without a line of code; a rule naming what is not registered is refused with fil
 
 from __future__ import annotations
 
+import pytest
 from conftest import built, cli, edit, soup
 
 RULES = """  - name: 办结
@@ -13,6 +14,7 @@ RULES = """  - name: 办结
 """
 
 
+@pytest.mark.site
 def test_a_new_metric_gets_its_rate_chart_and_check_from_the_registry(archive):
     edit(archive, "issues/registry/metrics.yaml", "\n# 计算值", RULES + "\n# 计算值")
     edit(archive, "issues/registry/metrics.yaml", "rates:\n", "rates:\n  - name: 办结率\n    numerator: [办结]\n"

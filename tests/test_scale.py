@@ -50,6 +50,7 @@ def read_pagefind(path: Path):
     return cbor2.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd"):])
 
 
+@pytest.mark.site
 def test_one_part_per_year_and_a_build_from_the_cache_is_the_same_site(years_archive, tmp_path):
     assert sorted(parts(years_archive)) == ["2018", "2019", "2020"]
     warm = tree(years_archive / "site")
@@ -73,6 +74,7 @@ def test_the_merged_bundle_holds_what_queries_read_and_nothing_else(years_archiv
         assert words == sorted(words) and all(re.fullmatch(r"[rst][a-q]+", w) for w in words)
 
 
+@pytest.mark.site
 def test_an_edit_shows_in_search_and_reindexes_its_year_only(years_archive, tmp_path):
     root = tmp_path / "edit"
     shutil.copytree(years_archive, root)
@@ -93,6 +95,7 @@ def test_an_edit_shows_in_search_and_reindexes_its_year_only(years_archive, tmp_
     assert "鹦鹉螺" in found[0]["text"]
 
 
+@pytest.mark.site
 def test_a_deleted_issue_and_a_deleted_year_disappear_from_search_and_the_cache(years_archive, tmp_path):
     root = tmp_path / "delete"
     shutil.copytree(years_archive, root)

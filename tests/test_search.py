@@ -151,6 +151,7 @@ def test_quality_recall_and_precision_are_one_on_synthetic_archive(synth_site):
     _quality(synth_site, synth_site.parent, seed=11, minimum=200)
 
 
+@pytest.mark.site
 def test_quality_on_bulletins_the_project_has_never_seen(tmp_path):
     root = make_archive(tmp_path, with_sample=False)
     for name in ("2019-010-yi.txt", "2020-021-paren.md"):

@@ -79,9 +79,11 @@ def test_the_served_site_and_its_search_never_go_missing_while_it_rebuilds(archi
         try:
             data = archive / "issues" / "2018-033" / "jianggan.yaml"
             for old, new in (("母婴室", "哺乳室"), ("哺乳室", "育婴室"), ("育婴室", "母婴室")):
+                said = len(log.read_text(encoding="utf-8"))
                 data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
                 assert until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
-            time.sleep(3)  # the index of the last edit is merged meanwhile
+            # read on until the last edit's index has been merged in (the moment it could go missing)
+            assert until(lambda: "搜索索引已更新" in log.read_text(encoding="utf-8")[said:]), log.read_text(encoding="utf-8")
         finally:
             stop.set()
             thread.join(timeout=30)

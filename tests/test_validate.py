@@ -79,6 +79,7 @@ def test_duplicate_keys(archive):
     fails(archive, rf"{S}:\d+:\d+: 错误：重复的键“未接通”")
 
 
+@pytest.mark.site
 def test_aliases_are_refused_and_a_billion_laughs_is_refused_fast(archive):
     bomb = "\nlol:\n  a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n"
     prev = "a"
@@ -124,6 +125,7 @@ def test_file_name_must_be_the_district_slug(archive):
     fails(archive, r"拱墅区 的文件应命名为 gongshu\.yaml")
 
 
+@pytest.mark.site
 def test_build_stops_with_the_same_messages_and_no_traceback(archive):
     edit(archive, G, "district: 拱墅区", "district: 拱墅去")
     result = mkdocs_build(archive)
