@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import os
+import signal
 import pickle
 import re
 import socket
@@ -535,14 +536,18 @@ def test_a_stopped_build_stops_its_indexer_and_removes_its_scratch(big_archive, 
             indexer = next((c for c in _descendants(proc.pid) if "searchworker" in _cmdline(c) and " part " in _cmdline(c)), None)
             scratch = [p for p in Path("/dev/shm").glob(f"zb-search-{proc.pid}-*")]
             time.sleep(0.005)
-        if indexer is not None and scratch:
-            break
-        proc.wait(timeout=300)
+        if indexer is None or not scratch or proc.poll() is not None:
+            proc.wait(timeout=300)
+            continue
+        os.kill(proc.pid, signal.SIGSTOP)  # held where it was seen, while the test looks and signals
+        workers = [c for c in _descendants(proc.pid) if "searchworker" in _cmdline(c)]
+        os.kill(proc.pid, signum)
+        os.kill(proc.pid, signal.SIGCONT)
+        proc.wait(timeout=60)
+        if proc.returncode != 0 or "Documentation built" not in log.read_text(encoding="utf-8"):
+            break  # stopped (a build that ended as the signal came is tried again)
     assert indexer is not None, "the indexer never started"
     assert scratch
-    workers = [c for c in _descendants(proc.pid) if "searchworker" in _cmdline(c)]
-    os.kill(proc.pid, signum)
-    proc.wait(timeout=60)
     err = log.read_text(encoding="utf-8")
     assert proc.returncode != 0 and "Traceback" not in err, err[-2000:]
     gone = lambda pid: not Path(f"/proc/{pid}").exists() or "searchworker" not in _cmdline(pid)  # noqa: E731
