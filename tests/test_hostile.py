@@ -527,8 +527,11 @@ def test_a_stopped_build_stops_its_indexer_and_removes_its_scratch(big_archive, 
     for _attempt in range(5):  # a year's part takes a fraction of a second: the build may finish it first
         shutil.rmtree(big_archive / ".cache" / "bulletins" / "search", ignore_errors=True)  # every year to index
         with log.open("w", encoding="utf-8") as sink:
+            # Ctrl-C as a terminal delivers it: a test runner's worker may ignore SIGINT, and a child
+            # inherits that (seen under the full suite: every build ran to its end)
             proc = subprocess.Popen([str(BIN / "mkdocs"), "build"], cwd=big_archive, env=env,
-                                    stdout=subprocess.DEVNULL, stderr=sink, text=True)
+                                    stdout=subprocess.DEVNULL, stderr=sink, text=True,
+                                    preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         indexer, scratch = None, []
         deadline = time.monotonic() + 60
         while (indexer is None or not scratch) and time.monotonic() < deadline and proc.poll() is None:
