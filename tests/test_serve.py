@@ -82,8 +82,10 @@ def test_the_served_site_and_its_search_never_go_missing_while_it_rebuilds(archi
                 said = len(log.read_text(encoding="utf-8"))
                 data.write_text(data.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
                 assert until(lambda: new in _get(url + "issues/2018-033/")), f"page never showed {new}"
-            # read on until the last edit's index has been merged in (the moment it could go missing)
-            assert until(lambda: "搜索索引已更新" in log.read_text(encoding="utf-8")[said:]), log.read_text(encoding="utf-8")
+            # read on until the last edit's index has been merged in (the moment it could go missing),
+            # and for at least a hundred reads in all
+            assert until(lambda: "搜索索引已更新" in log.read_text(encoding="utf-8")[said:] and len(seen) > 100), \
+                log.read_text(encoding="utf-8")
         finally:
             stop.set()
             thread.join(timeout=30)
