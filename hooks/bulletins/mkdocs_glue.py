@@ -41,7 +41,7 @@ class Glue:
         self.lock = lock
         self.errors: list[str] = []  # under serve, data errors shown on every page instead
         self.shared: int | None = None  # under serve: what every page's frame depends on (_frame_key)
-        self.kept: list[str] = []  # a quick rebuild: pages written as the last build wrote them
+        self.kept: list[str] = []  # a quick rebuild: pages left in the served folder as the last build wrote them
         self.page_keys: dict[str, tuple] = {}  # page src → what it shows, to keep its output under serve
         self.words: dict[str, str] = {}  # the guide's markers → this archive's names (guidewords)
 
@@ -142,8 +142,8 @@ class Glue:
     def post_build(self, config) -> None:
         """Waits for the search index (started in `files`). Under `mkdocs serve` it does not
         wait: the rebuilt pages are served at once and search catches up a few seconds later (a
-        newer rebuild cancels it); after a quick rebuild it writes the pages kept as they were and
-        asks for the full rebuild."""
+        newer rebuild cancels it); after a quick rebuild its pages replace theirs in the served folder
+        and it asks for the full rebuild."""
         timeline.mark("on_post_build: every page written")
         if self.kept:  # a quick rebuild: its pages into the served folder; the full rebuild follows
             self._update_served()

@@ -19,13 +19,13 @@ from typing import Callable
 from urllib.parse import urlparse
 
 from . import linkcheck
+from .siteconfig import PLACEHOLDER_HOSTS
 
 RELEASES = "releases"
 CURRENT = "current"
 _RELEASE = re.compile(r"^\d{8}-\d{6}-[0-9a-z]+(?:-dirty)?(?:-\d+)?$")
 CHECKED = ".zhuanbao-checked"  # written last, once a release passed every check: only such are published
 LOCK = ".publish.lock"
-from .siteconfig import PLACEHOLDER_HOSTS
 
 
 class PublishError(Exception):

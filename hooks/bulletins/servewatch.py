@@ -45,24 +45,24 @@ def native(server) -> bool:
                                     follow_symlink=follow_symlink)
 
     polling, paths = server.observer, dict(watched)
-    for path, count in paths.items():
-        for _ in range(count):
-            server.unwatch(path)
+    _each(paths, server.unwatch)
     server.observer = ChangesOnly()
     try:
-        for path, count in paths.items():
-            for _ in range(count):
-                server.watch(path)
+        _each(paths, server.watch)
         return True
     except OSError:  # no inotify here, or its limit reached: poll as MkDocs does
-        for path in list(server._watched_paths):
-            server._watched_paths.pop(path)
-            server._watch_refs.pop(path, None)
+        server._watched_paths.clear()  # what reached the new observer (a path that failed has no ref)
+        server._watch_refs.clear()
         server.observer = polling
-        for path, count in paths.items():
-            for _ in range(count):
-                server.watch(path)
+        _each(paths, server.watch)
         return False
+
+
+def _each(paths: dict[str, int], call) -> None:
+    """MkDocs counts how often a path is watched: each count is one call."""
+    for path, count in paths.items():
+        for _ in range(count):
+            call(path)
 
 
 class Changes(FileSystemEventHandler):

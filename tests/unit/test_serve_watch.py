@@ -127,3 +127,21 @@ def test_a_served_site_is_replaced_whole_and_its_old_folder_goes_after(tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["site"]  # nothing left beside it
     again = sitedir.staging(served)  # the next build's folder: free at once
     assert again.is_dir() and not any(again.iterdir())
+
+
+def test_without_inotify_the_server_keeps_polling_every_path_it_watched(tmp_path, monkeypatch):
+    from watchdog.observers.inotify import InotifyObserver
+    from watchdog.observers.polling import PollingObserver
+
+    (tmp_path / "docs").mkdir()
+    server = _server(tmp_path)
+    server.watch(str(tmp_path / "docs"))  # twice: MkDocs counts it
+    before = dict(server._watched_paths)
+
+    def refuse(self, *args, **kwargs):
+        raise OSError(28, "inotify watch limit reached")
+
+    monkeypatch.setattr(InotifyObserver, "schedule", refuse)
+    assert not servewatch.native(server)
+    assert isinstance(server.observer, PollingObserver) and server._watched_paths == before
+    assert set(server._watch_refs) == set(before)
