@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+from .patterns import PENDING, RECURRING
+
 DISTRICT, TYPE, DEPARTMENT, YEAR, PATTERN, MONTH = "区县", "问题类型", "部门", "年份", "规律", "月份"
 FACETS = (DISTRICT, TYPE, DEPARTMENT, YEAR, PATTERN, MONTH)  # 月份: carried by heat-map links, no box
-RECURRING, PENDING = "反复出现", "待跟进"  # the values of 规律
+VALUES_OF_PATTERN = (RECURRING, PENDING)  # the values of 规律: named by the analysis (patterns.py)
 
 MODULE = "search/facets.js"
 

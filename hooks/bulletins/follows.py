@@ -8,8 +8,7 @@ import re
 from pathlib import Path
 
 from .located import FileProblems
-from .model import Archive
-from .patterns import refs_by_id
+from .model import Archive, refs_by_id
 from .problems import Problem
 
 QUOTE_CHARS = 16  # how much of the target's text `follows_quote` keeps

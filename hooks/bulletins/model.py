@@ -282,3 +282,19 @@ class Archive:
     @property
     def latest(self) -> Issue | None:
         return self.issues[0] if self.issues else None
+
+
+@dataclass(frozen=True)
+class Ref:
+    """A finding elsewhere in the archive, with what a link to it needs."""
+    issue: Issue
+    report: DistrictReport
+    finding: Finding
+
+    @property
+    def id(self) -> str:
+        return finding_id(self.issue, self.finding)
+
+
+def refs_by_id(archive: Archive) -> dict[str, Ref]:
+    return {finding_id(i, f): Ref(i, r, f) for i in archive.issues for r in i.reports for f in r.findings}

@@ -290,7 +290,7 @@ def search_page(s: SiteData) -> list[PageSpec]:
         (facets.DEPARTMENT, [(x.name, len(idx.by_department[x.name]), ()) for x in reg.departments
                 if idx.by_department.get(x.name)]),
         (facets.YEAR, [(str(y), n, ()) for y, n in sorted(by_year.items(), reverse=True)]),
-        (facets.PATTERN, [(v, n, ()) for v in (facets.RECURRING, facets.PENDING)
+        (facets.PATTERN, [(v, n, ()) for v in facets.VALUES_OF_PATTERN
                 if (n := sum(v in fl for fl in s.flags.values()))]),
     ]
     return [PageSpec(urls.SEARCH, "搜索", "search.html", {"facets": groups})]

@@ -15,20 +15,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from . import deadlines, facets, recurrence
-from .model import Archive, DistrictReport, Finding, Issue, finding_id
-
-
-@dataclass(frozen=True)
-class Ref:
-    """A finding elsewhere in the archive, with what a link to it needs."""
-    issue: Issue
-    report: DistrictReport
-    finding: Finding
-
-    @property
-    def id(self) -> str:
-        return finding_id(self.issue, self.finding)
+from . import deadlines, recurrence
+from .model import Archive, Finding, Ref, finding_id, refs_by_id
 
 
 MAX_CANDIDATES = 200  # findings of one district and type in one earlier issue compared with a finding
@@ -71,10 +59,6 @@ def earlier_findings(archive: Archive) -> dict[str, tuple[Ref, ...]]:
                 if found:
                     out[finding_id(issue, f)] = tuple(found)
     return out
-
-
-def refs_by_id(archive: Archive) -> dict[str, Ref]:
-    return {finding_id(i, f): Ref(i, r, f) for i in archive.issues for r in i.reports for f in r.findings}
 
 
 class FollowLinks(NamedTuple):
@@ -145,7 +129,7 @@ def open_promises(archive: Archive, followed_by: dict[str, tuple[Ref, ...]]) -> 
     return tuple(sorted(out, key=lambda p: (-p.overdue, p.due is None, p.due or dt.date.max, p.age)))
 
 
-RECURRING, PENDING = facets.RECURRING, facets.PENDING
+RECURRING, PENDING = "反复出现", "待跟进"  # a finding's patterns: search's 规律 filter offers them
 
 
 def flags(earlier: dict[str, tuple[Ref, ...]], pending: tuple[Promise, ...]) -> dict[str, tuple[str, ...]]:

@@ -41,6 +41,8 @@ from typing import Iterator
 
 import cbor2
 
+from .pagefindrun import pagefind
+
 SIGNATURE = b"pagefind_dcd"
 FORMAT = "zb-part-4"  # bump when what a part holds changes: every cached part is then rebuilt
 OURS = re.compile(r"^[rst][a-q]+$")  # the words search.js asks for (searchindex.grams, key_words, group_word)
@@ -158,8 +160,6 @@ def pagefind_version() -> str:
 def pagefind_assets(cache: Path) -> Path:
     """Pagefind's browser scripts and WebAssembly, and the version they read: taken once per
     Pagefind version from a run over one record, kept in the cache (`pagefind-<version>/`)."""
-    from .searchworker import pagefind
-
     folder = cache / f"pagefind-{pagefind_version()}"
     try:  # as written, or taken again: these files are published
         kept = json.loads((folder / "assets.json").read_text(encoding="utf-8"))

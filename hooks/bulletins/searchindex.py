@@ -33,7 +33,7 @@ from typing import Callable, Iterator
 
 from jinja2 import Environment
 
-from . import buildlock, facets, project, safefile, searchbundle, searchworker, timeline, urls
+from . import buildlock, facets, pagefindrun, project, safefile, searchbundle, searchworker, timeline, urls
 from .model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from .textutil import initials_of, pinyin_of, toneless
 
@@ -271,7 +271,7 @@ class IndexJob:
 
     def start(self) -> None:
         if self._thread is None:
-            safefile.libc()  # loaded here, before any fork, for searchworker.die_with_parent
+            safefile.libc()  # loaded here, before any fork, for pagefindrun.die_with_parent
             self._thread = threading.Thread(target=self._run, name="zb-search", daemon=True)
             _RUNNING.add(self)
             self._thread.start()
@@ -352,7 +352,7 @@ class IndexJob:
         if self.cancelled:
             return None
         proc = subprocess.Popen(searchworker.command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, preexec_fn=searchworker.die_with_parent)
+                                text=True, preexec_fn=pagefindrun.die_with_parent)
         self._procs.add(proc)
         try:
             out, err = proc.communicate()

@@ -13,7 +13,6 @@ import json
 import os
 import shutil
 import signal
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,30 +29,12 @@ def command(*args: str) -> list[str]:
             "sys.exit(main(sys.argv[2:]))", str(HOOKS), *args]
 
 
-def die_with_parent() -> None:
-    """In a child, before it runs: ended by the kernel when its parent dies, even by SIGKILL.
-    The C library was loaded before the fork (`safefile.libc()`): nothing here may spawn or import."""
-    prctl = getattr(safefile.libc(), "prctl", None)
-    if prctl is not None:
-        prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-
-
 def write_files(folder: Path, files: dict[str, str]) -> None:
     """Records as the files Pagefind reads: {name in the folder: HTML}."""
     for name, html in files.items():
         target = folder / name
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(html, encoding="utf-8")
-
-
-def pagefind(site: Path, output: Path) -> None:
-    safefile.libc()
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output),
-           "--force-language", "zh", "--silent"]
-    done = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                          preexec_fn=die_with_parent)
-    if done.returncode != 0:
-        raise RuntimeError(f"Pagefind 建立搜索索引失败（退出码 {done.returncode}）：\n{done.stdout}".strip())
 
 
 def part(scratch: Path, folder: Path, year: int, tag: str, assets: Path) -> None:

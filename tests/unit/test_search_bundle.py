@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins import searchbundle, searchworker
+from bulletins import searchbundle
 
 REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "pagefind-reference"
 
@@ -97,7 +97,7 @@ def test_a_pagefind_other_than_the_one_the_format_was_written_for_is_refused_in_
             {"version": "1.6.0", "languages": {"zh": {"hash": "zh_0123456789", "wasm": "zh", "page_count": 1}}}),
             encoding="utf-8")
 
-    monkeypatch.setattr(searchworker, "pagefind", newer)
+    monkeypatch.setattr(searchbundle, "pagefind", newer)
     with pytest.raises(RuntimeError, match=r"Pagefind 1\.6\.0 的索引格式未经检验.*bash scripts/setup"):
         searchbundle.pagefind_assets(tmp_path)
     assert [p.name for p in tmp_path.iterdir()] == []  # nothing kept of it
