@@ -17,5 +17,5 @@ MODULE = "search/facets.js"
 def module() -> bytes:
     """The ES module search.js imports its filter names from (written into every site)."""
     names = json.dumps(list(FACETS), ensure_ascii=False)
-    return (f"// Written by the build from hooks/bulletins/facets.py: the search filters' names.\n"
+    return (f"// Written by the build (its facets module): the search filters' names.\n"
             f"export const FACETS = {names};\n").encode("utf-8")
