@@ -10,7 +10,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from bulletins import localweb
+from zbtools import localweb
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from bulletins import localweb
+from zbtools import localweb
 
 REPO = Path(__file__).resolve().parents[1]
 OUT = REPO / "screenshots"

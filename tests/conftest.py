@@ -14,8 +14,8 @@ import pytest
 from bs4 import BeautifulSoup
 from click.testing import CliRunner
 
-from bulletins import localweb
-from bulletins.localweb import serve
+from zbtools import localweb
+from zbtools.localweb import serve
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "issues" / "2018-033"

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bulletins import guidewords, importer
-from bulletins.paragraphs import masthead_number
-from bulletins.registry import load_registry
+from bulletins.data.registry import load_registry
+from bulletins.importer import importer
+from bulletins.importer.paragraphs import masthead_number
+from bulletins.site import guidewords
 from conftest import BIN, REPO, cli, make_archive, mkdocs_build, soup
 
 NINGBO = """# 宁波市各区县（市），一行一个：名称在前，别名在后
@@ -166,7 +167,7 @@ def test_an_issue_imports_whatever_its_masthead(number_line):
 
 def guide_example(registry, site_name="专报归档", publisher="某办公室") -> str:
     """The text example of docs/guide.md, as the site shows it to this archive's editors."""
-    from bulletins.model import Archive
+    from bulletins.data.model import Archive
 
     guide = (REPO / "docs" / "guide.md").read_text(encoding="utf-8")
     shown = guidewords.fill(guide, guidewords.words(Archive(registry, ()), site_name, publisher))
@@ -206,7 +207,7 @@ def test_text_typed_one_paragraph_per_line_reads_as_typed():
 # --- Another city's layouts, as Word, .doc and PDF ---------------------------------------------
 
 import secondcity  # noqa: E402
-from bulletins import yamlio  # noqa: E402
+from bulletins.files import yamlio  # noqa: E402
 
 
 def second_city(tmp_path: Path) -> Path:
@@ -413,8 +414,8 @@ def test_a_published_issue_with_unplaced_text_is_warned_of(archive):
 
 
 def test_a_category_finding_is_one_search_record_filtered_by_every_district_it_names(tmp_path):
-    from bulletins import searchindex
-    from bulletins.load import load_archive
+    from bulletins.search import searchindex
+    from bulletins.data.load import load_archive
 
     root = second_city(tmp_path)
     import_and_check(root, secondcity.by_category(tmp_path / "c.docx"), "2024-015", check_by_category)

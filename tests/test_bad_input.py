@@ -8,8 +8,9 @@ import re
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from bulletins import importer, yamlio
-from bulletins.registry import load_registry
+from bulletins.data.registry import load_registry
+from bulletins.files import yamlio
+from bulletins.importer import importer
 from conftest import REPO, SAMPLE_TXT, built, cli, soup
 
 HOSTILE = "<script>alert(1)</script><img src=x onerror=alert(2)> [点此](javascript:alert(3)) **粗** | 表 |"
@@ -87,7 +88,7 @@ def test_importer_gives_a_bulletin_or_a_chinese_refusal(text):
 def test_any_finding_text_survives_write_fmt_and_load(texts):
     """Any text round-trips, but for the invisible controls the loader refuses by name (bidi
     controls, line separators…): those give that problem, never a changed text."""
-    from bulletins import canonical
+    from bulletins.edit import canonical
     data = {"district": "拱墅区", "findings": [{"text": t} for t in texts]}
     out = canonical.render(data, "district")
     back, problems = yamlio.parse_text(out, "x.yaml")
@@ -104,7 +105,7 @@ def test_any_finding_text_survives_write_fmt_and_load(texts):
     st.builds(lambda name, text, n: f"district: {name}\nmetrics:\n  满意: {n}\nfindings:\n  - text: {text}\n",
               st.sampled_from(["拱墅区", "拱墅去", "", "[1]", "{a: 1}"]), st.text(max_size=40), st.text(max_size=8))))
 def test_validator_gives_an_archive_or_messages_for_any_district_file(archive, body):
-    from bulletins.load import load_archive
+    from bulletins.data.load import load_archive
     (archive / "issues/2018-033/gongshu.yaml").write_text(body, encoding="utf-8")
     result, problems = load_archive(archive)
     assert result is not None or any(p.is_error for p in problems)

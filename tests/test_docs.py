@@ -33,33 +33,57 @@ def test_every_library_the_package_imports_is_declared_and_pinned():
     assert all("==" in r for r in {**declared, **tools}.values()), declared
     dists = packages_distributions()
     imported: dict[str, str] = {}
-    for path in sorted((ROOT / "hooks" / "bulletins").rglob("*.py")):
+    for path in sorted([*(ROOT / "hooks" / "bulletins").rglob("*.py"), *(ROOT / "hooks" / "zbtools").rglob("*.py")]):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             names = ([a.name for a in node.names] if isinstance(node, ast.Import)
                      else [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else [])
             for name in names:
                 top = name.split(".")[0]
-                if top not in sys.stdlib_module_names and top != "bulletins":
+                if top not in sys.stdlib_module_names and top not in ("bulletins", "zbtools"):
                     imported.setdefault(top, str(path.relative_to(ROOT)))
     undeclared = {top: where for top, where in imported.items()
-                  if not any(_name(d) in declared or (where.endswith("bench.py") and _name(d) in tools)
+                  if not any(_name(d) in declared or (where.startswith("hooks/zbtools/") and _name(d) in tools)
                              for d in dists.get(top, [top]))}
     assert undeclared == {}, f"imported but not in pyproject.toml's dependencies: {undeclared}"
     assert {"lxml", "filelock", "watchdog"} <= set(imported)  # the ones this test was written for
 
 
-def _modules() -> list[str]:
-    package = ROOT / "hooks" / "bulletins"
-    return sorted(p.stem for p in [*package.glob("*.py"), *(package / "readers").glob("*.py")] if p.stem != "__init__")
+def _stages() -> dict[str, list[str]]:
+    """Each folder of the code (a stage, or the tools) → its modules."""
+    hooks = ROOT / "hooks"
+    out: dict[str, list[str]] = {}
+    for path in sorted([*(hooks / "bulletins").rglob("*.py"), *(hooks / "zbtools").rglob("*.py")]):
+        if path.stem != "__init__":
+            out.setdefault(str(path.parent.relative_to(hooks)) + "/", []).append(path.stem)
+    return out
 
 
-def test_the_architecture_page_lists_every_module_and_says_which_import_mkdocs():
+def _layout_blocks(layout: str) -> dict[str, str]:
+    """The layout's text under each folder heading (`hooks/bulletins/`, `  files/`, `    readers/ …`)."""
+    blocks: dict[str, str] = {}
+    stack: list[tuple[int, str]] = []
+    for line in layout.splitlines():
+        heading = re.match(r"^( *)(?:hooks/)?([a-z_]+/)(?= |$)", line)
+        depth = len(line) - len(line.lstrip(" "))
+        if line.strip() and depth <= 4:  # a module's line or a folder's: it closes deeper folders
+            stack = [(d, f) for d, f in stack if d < depth]
+        if heading and depth <= 4:
+            stack.append((depth, heading.group(2)))
+        if stack:
+            folder = "".join(f for _, f in stack)
+            blocks[folder] = blocks.get(folder, "") + line + "\n"
+    return blocks
+
+
+def test_the_architecture_page_lists_every_module_in_its_stage_and_says_which_import_mkdocs():
     doc = (ROOT / "doc" / "architecture.md").read_text(encoding="utf-8")
-    layout = doc[doc.index("## Layout of the code"):]
-    missing = [m for m in _modules() if not re.search(rf"\b{m}\b", layout)]
-    assert missing == [], f"doc/architecture.md's layout does not name: {missing}"
+    blocks = _layout_blocks(doc[doc.index("## Layout of the code"):])
+    for folder, modules in _stages().items():
+        assert folder in blocks, f"doc/architecture.md's layout has no {folder}"
+        missing = [m for m in modules if not re.search(rf"\b{m}\b", blocks[folder])]
+        assert missing == [], f"doc/architecture.md's layout does not name under {folder}: {missing}"
     package = ROOT / "hooks" / "bulletins"
-    importing = sorted(p.stem for p in package.rglob("*.py")
+    importing = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                        if re.search(r"(?m)^\s*(from|import) mkdocs\b", p.read_text(encoding="utf-8")))
-    assert importing == ["mkdocs_glue", "mkdocs_run"], importing
-    assert "Two modules import MkDocs: `mkdocs_glue`" in doc
+    assert importing == ["glue/mkdocs_glue.py", "glue/mkdocs_run.py"], importing
+    assert "Two modules import MkDocs, both in `glue/`" in doc

@@ -118,7 +118,7 @@ def test_published_index_files_are_copies_not_links_into_the_cache(built_sample)
 def test_a_planted_address_in_the_index_never_becomes_a_link(built_sample):
     """Even a consistent forgery of a part (its manifest rewritten) cannot send a reader elsewhere:
     result addresses are made by search.js from the issue id and anchor, checked by pattern."""
-    from bulletins import searchbundle
+    from bulletins.search import searchbundle
     root = built_sample
     for victim in fragments(root):
         data = read_fragment(victim)

@@ -13,7 +13,7 @@ import markdown
 import pytest
 from bs4 import BeautifulSoup
 
-from bulletins import diffviews, semdiff
+from bulletins.review import diffviews, semdiff
 from conftest import BIN, cli, edit, git, repo, until  # noqa: F401  (repo: a fixture)
 
 QUICK_ACTION = re.compile(r"^\s{0,3}/\w+", re.M)  # GitLab runs such a line of a note as a command
@@ -72,7 +72,7 @@ def test_a_branch_name_never_runs_in_the_gitea_job(repo, tmp_path):
 
 # --- 2. A rollback never serves an unchecked release; 12. DEST outside the archive ------------
 
-from bulletins import publish as publishing  # noqa: E402
+from bulletins.publish import publish as publishing  # noqa: E402
 from conftest import make_archive  # noqa: E402
 
 
@@ -242,7 +242,7 @@ def test_a_date_out_of_range_is_a_clear_error_with_its_line(archive, day):
 
 def test_charts_survive_any_span_of_years():
     import datetime as dt
-    from bulletins import charts
+    from bulletins.site import charts
     months = [(f"{y}-{m:02d}", 1.0) for y in range(1950, 2100) for m in (1, 6)]
     svg = charts._months(charts.NARROW, "t", "d", months)
     assert "<svg" in svg and "1950" in svg
@@ -250,7 +250,7 @@ def test_charts_survive_any_span_of_years():
 
 def test_deadlines_read_as_written():
     import datetime as dt
-    from bulletins.deadlines import due
+    from bulletins.analysis.deadlines import due
     issued = dt.date(2018, 10, 5)
     assert due("限期99999天内完成", issued) is None  # not 999 days
     assert due("限期30天内完成", issued) == dt.date(2018, 11, 4)
@@ -264,8 +264,8 @@ def test_deadlines_read_as_written():
 import time  # noqa: E402
 import zipfile  # noqa: E402
 
-from bulletins import readers  # noqa: E402
-from bulletins.readers import bounded  # noqa: E402
+from bulletins.importer import readers  # noqa: E402
+from bulletins.importer.readers import bounded  # noqa: E402
 
 
 def _word(path: Path, body: str, styles: str = "", numbering: str = "") -> Path:
@@ -370,7 +370,7 @@ def test_a_reader_past_its_time_budget_is_stopped_with_a_reason(monkeypatch):
 
 
 def test_libreoffice_runs_in_a_group_of_its_own_without_network(tmp_path, monkeypatch):
-    from bulletins.readers import office
+    from bulletins.importer.readers import office
 
     fake = tmp_path / "soffice"
     log = tmp_path / "log"
@@ -412,9 +412,9 @@ def test_pdf_forms_that_draw_each_other_are_refused_not_fatal(tmp_path):
 
 def test_two_issues_of_two_thousand_alike_findings_are_compared_in_bounded_time():
     import datetime as dt
-    from bulletins import patterns
-    from bulletins.model import Archive, DistrictReport, Finding, Issue
-    from bulletins.registry import load_registry
+    from bulletins.analysis import patterns
+    from bulletins.data.model import Archive, DistrictReport, Finding, Issue
+    from bulletins.data.registry import load_registry
 
     registry, _ = load_registry(Path(__file__).resolve().parents[1])
     district = registry.district("上城区")

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from bulletins import validate as validate_module
+from bulletins.data import validate as validate_module
 from conftest import BIN, built, cli, mkdocs_build, soup
 from conftest import edit as shared_edit
 
@@ -432,7 +432,8 @@ KILLER = r"""
 import os, shutil, sys
 from pathlib import Path
 sys.path.insert(0, sys.argv[3])
-from bulletins import safefile, writer
+from bulletins.edit import writer
+from bulletins.files import safefile
 limit, count = int(sys.argv[2]), [0]
 def step(fn):
     def wrapped(*a, **k):

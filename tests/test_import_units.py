@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from bulletins import importer, importtables
-from bulletins.readers import numbering, pdflayout, plaintext
-from bulletins.readers.numbering import Numbering, chinese
-from bulletins.readers.radicals import TABLE
-from bulletins.readers.wordstyles import Styles, W
+from bulletins.importer import importer, importtables
+from bulletins.importer.readers import numbering, pdflayout, plaintext
+from bulletins.importer.readers.numbering import Numbering, chinese
+from bulletins.importer.readers.radicals import TABLE
+from bulletins.importer.readers.wordstyles import Styles, W
 
 NS = f'xmlns:w="{W}"'
 

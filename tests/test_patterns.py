@@ -165,8 +165,8 @@ def test_diff_shows_a_follow_up_added(small):
 # --- open promises and the 规律 search filter ---------------------------------------------------
 
 def test_promises_are_found_in_the_samples_own_actions():
-    from bulletins import patterns
-    from bulletins.load import load_archive
+    from bulletins.analysis import patterns
+    from bulletins.data.load import load_archive
     from conftest import REPO
     archive, _ = load_archive(REPO)
     found = {f"{i.id}-{f.anchor}" for i in archive.issues for r in i.reports for f in r.findings
@@ -320,9 +320,9 @@ def test_a_reworded_repeat_recurs_and_look_alikes_do_not(tmp_path):
 def test_synthetic_repeats_are_found_with_precision_and_recall_of_at_least_90_percent(tmp_path):
     """`bulletins synth --truth` writes each finding's problem (family and place): two findings of a
     district within the window are the same problem exactly when both match."""
-    from bulletins.load import load_archive
-    from bulletins import patterns
-    from bulletins.model import finding_id
+    from bulletins.data.load import load_archive
+    from bulletins.analysis import patterns
+    from bulletins.data.model import finding_id
 
     root = make_archive(tmp_path, with_sample=False)
     assert cli(root, "synth", "--issues", "60", "--seed", "3", "--truth", "truth.json").returncode == 0

@@ -74,8 +74,8 @@ def test_an_unwritable_cache_does_not_stop_the_build(archive):
 def test_the_in_process_caches_see_every_change(archive):
     """What `mkdocs serve` relies on: with the process's one BuildState, an unchanged issue is
     reused and any change is read again; a fresh state shares nothing."""
-    from bulletins.load import load_archive
-    from bulletins.state import BuildState
+    from bulletins.data.load import load_archive
+    from bulletins.data.state import BuildState
 
     state = BuildState()
     first, _ = load_archive(archive, state=state)
@@ -99,9 +99,9 @@ def test_the_in_process_caches_see_every_change(archive):
 def test_a_file_found_clean_is_not_checked_again_by_the_next_run_but_a_changed_one_is(archive, monkeypatch):
     """The schema check of a district file costs more than parsing it: a file the last run found
     clean (same bytes, same schemas) is not checked again; an edited file is, and its error shows."""
-    from bulletins import schema
-    from bulletins.load import load_archive
-    from bulletins.state import BuildState
+    from bulletins.data import schema
+    from bulletins.data.load import load_archive
+    from bulletins.data.state import BuildState
 
     _, problems = load_archive(archive, state=BuildState())
     assert not [p for p in problems if p.is_error]

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from ruamel.yaml import YAML
 
-from bulletins import synth
-from bulletins.patterns import promised
+from bulletins.analysis.patterns import promised
+from zbtools import synth
 
 SAMPLE = Path(__file__).resolve().parents[1] / "issues" / "2018-033"
 OPEN_IN_SAMPLE = {("jianggan", 2), ("fuyang", 7)}
@@ -62,7 +62,7 @@ def test_work_still_to_come_is_a_promise(text):
     ("近期将投入使用。", None), ("正在整改中。", None)])
 def test_a_deadline_is_read_from_the_promise_and_the_issue_date(text, due):
     import datetime as dt
-    from bulletins.deadlines import due as due_of
+    from bulletins.analysis.deadlines import due as due_of
     got = due_of(text, dt.date(2018, 9, 21))
     assert (got.isoformat() if got else None) == due
 

@@ -18,7 +18,8 @@ import pytest
 from bs4 import BeautifulSoup
 
 from conftest import cli, edit, make_archive, until
-from bulletins import linkcheck, localweb
+from bulletins.publish import linkcheck
+from zbtools import localweb
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy" / "nginx.conf"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"

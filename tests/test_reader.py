@@ -64,7 +64,7 @@ def test_the_phone_header_shows_the_issues_short_title_in_full(page, sample_url)
 
 
 def test_an_action_is_shown_only_when_it_adds_words(sample_site):
-    from bulletins.textutil import says_more
+    from bulletins.data.textutil import says_more
     assert not says_more("已分解任务、明确责任单位并督促相关单位进行整改。",
                          "…已分解任务、明确责任单位并督促相关单位进行整改。")
     assert says_more("已约谈窗口负责人，下周复查。", "窗口人员离岗。已约谈窗口负责人。")

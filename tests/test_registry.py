@@ -2,8 +2,8 @@
 
 from pypinyin import lazy_pinyin
 
-from bulletins.registry import load_registry
-from bulletins.textutil import toneless
+from bulletins.data.registry import load_registry
+from bulletins.data.textutil import toneless
 from conftest import REPO
 
 

@@ -102,7 +102,7 @@ def test_two_builds_of_one_commit_are_byte_identical(repo, tmp_path):
 
 
 def _textconv(root: Path) -> None:
-    from bulletins.facts import XFUNCNAME
+    from bulletins.review.facts import XFUNCNAME
     git(root, "config", "diff.bulletins.textconv", f"{BIN / 'bulletins'} textconv")
     git(root, "config", "diff.bulletins.xfuncname", XFUNCNAME)
 
@@ -122,7 +122,7 @@ def test_registries_and_issue_yaml_read_as_facts_in_git_diff(repo):
 
 
 def test_the_readme_sets_the_hunk_header_the_views_are_written_for():
-    from bulletins.facts import XFUNCNAME
+    from bulletins.review.facts import XFUNCNAME
     for doc in ("README.md", "doc/review.md"):
         text = (Path(__file__).resolve().parent.parent / doc).read_text(encoding="utf-8")
         assert f"git config diff.bulletins.xfuncname '{XFUNCNAME}'" in text, doc

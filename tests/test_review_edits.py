@@ -17,7 +17,8 @@ import pytest
 from bs4 import BeautifulSoup
 from ruamel.yaml import YAML
 
-from bulletins import diffviews, schema, semdiff
+from bulletins.data import schema
+from bulletins.review import diffviews, semdiff
 
 REPO = Path(__file__).resolve().parent.parent
 NOTATION = re.compile(r"datetime\.|\{'|\['|PrintedFloat|None\b|True\b|False\b")

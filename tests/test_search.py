@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from bulletins import searchindex
-from bulletins.load import load_archive
+from bulletins.data.load import load_archive
+from bulletins.search import searchindex
 from conftest import FIXTURES, SAMPLE_TXT, built, cli, make_archive, node_search, serve, soup
 
 
@@ -271,7 +271,7 @@ def test_every_count_in_the_filter_pane_is_the_number_of_findings_ticking_it_sho
 def test_a_word_with_synonyms_costs_one_index_chunk_not_one_per_synonym(synth_site):
     """自助机 has seven synonyms: the index resolved them, so the browser loads one chunk (it loaded
     one per synonym and pair of characters: 330 KB a query at 1,040 issues)."""
-    from bulletins import bench
+    from zbtools import bench
 
     with serve(synth_site) as url:
         total, files = bench.query_bytes(synth_site, url)

@@ -1,4 +1,4 @@
-"""The code's own rules, checked: state lives in one object (bulletins/state.py), passed to what
+"""The code's own rules, checked: state lives in one object (bulletins/data/state.py), passed to what
 needs it; no module keeps mutable state of its own but the few that say why."""
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from markupsafe import Markup
 
-from bulletins import charts, facets, proposals, render, searchbundle, urls
-from bulletins.yamlio import printed_float
+from bulletins.files.yamlio import printed_float
+from bulletins.importer import proposals
+from bulletins.search import searchbundle
+from bulletins.site import charts, facets, render, urls
 
 
 @pytest.mark.parametrize("here,there,expected", [

@@ -172,7 +172,7 @@ FOOT = '<div style="font-size:9pt;width:100%;text-align:center">第 <span class=
 @pytest.mark.browser
 @pytest.mark.parametrize("heads", [False, True], ids=["as printed", "with running heads and page numbers"])
 def test_the_sites_own_printed_pdf_imports_back_exactly(sample_site, browser, tmp_path, heads):
-    from bulletins.localweb import serve
+    from zbtools.localweb import serve
     pdf = tmp_path / "第33期.pdf"
     with serve(sample_site) as url:
         context = browser.new_context(locale="zh-CN", bypass_csp=True)
@@ -315,7 +315,7 @@ def _data_text(root: Path, folder: str) -> str:
         walk(load(path))
     data = load(root / "issues" / folder / "issue.yaml")
     texts.append(f"第{data['number']}期")
-    from bulletins.registry import load_registry
+    from bulletins.data.registry import load_registry
     registry, _ = load_registry(root)
     texts += [a for d in registry.districts for a in d.aliases]
     return re.sub(r"\W+", "", "\n".join(texts))
@@ -327,7 +327,7 @@ def test_every_character_of_the_source_is_in_the_written_data(empty_archive, tmp
     if name == "word":
         issue, districts = committed()
         src = sample_as_word(issue, districts, units(), tmp_path / "s.docx", tracked=False)
-        from bulletins import readers
+        from bulletins.importer import readers
         source = "\n".join(b.shown if not b.is_table else "\n".join("\t".join(r) for r in b.rows)
                            for b in readers.read(src).blocks)
         source = re.sub(r"(?<=\d),(?=\d{3})|（[件条%人次份个]+）", "", source)

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import click
 
-from . import clizh, project
-from .problems import Problem, errors
+from . import clizh
+from .files import project
+from .files.problems import Problem, errors
 
 clizh.install()
 
@@ -46,7 +47,7 @@ def _writes(func):
     """A command that writes: a full disk or a missing permission is a sentence, not a traceback."""
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
-        from .safefile import write_reason
+        from .files.safefile import write_reason
 
         try:
             return func(*args, **kwargs)
@@ -89,7 +90,7 @@ def _only(root: Path, paths: tuple[Path, ...]) -> tuple[list[Path] | None, list[
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path), metavar="[路径…]")
 def validate_cmd(paths: tuple[Path, ...]) -> None:
     """检查数据（不写路径时检查整个归档）。有错误时退出码为 1。"""
-    from .load import load_archive
+    from .data.load import load_archive
 
     root = _root()
     only, bad = _only(root, paths) if paths else (None, [])
@@ -110,8 +111,8 @@ def import_cmd(files: tuple[Path, ...], force: bool, dry_run: bool, publish: boo
     """把通报（.docx/.doc/.wps/.pdf/.txt/.md）导入为 issues/<年>-<期号>/，默认写为草稿。
 
     可以一次给多个文件或文件夹（往期存档）：每个文件各自导入或各自说明原因，最后列出汇总表。"""
-    from . import importrun
-    from .registry import load_registry
+    from .importer import importrun
+    from .data.registry import load_registry
 
     root = _root()
     registry, problems = load_registry(root)
@@ -135,7 +136,7 @@ def import_cmd(files: tuple[Path, ...], force: bool, dry_run: bool, publish: boo
 
 def _echo_outcome(o, dry_run: bool) -> None:
     from pathlib import Path as _P
-    from .importrun import shown
+    from .importer.importrun import shown
 
     name = shown(_P(o.file).name)
     if o.refused:
@@ -170,7 +171,7 @@ def _echo_outcome(o, dry_run: bool) -> None:
 @_writes
 def init_cmd(dest: Path, title: str, office: str, district_list: Path) -> None:
     """新建一个归档：自己的文件夹和 git 仓库，只有数据和设置；页面模板来自安装的专报归档。"""
-    from . import newarchive
+    from .edit import newarchive
 
     try:
         written = newarchive.create(dest.absolute(), title, office, district_list)
@@ -186,8 +187,8 @@ def init_cmd(dest: Path, title: str, office: str, district_list: Path) -> None:
 @_writes
 def new_cmd() -> None:
     """按最新一期生成下一期的空白文件。"""
-    from . import scaffold, writer
-    from .load import load_archive
+    from .edit import scaffold, writer
+    from .data.load import load_archive
 
     root = _root()
     archive, problems = load_archive(root)
@@ -211,8 +212,8 @@ def new_cmd() -> None:
 @_writes
 def fmt_cmd(check: bool, paths: tuple[Path, ...]) -> None:
     """把数据文件整理成统一格式（保留注释，不改动内容）。"""
-    from . import fmt
-    from .registry import load_registry
+    from .edit import fmt
+    from .data.registry import load_registry
 
     root = _root()
     registry, problems = load_registry(root)
@@ -236,8 +237,9 @@ def fmt_cmd(check: bool, paths: tuple[Path, ...]) -> None:
 @_writes
 def synth_cmd(count: int, seed: int, truth: Path | None) -> None:
     """在最新一期之后生成 N 期模拟通报（用于测试、演示和性能测试），不覆盖已有的期。"""
-    from . import synth, writer
-    from .load import load_archive
+    from zbtools import synth
+    from .edit import writer
+    from .data.load import load_archive
 
     root = _root()
     archive, problems = load_archive(root)
@@ -252,7 +254,7 @@ def synth_cmd(count: int, seed: int, truth: Path | None) -> None:
         writer.write_issue_folder(target, writer.issue_files(issue, districts, archive.registry))
     if truth is not None:
         import json
-        from .safefile import write_atomic
+        from .files.safefile import write_atomic
         write_atomic(truth, json.dumps(answers, ensure_ascii=False, sort_keys=True, indent=0) + "\n")
     click.echo(f"已生成 {len(made)} 期：issues/{made[0][0]}/ 至 issues/{made[-1][0]}/")
 
@@ -267,8 +269,9 @@ def synth_cmd(count: int, seed: int, truth: Path | None) -> None:
               help="与 --markdown 同用：超过这个字数时只写摘要（合并请求的评论有长度上限）")
 def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path | None, limit: int | None) -> None:
     """按期、按区县列出数据的改动（默认：HEAD 与工作区比较）。只改格式时不列出任何改动。"""
-    from . import diffviews, gitdata, semdiff
-    from .safefile import write_atomic, write_reason
+    from .review import diffviews, semdiff
+    from .files import gitdata
+    from .files.safefile import write_atomic, write_reason
 
     root = _root()
     old = gitdata.files_at(root, rev_a)
@@ -299,7 +302,7 @@ def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path |
 @click.option("--keep", type=click.Path(path_type=Path, file_okay=False), metavar="文件夹", help="保留临时归档到此文件夹（需不存在）")
 def bench_cmd(count: int, seed: int, runs: int, as_json: bool, keep: Path | None) -> None:
     """性能基准：本项目的构建与“同样页面、无钩子”的基线构建交替运行，报告中位数之比等。"""
-    from . import bench
+    from zbtools import bench
 
     root = _root()
     if keep is not None and keep.exists():
@@ -331,7 +334,7 @@ def bench_cmd(count: int, seed: int, runs: int, as_json: bool, keep: Path | None
               help="站点写到这里（默认：site/）")
 def build_cmd(site_dir: Path | None) -> None:
     """生成站点（mkdocs build --strict），输出为中文，不显示主题的英文提示。"""
-    from . import mkdocs_run
+    from .glue import mkdocs_run
 
     sys.exit(mkdocs_run.build(_root(), site_dir))
 
@@ -345,7 +348,8 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
     """生成、检查并发布一个新版本到 目标文件夹/releases/，检查通过后一步切换 目标文件夹/current。
 
     网页服务器（deploy/nginx.conf）提供 current 指向的版本；切换是一次原子的改名，读者不会看到半新半旧的站点。"""
-    from . import mkdocs_run, publish
+    from .glue import mkdocs_run
+    from .publish import publish
 
     dest = dest.resolve() if not dest.is_symlink() else dest.absolute()
     try:
@@ -361,7 +365,7 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
         click.echo(f"错误：{exc}", err=True)
         sys.exit(1)
     except OSError as exc:
-        from .safefile import write_reason
+        from .files.safefile import write_reason
         click.echo(f"错误：无法写入 {exc.filename or dest}：{write_reason(exc)} — 没有发布，正在使用的版本没有改动", err=True)
         sys.exit(1)
 
@@ -371,7 +375,7 @@ def publish_cmd(dest: Path, site_url: str | None, rollback: bool, keep: int) -> 
               help="预览服务的地址")
 def serve_cmd(address: str) -> None:
     """本机预览：生成站点并在浏览器中打开的地址上提供，保存数据文件后自动刷新。"""
-    from . import mkdocs_run
+    from .glue import mkdocs_run
 
     sys.exit(mkdocs_run.serve(_root(), address))
 
@@ -380,7 +384,7 @@ def serve_cmd(address: str) -> None:
 @click.argument("file", type=click.Path(exists=True, path_type=Path), metavar="文件")
 def textconv_cmd(file: Path) -> None:
     """git 的 textconv 驱动：把数据文件显示为一行一项事实。"""
-    from . import semdiff
+    from .review import semdiff
 
     click.echo(semdiff.textconv(file.read_text(encoding="utf-8", errors="replace")), nl=False)
 

@@ -5,9 +5,9 @@ MkDocs 1.6 loads a hook file once per process (its loader is cached): HOOKS belo
 and lives for every rebuild of `mkdocs serve`, holding the process's one BuildState.
 """
 
-from .mkdocs_glue import Hooks
+from .glue.mkdocs_glue import Hooks
 
-HOOKS = Hooks()  # the process's state (bulletins/state.py): made once, as MkDocs loads this file once
+HOOKS = Hooks()  # the process's state (bulletins/data/state.py): made once, as MkDocs loads this file once
 
 
 def on_startup(command, dirty):

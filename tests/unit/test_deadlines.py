@@ -7,7 +7,7 @@ import datetime as dt
 
 import pytest
 
-from bulletins.deadlines import MAX_DAYS, due
+from bulletins.analysis.deadlines import MAX_DAYS, due
 
 D = dt.date
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins import searchbundle
+from bulletins.search import searchbundle
 
 REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "pagefind-reference"
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from mkdocs.livereload import LiveReloadServer
 
-from bulletins import preview, servewatch, sitedir
+from bulletins.glue import preview, servewatch, sitedir
 
 
 def _server(root: Path) -> LiveReloadServer:

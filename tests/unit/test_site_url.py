@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bulletins.mkdocs_run import declared_site_url
+from bulletins.glue.mkdocs_run import declared_site_url
 
 
 def test_site_url_from_an_environment_variable_and_from_an_inherited_file(tmp_path, monkeypatch):

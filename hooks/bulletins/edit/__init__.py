@@ -1,0 +1,1 @@
+"""Edit: writing the data: the one canonical layout, atomic writes, `bulletins fmt`, `new` and `init`. Imports data/ and files/."""

@@ -1,0 +1,1 @@
+"""Importer: a bulletin of any format (Word, WPS, PDF, text) made into data: readers/ → blocks → paragraphs → findings, tables and categories; many files at once. Imports edit/, review/, data/, files/."""
