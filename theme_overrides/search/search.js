@@ -15,12 +15,12 @@
 // bundle. Results are merged newest first, counts are added, and `archive` names the archive of
 // a result (only when there are several).
 // Each record in the Pagefind index is a district report whose words are every pair of neighbouring
-// characters of its findings (hooks/bulletins/searchindex.py). A query asks for
+// characters of its findings (hooks/bulletins/search/searchindex.py). A query asks for
 // records holding a few of each term's pairs, then keeps only findings whose text contains every
 // term, so what is listed is exactly what contains what was typed. `normalize` must match the
 // Python one character for character.
 
-// The filters' names, written by the build from hooks/bulletins/facets.py (规律: 反复出现, 待跟进; 月份: 2019-03).
+// The filters' names, written by the build from hooks/bulletins/site/facets.py (规律: 反复出现, 待跟进; 月份: 2019-03).
 import { FACETS } from "./facets.js";
 export { FACETS };
 
@@ -386,7 +386,7 @@ function resultOf(source, record, finding) {
 
 /**
  * Where a record stands, newest first, from its name alone: `<year><tag><rank>`, rank 0 being the
- * newest finding of its year (hooks/bulletins/searchbundle.py). Pagefind lists results by
+ * newest finding of its year (hooks/bulletins/search/searchbundle.py). Pagefind lists results by
  * relevance; the archive lists them by date, and names cost a query nothing to read.
  */
 function newestFirst(a, b) {
