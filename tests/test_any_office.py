@@ -207,7 +207,7 @@ def test_text_typed_one_paragraph_per_line_reads_as_typed():
 # --- Another city's layouts, as Word, .doc and PDF ---------------------------------------------
 
 import secondcity  # noqa: E402
-from bulletins.files import yamlio  # noqa: E402
+from bulletins.data import yamlio  # noqa: E402
 
 
 def second_city(tmp_path: Path) -> Path:

@@ -8,8 +8,8 @@ import re
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from bulletins.data import yamlio
 from bulletins.data.registry import load_registry
-from bulletins.files import yamlio
 from bulletins.importer import importer
 from conftest import REPO, SAMPLE_TXT, built, cli, soup
 

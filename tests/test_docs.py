@@ -87,3 +87,10 @@ def test_the_architecture_page_lists_every_module_in_its_stage_and_says_which_im
                        if re.search(r"(?m)^\s*(from|import) mkdocs\b", p.read_text(encoding="utf-8")))
     assert importing == ["glue/mkdocs_glue.py", "glue/mkdocs_run.py"], importing
     assert "Two modules import MkDocs, both in `glue/`" in doc
+
+
+def test_the_architecture_page_draws_the_stages_as_the_code_imports_them():
+    from zbtools import layers
+
+    doc = (ROOT / "doc" / "architecture.md").read_text(encoding="utf-8")
+    assert f"```\n{layers.drawing()}\n```" in doc, "run python -m zbtools.layers and copy its drawing into doc/architecture.md"

@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from markupsafe import Markup
 
-from bulletins.files.yamlio import printed_float
+from bulletins.data.yamlio import printed_float
 from bulletins.importer import proposals
 from bulletins.search import searchbundle
 from bulletins.site import charts, facets, render, urls

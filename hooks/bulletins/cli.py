@@ -270,7 +270,7 @@ def synth_cmd(count: int, seed: int, truth: Path | None) -> None:
 def diff_cmd(rev_a: str, rev_b: str | None, as_markdown: bool, html_file: Path | None, limit: int | None) -> None:
     """按期、按区县列出数据的改动（默认：HEAD 与工作区比较）。只改格式时不列出任何改动。"""
     from .review import diffviews, semdiff
-    from .files import gitdata
+    from .data import gitdata
     from .files.safefile import write_atomic, write_reason
 
     root = _root()

@@ -1,1 +1,1 @@
-"""Data: issues/ read, checked and held as the model (frozen dataclasses); the registries; the parsed files kept per process. Imports only files/."""
+"""Data: issues/ read (YAML, safely; its history from git), checked and held as the model (frozen dataclasses); the registries; the parsed files kept per process; a problem located at its file and line. Imports only files/."""

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from bulletins.files.located import FileProblems
 from bulletins.files.problems import Problem
+from .located import FileProblems
 from .model import Archive, refs_by_id
 
 QUOTE_CHARS = 16  # how much of the target's text `follows_quote` keeps

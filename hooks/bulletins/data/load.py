@@ -8,11 +8,11 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
-from bulletins.files import yamlio
-from bulletins.files.located import FileProblems
 from bulletins.files.problems import Problem, errors
 from . import schema, validate
+from . import yamlio
 from .follows import check_follows
+from .located import FileProblems
 from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry, Section
 from .parsecache import ParseCache
 from .registry import load_registry

@@ -19,7 +19,7 @@ import cbor2
 from bulletins.files import safefile
 from bulletins.files.problems import Problem
 from bulletins.files.project import cache_folder
-from bulletins.files.yamlio import PrintedFloat, content_key, decode, parse_text, read_data, write_atomic
+from .yamlio import PrintedFloat, content_key, decode, parse_text, read_data, write_atomic
 
 DISK_NAME = "parsed.cbor"
 
@@ -68,7 +68,7 @@ def _version() -> str:
     """Parsed data is only reused by the same loader, and a file found clean only by the same
     schemas: the parser's, the schemas' and this file's bytes name it."""
     from . import schema
-    from bulletins.files import yamlio
+    from . import yamlio
 
     return hashlib.sha1(Path(yamlio.__file__).read_bytes() + Path(schema.__file__).read_bytes()
                         + Path(__file__).read_bytes()).hexdigest()

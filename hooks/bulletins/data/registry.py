@@ -7,9 +7,9 @@ import unicodedata
 from pathlib import Path
 from typing import Any
 
-from bulletins.files.located import FileProblems
 from bulletins.files.problems import Problem
 from . import schema, validate
+from .located import FileProblems
 from .model import Department, District, Metric, ProblemType, Rate, Registry, Sum, Terms, Trend
 from .parsecache import ParseCache
 from .textutil import toneless

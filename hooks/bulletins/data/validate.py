@@ -6,7 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
-from bulletins.files.located import FileProblems
+from .located import FileProblems
 from .model import District, Registry
 from .schema import closest
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from bulletins.files import yamlio
+from bulletins.data import yamlio
 
 ISSUE_ORDER = ("draft", "number", "running", "date", "series", "publisher", "report", "period", "intro",
                "distribution", "corrections", "unplaced")

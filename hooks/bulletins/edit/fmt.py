@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bulletins.files import project, safefile, yamlio
+from bulletins.data import yamlio
+from bulletins.data.yamlio import as_plain
+from bulletins.files import project, safefile
 from bulletins.files.problems import Problem
-from bulletins.files.yamlio import as_plain
 from . import canonical
 
 

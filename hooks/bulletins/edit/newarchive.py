@@ -21,7 +21,8 @@ from pathlib import Path
 
 from pypinyin import Style, lazy_pinyin, pinyin
 
-from bulletins.files import installed, yamlio
+from bulletins.data import yamlio
+from bulletins.files import installed
 from bulletins.files import safefile
 from bulletins.files.safefile import write_atomic
 

@@ -1,1 +1,1 @@
-"""Files: reading and writing the archive's files safely (YAML, locks, git), and the problems found in them, as a person reads them. The lowest stage: imports nothing of the package above it."""
+"""Files: reading and writing files safely (no links, sizes checked, atomic), locks, where the archive and the project are, and problems as a person reads them. The lowest stage: imports nothing of the package."""

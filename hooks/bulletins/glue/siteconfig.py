@@ -8,7 +8,7 @@ import calendar
 import re
 from pathlib import Path
 
-from bulletins.files import gitdata
+from bulletins.data import gitdata
 
 
 class ConfigError(Exception):
@@ -45,7 +45,7 @@ def search_also(value) -> tuple[tuple[str, str], ...]:
 
 def check_text(config) -> None:
     """mkdocs.yml's words reach every page and the feed: no control or invisible characters."""
-    from bulletins.files.yamlio import control_character
+    from bulletins.data.yamlio import control_character
 
     values = [("site_name", config.site_name)] + [(f"extra.{k}", v) for k, v in (config.extra or {}).items()]
     for key, value in values:

@@ -9,8 +9,8 @@ import datetime as dt
 import re
 from functools import lru_cache
 
+from bulletins.data import yamlio
 from bulletins.data.model import Metric, Registry
-from bulletins.files import yamlio
 
 _NUM = r"(\d[\d,，]*(?:\.\d+)?)"
 

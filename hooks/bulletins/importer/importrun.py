@@ -35,7 +35,7 @@ def written_would_fail(parsed: importer.Parsed) -> list[str]:
     """What `validate` would refuse in the data an import is about to write (第 0 期, the year 0999,
     a finding of 750,000 characters): such a file is refused at import, with the reason."""
     from bulletins.data import schema, validate
-    from bulletins.files.located import FileProblems
+    from bulletins.data.located import FileProblems
 
     out = [m for _, m in schema.check(parsed.issue, schema.ISSUE)]
     fp = FileProblems(Path("issue.yaml"), "issue.yaml")
@@ -50,7 +50,7 @@ def written_would_fail(parsed: importer.Parsed) -> list[str]:
 
 def _published(folder: Path) -> bool:
     """An issue folder whose issue.yaml does not say `draft: true` (unreadable: taken as published)."""
-    from bulletins.files import yamlio
+    from bulletins.data import yamlio
 
     try:
         data, _ = yamlio.parse_text((folder / "issue.yaml").read_text(encoding="utf-8"), "issue.yaml")

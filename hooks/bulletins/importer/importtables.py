@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from bulletins.data.model import Metric, Registry
-from bulletins.files.yamlio import printed_float
+from bulletins.data.yamlio import printed_float
 
 UNIT_TAIL = re.compile(r"(?:[（(][^（）()]{1,6}[）)]|[/／][^/／]{1,6})$")
 _NUMBER = re.compile(r"([+-]?\d+(?:\.\d+)?)(?:件|条|人次|人|份|个|次|项|家|%|％)?")

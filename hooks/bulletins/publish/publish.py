@@ -125,7 +125,7 @@ def corrected_without_note(root: Path) -> list[str]:
     """Published issues whose data differs from the last commit with no new correction note: a
     reader of the published page would see figures change without a word (`bulletins diff` warns
     of the same)."""
-    from bulletins.files import gitdata
+    from bulletins.data import gitdata
     from bulletins.review import semdiff
 
     old = gitdata.files_at(root, "HEAD")

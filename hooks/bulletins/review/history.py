@@ -11,8 +11,8 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+from bulletins.data import gitdata
 from bulletins.data.model import Archive, CorrectionNote
-from bulletins.files import gitdata
 from . import semdiff
 
 

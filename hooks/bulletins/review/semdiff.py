@@ -12,8 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-from bulletins.files import yamlio
-from bulletins.files.yamlio import as_plain
+from bulletins.data import yamlio
+from bulletins.data.yamlio import as_plain
 from . import facts
 from .facts import Fact, words
 

@@ -10,10 +10,11 @@ from jinja2 import Environment
 
 from bulletins.analysis import patterns
 from bulletins.analysis.indexes import Indexes, build_indexes
+from bulletins.data import gitdata
 from bulletins.data.load import load_archive
 from bulletins.data.model import Archive
 from bulletins.data.state import BuildState
-from bulletins.files import gitdata, installed
+from bulletins.files import installed
 from bulletins.files.problems import ArchiveError, Problem, errors
 from bulletins.review import history
 from . import export, facets, render

@@ -9,7 +9,8 @@ import os
 import tempfile
 from pathlib import Path
 
-from bulletins.files import safefile, yamlio
+from bulletins.data import yamlio
+from bulletins.files import safefile
 from . import bounded, office, plaintext
 from .blocks import Block, Document, SourceError
 

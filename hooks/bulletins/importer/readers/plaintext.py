@@ -46,7 +46,7 @@ def blocks_of(text: str) -> list[Block]:
 
 
 def read(raw: bytes, name: str) -> Document:
-    from bulletins.files.yamlio import control_character, without_invisible
+    from bulletins.data.yamlio import control_character, without_invisible
 
     text = normalise(decode(raw, name))
     bad = sum(1 for c in text if ord(c) < 32 and c not in "\n\t")

@@ -20,8 +20,8 @@ from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.events import AliasEvent, CollectionStartEvent, ScalarEvent
 
-from . import safefile
-from .problems import Problem
+from bulletins.files import safefile
+from bulletins.files.problems import Problem
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 20

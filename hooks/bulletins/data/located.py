@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from bulletins.files.problems import ERROR, WARNING, Problem
 from . import yamlio
-from .problems import ERROR, WARNING, Problem
 
 
 @dataclass
