@@ -9,8 +9,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from bulletins.files.problems import Problem, errors
-from . import schema, validate
-from . import yamlio
+from . import fields, schema, validate, yamlio
 from .follows import check_follows
 from .located import FileProblems
 from .model import Archive, CorrectionNote, DistrictReport, Finding, Issue, Registry, Section
@@ -23,13 +22,17 @@ SLUG_FILE = re.compile(r"^[a-z][a-z0-9]*(-[a-z0-9]+)*\.yaml$")
 
 
 def _finding(item: dict, slug: str, number: int) -> Finding:
-    observed = item.get("observed", "")
-    return Finding(
-        district=slug, number=number, text=item["text"], types=tuple(item.get("types", ())),
-        departments=tuple(item.get("departments", ())), place=item.get("place", ""),
-        observed=observed.isoformat() if hasattr(observed, "isoformat") else observed,
-        action=item.get("action", ""), follows=item.get("follows", ""),
-        follows_quote=item.get("follows_quote", ""))
+    """A finding's fields, as its table lists them (fields.DISTRICT_FINDING): lists as tuples, a
+    date as the text it stands for, an absent field empty."""
+    return Finding(district=slug, number=number, **{f.name: _value(item.get(f.name), f) for f in fields.DISTRICT_FINDING})
+
+
+def _value(value: object, f: fields.Field) -> object:
+    if (f.shape or {}).get("type") == "array":
+        return tuple(value or ())
+    if value is None:
+        return ""
+    return value.isoformat() if hasattr(value, "isoformat") else value
 
 
 def _shaped(root: Path, path: Path, cache: ParseCache, kind: str,

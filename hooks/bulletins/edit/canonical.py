@@ -10,18 +10,16 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-from bulletins.data import yamlio
+from bulletins.data import fields, yamlio
 
-ISSUE_ORDER = ("draft", "number", "running", "date", "series", "publisher", "report", "period", "intro",
-               "distribution", "corrections", "unplaced")
-CORRECTION_ORDER = ("date", "note")
-REPORT_ORDER = ("title", "sequence")
-PERIOD_ORDER = ("start", "end")
-DIST_ORDER = ("report_to", "send_to", "copy_to", "printed")
-DISTRICT_ORDER = ("district", "position", "summary", "metrics", "findings")
-FINDING_ORDER = ("text", "districts", "types", "departments", "place", "observed", "action", "follows", "follows_quote")
-SECTION_ORDER = ("title", "text", "figures", "findings")
-NESTED = {"report": REPORT_ORDER, "period": PERIOD_ORDER, "distribution": DIST_ORDER}
+# The orders are the tables' (data/fields.py): a field is placed where its table lists it.
+ISSUE_ORDER = fields.names(fields.ISSUE)
+CORRECTION_ORDER = fields.names(fields.CORRECTION)
+DISTRICT_ORDER = fields.names(fields.DISTRICT)
+FINDING_ORDER = fields.names(fields.FINDING)
+SECTION_ORDER = fields.names(fields.SECTION)
+NESTED = {f.name: fields.names(f.parts) for f in fields.ISSUE if f.parts}
+FLOW = tuple(f.name for f in fields.FINDING if (f.shape or {}).get("type") == "array")  # [a, b] on one line
 
 
 def _reorder(mapping: Any, order: tuple[str, ...]) -> CommentedMap:
@@ -87,7 +85,7 @@ def _findings(data: Any) -> Any:
         findings = _seq(findings)
         for i, item in enumerate(findings):
             item = findings[i] = _reorder(item, FINDING_ORDER)
-            for key in ("districts", "types", "departments"):
+            for key in FLOW:
                 if isinstance(item, dict) and isinstance(item.get(key), list):
                     seq = item[key] = _seq(item[key])
                     seq.fa.set_flow_style()

@@ -22,8 +22,7 @@ from pathlib import Path
 from pypinyin import Style, lazy_pinyin, pinyin
 
 from bulletins.data import yamlio
-from bulletins.files import installed
-from bulletins.files import safefile
+from bulletins.files import installed, safefile
 from bulletins.files.safefile import write_atomic
 
 MAX_LIST_BYTES = 64 * 1024  # a list of districts is a few hundred bytes; a city has at most a few dozen

@@ -11,38 +11,30 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any, Iterator
 
+from bulletins.data import fields
 from bulletins.data.textutil import circled
 
-FINDING_FIELDS = {"text": "原文", "types": "问题类型", "departments": "部门", "place": "地点",
-                  "observed": "发现时间", "action": "处理情况", "follows": "前情", "follows_quote": "前情原文开头",
-                  "districts": "区县"}
-ISSUE_FIELDS = {"number": "期号", "running": "总期号", "date": "日期", "series": "刊名", "publisher": "发文单位",
-                "report.title": "通报标题", "report.sequence": "通报期次", "period": "时段", "intro": "导语",
-                "distribution.report_to": "报", "distribution.send_to": "发", "distribution.copy_to": "抄送",
-                "distribution.printed": "印发", "draft": "草稿"}
-NOTE = "更正说明"
-UNPLACED = "未归类文字"
+# Labels as the review says them, from the tables (data/fields.py), in the canonical order.
+FINDING_FIELDS = {f.name: f.review for f in fields.FINDING}
+FINDING_LONG = {f.name for f in fields.FINDING if f.long}
+DISTRICT_SAID = {f.name: f.review for f in fields.DISTRICT}
+SECTION_SAID = {f.name: f.review for f in fields.SECTION}
+# issue.yaml: a mapping's fields dotted (report.title); the period one line; notes and pieces apart
+ISSUE_FIELDS = {dotted: label for f in fields.ISSUE if not f.items and f.name != "unplaced"
+                for dotted, label in ([(f"{f.name}.{p.name}", p.review) for p in f.parts] if f.name != "period" and f.parts
+                                      else [(f.name, f.review)])}
+ISSUE_LONG = {f"{f.name}.{p.name}" if f.parts else f.name for f in fields.ISSUE for p in (f.parts or (f,)) if p.long}
+NOTE = fields.field(fields.ISSUE, "corrections").review
+UNPLACED = fields.field(fields.ISSUE, "unplaced").review
 
 # registry lists: (key in the file, what one entry is called, field labels)
 REGISTRY_LISTS: list[tuple[str, str, dict[str, str]]] = [
-    ("districts", "区县", {
-        "name": "名称", "slug": "拼音地址", "pinyin": "读音", "kind": "类别", "order": "排列顺序",
-        "aliases": "别名", "valid_from": "名称启用日期", "valid_to": "名称停用日期", "predecessors": "前身",
-        "successors": "后继", "note": "说明"}),
-    ("types", "问题类型", {"name": "名称", "slug": "拼音地址", "description": "说明", "keywords": "导入关键词",
-                          "routine": "例行报告（不算再次出现）"}),
-    ("departments", "部门", {"name": "名称", "slug": "拼音地址", "keywords": "导入关键词"}),
-    ("metrics", "指标", {"name": "名称", "slug": "拼音地址", "unit": "单位", "kind": "类型",
-                         "description": "说明", "patterns": "导入说法"}),
-    ("rates", "比率", {"name": "名称", "numerator": "分子", "denominator": "分母"}),
-    ("trends", "趋势图", {"metric": "指标", "label": "标签", "fallback": "缺数时改用"}),
-    ("sums", "合计核对", {"parts": "分项", "total": "合计"}),
-    ("groups", "同义词", {"words": "词", "note": "说明"}),
-]
+    (f.name, f.review, {x.name: x.review for x in f.items}) for f in fields.REGISTRY_LISTS]
+REGISTRY_LONG = {x.name for f in fields.REGISTRY_LISTS for x in f.items if x.long}
 HEADINGS = "|".join(kind for _, kind, _ in REGISTRY_LISTS)
 XFUNCNAME = f"^(({HEADINGS})：.*)$"  # git shows the first group: the district or registry entry
 NAMING = ("name", "metric")  # the field a registry block is headed by
-SETTINGS = {"recurrence_window": "判断再次出现时往前看的期数"}
+SETTINGS = {f.name: f.review for f in fields.SETTINGS}
 KINDS = {"count": "计数", "percent": "百分比"}
 
 
@@ -93,24 +85,24 @@ def finding_facts(name: str, n: int, f: Any) -> list[Fact]:
     """One finding's fields, numbered as the page numbers it."""
     if not isinstance(f, dict):
         return [Fact(("finding", n), name, circled(n), words(f))]
-    out = [Fact(("finding", n, key), name, f"{circled(n)} {cn}", words(f[key]), long=key in ("text", "action"))
+    out = [Fact(("finding", n, key), name, f"{circled(n)} {cn}", words(f[key]), long=key in FINDING_LONG)
            for key, cn in FINDING_FIELDS.items() if f.get(key) not in (None, "", [])]
     return out + list(_leftover(f, set(FINDING_FIELDS), name, f"{circled(n)} ", ("finding", n)))
 
 
 def district_facts(data: dict) -> list[Fact]:
     name = words(data.get("district"))
-    out = [Fact(("district",), "", "区县", name)]
+    out = [Fact(("district",), "", DISTRICT_SAID["district"], name)]
     if data.get("position") is not None:
-        out.append(Fact(("position",), name, "在通报中的位置", words(data["position"])))
+        out.append(Fact(("position",), name, DISTRICT_SAID["position"], words(data["position"])))
     metrics = data.get("metrics")
     for k, v in (metrics.items() if isinstance(metrics, dict) else ()):
         out.append(Fact(("metrics", k), name, str(k), words(v)))
     if data.get("summary"):
-        out.append(Fact(("summary",), name, "概述", words(data["summary"]), long=True))
+        out.append(Fact(("summary",), name, DISTRICT_SAID["summary"], words(data["summary"]), long=True))
     for n, f in enumerate(data.get("findings") or [], 1):
         out += finding_facts(name, n, f)
-    return out + list(_leftover(data, {"district", "position", "metrics", "summary", "findings"}, name, "", ()))
+    return out + list(_leftover(data, set(DISTRICT_SAID), name, "", ()))
 
 
 def section_name(s: int) -> str:
@@ -121,12 +113,13 @@ def section_head(s: int, section: Any) -> list[Fact]:
     """A section's own words: its title and its text (三、下步工作建议 is text, not findings)."""
     if not isinstance(section, dict):
         return [Fact(("section", s), "", section_name(s), words(section))]
-    out = [Fact(("section", s, "title"), section_name(s), "标题", words(section.get("title")))]
+    said = SECTION_SAID
+    out = [Fact(("section", s, "title"), section_name(s), said["title"], words(section.get("title")))]
     if section.get("text"):
-        out.append(Fact(("section", s, "text"), section_name(s), "正文", words(section["text"]), long=True))
+        out.append(Fact(("section", s, "text"), section_name(s), said["text"], words(section["text"]), long=True))
     if section.get("figures") is not None:
-        out.append(Fact(("section", s, "figures"), section_name(s), "各地指标表在此", words(section["figures"])))
-    return out + list(_leftover(section, {"title", "text", "figures", "findings"}, section_name(s), "", ("section", s)))
+        out.append(Fact(("section", s, "figures"), section_name(s), said["figures"], words(section["figures"])))
+    return out + list(_leftover(section, set(said), section_name(s), "", ("section", s)))
 
 
 def sections_facts(data: dict) -> list[Fact]:
@@ -149,7 +142,7 @@ def issue_facts(data: dict) -> list[Fact]:
         elif head == "period" and isinstance(value, dict):
             value = f"{words(value.get('start'))} 至 {words(value.get('end'))}"
         if value not in (None, "", []):
-            out.append(Fact((dotted,), "", cn, words(value), long=dotted == "intro" or dotted.startswith("distribution")))
+            out.append(Fact((dotted,), "", cn, words(value), long=dotted in ISSUE_LONG))
     for n, piece in enumerate(data.get("unplaced") or [], 1):
         out.append(Fact(("unplaced", n), "", f"{UNPLACED} {n}", words(piece), long=True))
     for n, c in enumerate(data.get("corrections") or [], 1):
@@ -187,7 +180,7 @@ def registry_blocks(data: dict) -> list[tuple[tuple, str, list[Fact]]]:
             for k, v in entry.items():
                 shown = KINDS.get(v, v) if (list_key, k) == ("metrics", "kind") else v
                 facts.append(Fact((*ident, k), f"{kind} {name}", labels.get(k, k), words(shown),
-                                  long=k in ("description", "note")))
+                                  long=k in REGISTRY_LONG))
             blocks.append((ident, f"{kind} {name}", facts))
     lists = {lk for lk, _, _ in REGISTRY_LISTS}
     rest = [Fact(("settings", k), "", SETTINGS.get(k, k), words(v)) for k, v in data.items() if k not in lists]

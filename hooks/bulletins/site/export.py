@@ -11,7 +11,8 @@ import datetime as dt
 import xml.etree.ElementTree as ET
 
 from bulletins.analysis.patterns import FollowLinks
-from bulletins.data.model import Archive, DistrictReport, Issue, finding_id
+from bulletins.data import fields
+from bulletins.data.model import Archive, DistrictReport, Finding, Issue, finding_id
 from . import facets, urls
 
 ARCHIVE_JSON = "data/archive.json"
@@ -21,19 +22,34 @@ FINDINGS_CSV = "data/findings.csv"
 FEED = "feed.xml"
 
 
+EXPORTED = tuple(f for f in fields.FINDING if f.export)  # a finding's fields in archive.json and the CSV
+
+
+def _exported(f: Finding, fld: fields.Field) -> object:
+    """A finding's field as archive.json gives it: lists as lists, an empty optional field null."""
+    if fld.name == "districts":  # the model keeps its own district and the others it names
+        return [f.district, *f.also]
+    value = getattr(f, fld.name)
+    if isinstance(value, tuple):
+        return list(value)
+    return value if fld.required else value or None
+
+
+def _finding(issue: Issue, f: Finding, earlier: dict, links: FollowLinks) -> dict:
+    fid = finding_id(issue, f)
+    return {"id": fid, "number": f.number,
+            **{fld.name: _exported(f, fld) for fld in EXPORTED if not fld.link},
+            "url": urls.finding(issue.id, f.anchor),
+            "earlier": [ref.id for ref in earlier.get(fid, ())],
+            **{fld.name: _exported(f, fld) for fld in EXPORTED if fld.link},
+            "followed_by": [ref.id for ref in links.followed_by.get(fid, ())]}
+
+
 def _district(issue: Issue, position: int, r: DistrictReport, earlier: dict, links: FollowLinks) -> dict:
     return {
         "name": r.district.name, "slug": r.district.slug, "position": position, "summary": r.summary or None,
         "metrics": dict(r.metrics),
-        "findings": [{
-            "id": finding_id(issue, f), "number": f.number, "text": f.text,
-            "districts": [f.district, *f.also],
-            "types": list(f.types), "departments": list(f.departments),
-            "place": f.place or None, "observed": f.observed or None, "action": f.action or None,
-            "url": urls.finding(issue.id, f.anchor),
-            "earlier": [ref.id for ref in earlier.get(finding_id(issue, f), ())],
-            "follows": f.follows or None,
-            "followed_by": [ref.id for ref in links.followed_by.get(finding_id(issue, f), ())]} for f in r.findings],
+        "findings": [_finding(issue, f, earlier, links) for f in r.findings],
     }
 
 
@@ -120,7 +136,8 @@ def archive_json(archive: Archive, earlier: dict | None = None, links: FollowLin
     return ('{"version":1,"issues":[\n' + ",\n".join(lines) + "\n]}\n").encode("utf-8")
 
 
-CSV_COLUMNS = ("期", "日期", "区县", "序号", "原文", "问题类型", "部门", "地点", "发现时间", "处理情况", "前情",
+CSV_FIELDS = tuple(f for f in EXPORTED if f.name != "districts")  # 区县 is a column of names, beside 期 and 日期
+CSV_COLUMNS = ("期", "日期", fields.field(fields.FINDING, "districts").label, "序号", *(f.label for f in CSV_FIELDS),
                "本期更正说明", "链接")
 # A list in one cell, one value a line: names never hold a line break (validate), so a reader of the
 # file splits them without guessing (a type's name may hold 、).
@@ -146,9 +163,10 @@ def findings_csv(archive: Archive) -> bytes:
                 if f.district != r.district.slug:
                     continue  # one row per finding: one that names several districts lists them all
                 names = [r.district.name] + [d.name for s in f.also if (d := archive.registry.district_by_slug(s))]
+                values = [getattr(f, fld.name) for fld in CSV_FIELDS]
                 writer.writerow(map(csv_cell, (
-                    i.id, i.date.isoformat(), LIST_SEPARATOR.join(names), f.number, f.text, LIST_SEPARATOR.join(f.types),
-                    LIST_SEPARATOR.join(f.departments), f.place, f.observed, f.action, f.follows,
+                    i.id, i.date.isoformat(), LIST_SEPARATOR.join(names), f.number,
+                    *(LIST_SEPARATOR.join(v) if isinstance(v, tuple) else v for v in values),
                     LIST_SEPARATOR.join(f"{c.date.isoformat()} {c.note}" for c in i.corrections),
                     urls.finding(i.id, f.anchor))))
     return "\ufeff".encode("utf-8") + buf.getvalue().encode("utf-8")
