@@ -85,8 +85,8 @@ def test_the_architecture_page_lists_every_module_in_its_stage_and_says_which_im
     package = ROOT / "hooks" / "bulletins"
     importing = sorted(str(p.relative_to(package)) for p in package.rglob("*.py")
                        if re.search(r"(?m)^\s*(from|import) mkdocs\b", p.read_text(encoding="utf-8")))
-    assert importing == ["glue/mkdocs_glue.py", "glue/mkdocs_run.py"], importing
-    assert "Two modules import MkDocs, both in `glue/`" in doc
+    assert importing == ["glue/mkdocs_glue.py", "glue/mkdocs_run.py", "glue/siteconfig.py"], importing
+    assert "Three modules import MkDocs, all in `glue/`" in doc
 
 
 def test_the_architecture_page_draws_the_stages_as_the_code_imports_them():

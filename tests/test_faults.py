@@ -399,7 +399,9 @@ def test_mkdocs_yml_words_are_checked_too(archive):
     text = config.read_text(encoding="utf-8")
     config.write_text(text.replace("办公室\n  licence", "办公室\"\n  licence"), encoding="utf-8")
     result = bulletins_build(archive)
-    assert result.returncode == 1 and "extra.publisher 中有不可见的控制字符" in result.stderr
+    line = next(n for n, t in enumerate(config.read_text(encoding="utf-8").splitlines(), 1) if "publisher:" in t)
+    assert result.returncode == 1 and f"mkdocs.yml:{line}: extra.publisher 中有不可见的控制字符" in result.stderr
+    assert "Traceback" not in result.stderr and not (archive / "site").exists()
 
 
 # --- 6. the search front end -----------------------------------------------------------------------

@@ -34,8 +34,10 @@ class Glue:
 
     def __init__(self, state: BuildState, serving: bool = False, lock: buildlock.BuildLock | None = None,
                  target: Path | None = None, staging: Path | None = None,
-                 stopping: list[searchindex.IndexJob] | None = None) -> None:
+                 stopping: list[searchindex.IndexJob] | None = None,
+                 settings: siteconfig.Settings = siteconfig.Settings()) -> None:
         self.state = state  # the process's: what this build may reuse and leaves for the next
+        self.settings = settings  # mkdocs.yml's, read once by on_config
         self.site: Site | None = None
         self.target, self.staging = target, staging  # `mkdocs build`: the site folder, and where it is built
         self.search: searchindex.IndexJob | None = None
@@ -58,11 +60,6 @@ class Glue:
             quick = self._quick(root, config, files, stats)
             if quick is not None:
                 return quick
-        try:
-            siteconfig.check_text(config)
-            also = siteconfig.search_also(config.extra.get("search_also"))
-        except siteconfig.ConfigError as exc:
-            raise PluginError(str(exc)) from None
         def start_search(env, archive, flags) -> None:
             # MkDocs has already emptied site_dir; the index is written into site/pagefind/ while the
             # page specs are made and the pages render
@@ -70,7 +67,7 @@ class Glue:
 
         try:
             self.site = build_site(root, config.site_url or "", config.site_name, preview=self.serving,
-                                   search_also=also, state=self.state,
+                                   search_also=self.settings.search_also, state=self.state,
                                    on_model=None if self.serving else start_search)
         except ArchiveError as exc:
             if not self.serving:
@@ -115,7 +112,7 @@ class Glue:
     def _guide(self, files: Files, config) -> None:
         """The editors' guide for every kind of build (full, quick, kept while the data has errors):
         the project's when the archive has none, its markers filled with this archive's names."""
-        self.words = guidewords.words(self.site.archive, config.site_name, config.extra.get("publisher", ""))
+        self.words = guidewords.words(self.site.archive, config.site_name, self.settings.publisher)
         _add_guide(files, config)
 
     def _index_dir(self, config) -> Path:
@@ -381,10 +378,17 @@ class Hooks:
         self.state = BuildState()
         self.serving = False
         self.current = Glue(self.state)
+        self.settings = siteconfig.Settings()  # the archive's settings, read by each build's on_config
 
     def config(self, config) -> None:
-        """`bulletins publish --site-url`: the address the release is built for (mkdocs_run)."""
+        """The archive's settings, read and checked once per build (siteconfig); the address a
+        release is built for (`bulletins publish --site-url`, mkdocs_run); the project's theme."""
         from .mkdocs_run import SITE_URL_ENV
+
+        try:
+            self.settings = siteconfig.read(config)
+        except siteconfig.ConfigError as exc:
+            raise PluginError(str(exc)) from None
 
         url = os.environ.get(SITE_URL_ENV)
         if url:
@@ -420,7 +424,7 @@ class Hooks:
             raise PluginError(_write_failure(exc, site)) from None
         config.site_dir = str(staging)
         self.current = Glue(self.state, serving=self.serving, lock=lock, target=site if staging else None,
-                            staging=staging, stopping=stopping)
+                            staging=staging, stopping=stopping, settings=self.settings)
         return self.current
 
     def serve(self, server, config):
