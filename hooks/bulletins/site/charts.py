@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import unicodedata
 from dataclasses import dataclass
 
 from markupsafe import Markup, escape
@@ -93,9 +94,10 @@ def _y_axis(ticks: list[float], x0: float, x1: float, y_of, size: Size, integer:
 
 
 def _label_width(labels: list[str], size: Size) -> float:
-    """Room for the widest label: CJK characters are about one em wide, digits about half."""
+    """Room for the widest label: wide characters (CJK, full-width forms: Unicode's East Asian
+    Width W or F) are about one em wide, the others (digits, Latin) about half."""
     def width(s: str) -> float:
-        return sum(1.0 if ord(c) > 0x2E80 else 0.6 for c in s) * size.font
+        return sum(1.0 if unicodedata.east_asian_width(c) in "WF" else 0.6 for c in s) * size.font
     return max((width(s) for s in labels), default=0)
 
 
