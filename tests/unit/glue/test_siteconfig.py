@@ -10,7 +10,7 @@ from mkdocs.config import load_config
 
 from bulletins.glue import siteconfig
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 
 
 def _read(tmp_path: Path, extra: str, site_name: str = "专报归档") -> siteconfig.Settings:

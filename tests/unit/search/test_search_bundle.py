@@ -13,7 +13,7 @@ import pytest
 
 from bulletins.search import searchbundle
 
-REFERENCE = Path(__file__).resolve().parents[1] / "fixtures" / "pagefind-reference"
+REFERENCE = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "pagefind-reference"
 
 
 def _fragment(path: Path) -> dict:

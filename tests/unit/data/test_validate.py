@@ -11,7 +11,7 @@ from bulletins.data import validate
 from bulletins.data.located import FileProblems
 from bulletins.data.registry import load_registry
 
-REPO = Path(__file__).resolve().parents[2]
+REPO = Path(__file__).resolve().parents[3]
 REG, _ = load_registry(REPO)
 D = dt.date
 
