@@ -96,3 +96,28 @@ def test_rare_pairs_weigh_more_than_common_ones():
     m = Measure([*common, rare])
     assert m.weight["去向"] > m.weight["窗口"] > 1
     assert Measure([]).similarity(F(""), F("x")) == 0.0
+
+
+def test_equal_places_are_the_same_however_short_and_however_written():
+    assert same(F(place="大厅（一）"), F(place="大厅(一)"))  # both 大厅一 once brackets are dropped
+    assert same(F(place="拱墅区市民之家"), F(place="市民之家"))  # the shorter one of exactly four characters
+
+
+def test_alike_at_exactly_the_threshold_is_alike():
+    a, b = F("甲乙丙丁"), F("甲乙丙丁戊己庚辛壬癸子")  # 3 pairs shared of 10 in all
+    m = Measure([a, b])
+    m.weight = {}  # every pair weighs 1: the similarity is 3 / 10
+    assert m.similarity(a, b) == recurrence.SIMILAR == 0.3
+    assert same_problem(a, b, REG, m)
+
+
+def test_findings_the_measure_never_saw_weigh_each_pair_alike():
+    a, b = F("窗口人员离岗"), F("窗口人员离岗看手机")
+    assert Measure([]).similarity(a, b) == pytest.approx(5 / 8)
+
+
+def test_rarity_counts_the_findings_plus_one():
+    fs = [F("窗口人员离岗"), F("窗口无人"), F("排队时间长")]
+    m = Measure(fs)
+    assert m.weight["窗口"] == pytest.approx(1 + math.log(4 / 2.5))  # 3 findings, in 2 of them
+    assert m.weight["排队"] == pytest.approx(1 + math.log(4 / 1.5))

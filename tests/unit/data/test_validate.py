@@ -227,3 +227,34 @@ def test_two_distribution_lines_run_together_are_named(key, value, label):
 
 def test_markup_in_the_masthead_is_refused_but_an_ampersand_is_text():
     assert [w for w, _, _ in _header({"series": "专<报", "report": {"title": "A&B"}})] == [("series",)]
+
+
+def test_a_file_name_that_sorts_before_or_after_its_slug_is_wrong_alike():
+    for slug in ("a", "zz"):
+        fp = _fp()
+        validate.district_name({"district": "拱墅区"}, REG, fp, slug)
+        assert [m for _, _, m in said(fp)] == [f"拱墅区 的文件应命名为 gongshu.yaml，而不是 {slug}.yaml — 请改文件名"]
+
+
+def test_a_folder_that_sorts_before_its_number_is_wrong_too():
+    assert _header({}, "2018-032")[0][2].endswith("文件夹应为 2018-033")
+
+
+def test_a_correction_after_the_issue_is_fine():
+    assert _header({"corrections": [{"date": D(2018, 9, 25), "note": "改"}]}) == []
+
+
+def test_a_key_path_ends_where_the_data_does_not_follow_it():
+    fp = _fp()
+    validate.names({"aliases": ["坏<"], "report": "t<"}, (("aliases", "name"), ("report", "title")), fp)
+    assert said(fp) == []
+
+
+def test_a_sum_that_cannot_be_added_up_is_skipped_and_the_next_is_checked():
+    assert _sums({"满意": "多", "基本满意": 5, "不满意": 5, "回访量": 20, "接通": 11, "呼出": 10}) == [
+        "接通 = 11，超过 呼出 = 10 — 数字照通报原文保留，请核对原文是否如此"]
+
+
+def test_unplaced_text_of_twenty_characters_is_quoted_whole():
+    [(_, _, message)] = _header({"unplaced": ["一二三四五六七八九十一二三四五六七八九十"]})
+    assert "如“一二三四五六七八九十一二三四五六七八九十”）" in message
