@@ -10,34 +10,13 @@ import pytest
 
 from bulletins.data.load import load_archive
 from bulletins.data.state import BuildState
+from smallarchive import Small, district as _district, header as _header
 
 REPO = Path(__file__).resolve().parents[3]
 
-HEADER = """number: {number}
-date: {date}
-series: 专报
-publisher: 办公室
-report:
-  title: 通报
-{extra}"""
-
 
 def _archive(tmp_path: Path, issues: dict[str, dict[str, str]]) -> Path:
-    shutil.copytree(REPO / "issues" / "registry", tmp_path / "issues" / "registry")
-    for folder, files in issues.items():
-        (tmp_path / "issues" / folder).mkdir(parents=True)
-        for name, text in files.items():
-            (tmp_path / "issues" / folder / name).write_text(text, encoding="utf-8")
-    return tmp_path
-
-
-def _header(number: int = 33, date: str = "2018-09-21", extra: str = "") -> str:
-    return HEADER.format(number=number, date=date, extra=extra)
-
-
-def _district(name: str, *findings: str, extra: str = "") -> str:
-    body = "".join(f"  - text: {t}\n    types: [窗口纪律]\n" for t in findings)
-    return f"district: {name}\n{extra}" + (f"findings:\n{body}" if findings else "")
+    return Small(tmp_path).write(issues).root
 
 
 def _load(root: Path, **kw):
