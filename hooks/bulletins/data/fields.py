@@ -9,7 +9,7 @@ drift between an error message and a review line.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterable
 
 _STR: dict = {"type": "string"}
@@ -36,6 +36,7 @@ class Field:
     long: bool = False  # running text: the review shows a change character by character
     export: bool = False  # a finding's field in archive.json and findings.csv
     link: bool = False  # the id of another finding: exported among the finding's links
+    registered: str = ""  # each value must be a name in this registry file (problem_types, departments)
 
     @property
     def review(self) -> str:
@@ -128,8 +129,8 @@ FINDING = (
     Field("text", "原文", {"type": "string", "minLength": 1, "maxLength": MAX_FINDING_CHARS}, required=True,
           long=True, export=True),
     Field("districts", "区县", {**_NAMES, "minItems": 1}, export=True),  # sections.yaml only: see SECTION_FINDING
-    Field("types", "问题类型", _NAMES, export=True),
-    Field("departments", "部门", _NAMES, export=True),
+    Field("types", "问题类型", _NAMES, export=True, registered="problem_types"),
+    Field("departments", "部门", _NAMES, export=True, registered="departments"),
     Field("place", "地点", _STR, export=True),
     Field("observed", "发现时间", {"type": ["string", "date"]}, export=True),
     Field("action", "处理情况", _STR, long=True, export=True),
@@ -137,7 +138,7 @@ FINDING = (
     Field("follows_quote", "前情原文开头", _STR),
 )
 DISTRICT_FINDING = tuple(f for f in FINDING if f.name != "districts")  # a district file's findings are its own
-SECTION_FINDING = tuple(Field(f.name, f.label, f.shape, required=True, export=f.export) if f.name == "districts"
+SECTION_FINDING = tuple(replace(f, required=True) if f.name == "districts"
                         else f for f in FINDING)  # a finding of a part names its districts
 DISTRICT = (
     Field("district", "区县", _TEXT, required=True),

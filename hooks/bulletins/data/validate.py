@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from typing import Any
 
+from . import fields
 from .located import FileProblems
 from .model import District, Registry
 from .schema import closest
@@ -85,16 +86,22 @@ def _names(values: list[str], lookup: Any, names: list[str], keypath: tuple, wha
                      + REGISTRY_HINT.format(what=what, file=file))
 
 
+# A registry file → (find a name in it, every name it has): what a registered field is checked against.
+_REGISTERED = {
+    "problem_types": lambda reg: (reg.type, [t.name for t in reg.types]),
+    "departments": lambda reg: (reg.department, [d.name for d in reg.departments]),
+}
+
+
 def finding(item: dict, i: int, registry: Registry, fp: FileProblems, issue_date: dt.date | None,
             base: tuple = ("findings",)) -> None:
     """One finding's fields; `base` is where its list is in the file (a section's findings elsewhere)."""
     if not item["text"].strip():
         fp.error((*base, i, "text"), "问题的原文只有空格 — 请填写原文，或删去这一条")
-    types, depts = [t.name for t in registry.types], [d.name for d in registry.departments]
-    _names(item.get("types", []), registry.type, types, (*base, i, "types"), "问题类型",
-           "problem_types", fp)
-    _names(item.get("departments", []), registry.department, depts, (*base, i, "departments"),
-           "部门", "departments", fp)
+    for field in fields.FINDING:  # the fields whose values are registered names (fields.py)
+        if field.registered and field.name in item:
+            lookup, known = _REGISTERED[field.registered](registry)
+            _names(item[field.name], lookup, known, (*base, i, field.name), field.label, field.registered, fp)
     observed = item.get("observed")
     if isinstance(observed, dt.date):
         observed = observed.isoformat()

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import io
 import json
+from pathlib import Path
 
 import pytest
 
@@ -150,3 +151,17 @@ def _csv_row(f: Finding) -> dict:
     text = export.findings_csv(A).decode("utf-8").lstrip("\ufeff")
     header, row = list(csv.reader(io.StringIO(text)))
     return dict(zip(header, [c.lstrip("'") for c in row]))
+
+
+def test_a_field_of_registered_names_is_checked_against_its_registry():
+    from bulletins.data import validate
+    from bulletins.data.located import FileProblems
+    from bulletins.data.registry import load_registry
+
+    registry, _ = load_registry(Path(__file__).resolve().parents[3])
+    for field in (f for f in fields.FINDING if f.registered):
+        fp = FileProblems(Path("x.yaml"), "x.yaml")
+        validate.finding({"text": "x", field.name: ["没有登记的名称"]}, 0, registry, fp, None)
+        [(where, message, _)] = fp.queued
+        assert where == ("findings", 0, field.name, 0)
+        assert message.startswith(f"未知的{field.label}“没有登记的名称”") and f"issues/registry/{field.registered}.yaml" in message
