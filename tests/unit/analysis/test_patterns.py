@@ -115,3 +115,15 @@ def test_candidates_compared_are_bounded(small, monkeypatch):
     assert "2018-032-xihu-1" not in earlier_findings(archive)  # only the first candidate (OTHER) compared
     monkeypatch.setattr(patterns, "MAX_CANDIDATES", 2)
     assert [r.id for r in earlier_findings(archive)["2018-032-xihu-1"]] == ["2018-031-xihu-2"]
+
+
+def test_a_promise_without_a_deadline_is_never_late_and_comes_last_newest_first(small):
+    archive = _weeks(small, ("自助机正在维修。", "叫号机将于 9 月 10 日前完成更换。"), ("窗口正在整改。", "大厅计划于 10 月 30 日前完成改造。"))
+    got = [(p.ref.id, p.due.isoformat() if p.due else None, p.overdue) for p in open_promises(archive, {})]
+    assert got == [("2018-031-xihu-2", "2018-09-10", 4), ("2018-032-xihu-2", "2018-10-30", 0),
+                   ("2018-032-xihu-1", None, 0), ("2018-031-xihu-1", None, 0)]
+
+
+def test_three_earlier_findings_are_named_from_one_issue(small):
+    archive = _weeks(small, (SAME, AGAIN, SAME, AGAIN), (SAME,))
+    assert len(earlier_findings(archive)["2018-032-xihu-1"]) == patterns.PER_ISSUE == 3
