@@ -127,3 +127,22 @@ def test_a_promise_without_a_deadline_is_never_late_and_comes_last_newest_first(
 def test_three_earlier_findings_are_named_from_one_issue(small):
     archive = _weeks(small, (SAME, AGAIN, SAME, AGAIN), (SAME,))
     assert len(earlier_findings(archive)["2018-032-xihu-1"]) == patterns.PER_ISSUE == 3
+
+
+def test_work_reported_right_after_the_promise_closes_it():
+    assert not promised("限期已整改")  # 已整改 begins where 限期 ends
+
+
+def test_the_more_overdue_promise_comes_first(small):
+    archive = _weeks(small, ("窗口将于 9 月 15 日前完成整改。", "叫号机将于 9 月 10 日前完成更换。"), (OTHER,))
+    assert [(p.ref.id, p.overdue) for p in open_promises(archive, {})] == [("2018-031-xihu-2", 4), ("2018-031-xihu-1", 0)]
+    archive = _weeks(small, ("窗口将于 9 月 8 日前完成整改。", "叫号机将于 9 月 10 日前完成更换。"), (OTHER,))
+    assert [(p.ref.id, p.overdue) for p in open_promises(archive, {})] == [("2018-031-xihu-1", 6), ("2018-031-xihu-2", 4)]
+
+
+def test_a_routine_finding_before_a_recurring_one_does_not_hide_it(small):
+    small.write({"2018-031": {"issue.yaml": header(31, "2018-09-07"), "xihu.yaml": district("西湖区", SAME)},
+                 "2018-032": {"issue.yaml": header(32, "2018-09-14"), "xihu.yaml": (
+                     "district: 西湖区\nfindings:\n  - text: 回访 30 件。\n    types: [满意度回访]\n"
+                     f"  - text: {AGAIN}\n    types: [窗口纪律]\n")}})
+    assert list(earlier_findings(small.archive())) == ["2018-032-xihu-2"]
