@@ -30,6 +30,7 @@ def test_a_trend_point_is_its_figure_else_its_fallback_rate_else_none(small):
     fallback = Trend("满意率", "满意率", "满意度（满意+基本满意）")
     assert rates.trend_value(reg, fallback, {"满意率": 97.4}) == 97.4
     assert rates.trend_value(reg, fallback, {"满意": 18, "基本满意": 1, "不满意": 1}) == 95.0
+    assert rates.trend_value(reg, fallback, {"满意": 19, "基本满意": 0, "不满意": 11}) == 63.33  # two decimals
     assert rates.trend_value(reg, fallback, {"满意": 18}) is None
     assert rates.trend_value(reg, Trend("满意率", "满意率", "没有这个比率"), {"满意": 18, "基本满意": 1, "不满意": 1}) is None
     assert rates.trend_value(reg, Trend("满意率", "满意率"), {"满意": 18, "基本满意": 1, "不满意": 1}) is None

@@ -92,3 +92,11 @@ def test_a_link_into_a_checked_issue_is_checked_too(small):
 def test_the_quote_kept_is_the_texts_start_without_spaces():
     assert follows.quote_of("巡察 发现\n区行政服务中心二楼窗口人员离岗。") == "巡察发现区行政服务中心二楼窗口人"
     assert len(follows.quote_of(FIRST * 3)) == follows.QUOTE_CHARS == 16
+
+
+def test_a_link_is_reported_at_its_own_findings_line_and_within_one_issue_refused(small):
+    small.write({"2018-031": {"issue.yaml": header(31, "2018-09-07"), "xihu.yaml": district(
+        "西湖区", FIRST, "窗口无人。", "已整改。|follows: 2018-031-xihu-1|follows_quote: 巡察发现")}})
+    _archive, [problem] = small.load()
+    assert (problem.path, problem.line) == ("issues/2018-031/xihu.yaml", 9)  # the third finding's follows: line
+    assert problem.message == "2018-031-xihu-1 不在更早的一期中 — “前情”只能指向本期之前的问题"
