@@ -67,13 +67,13 @@ class SearchAlso(c.BaseConfigOption[tuple]):
         out = []
         for n, item in enumerate(value):
             if not isinstance(item, dict) or set(item) != {"name", "url"}:
-                raise Invalid(f"第 {n + 1} 项应写 name 和 url 两项，不多不少 — {SEARCH_ALSO_EXAMPLE}", (n,))
+                raise Invalid(f"的第 {n + 1} 项应写 name 和 url 两项，不多不少 — {SEARCH_ALSO_EXAMPLE}", (n,))
             for key in ("name", "url"):
                 if not isinstance(item[key], str) or not item[key].strip():
-                    raise Invalid(f"第 {n + 1} 项的 {key} 应为不空的文字 — {SEARCH_ALSO_EXAMPLE}", (n, key))
+                    raise Invalid(f"的第 {n + 1} 项的 {key} 应为不空的文字 — {SEARCH_ALSO_EXAMPLE}", (n, key))
             url = item["url"].strip()
             if not _SAME_SITE.match(url):
-                raise Invalid(f"第 {n + 1} 项的地址“{item['url']}”不是本服务器上的路径 — 只能写相对地址（如 ../xihu/）"
+                raise Invalid(f"的第 {n + 1} 项的地址“{item['url']}”不是本服务器上的路径 — 只能写相对地址（如 ../xihu/）"
                               "或以 / 开头的路径（如 /xihu/）：另一个站点的搜索脚本会在本归档的页面中运行", (n, "url"))
             out.append((item["name"].strip(), url))
         return tuple(out)
@@ -118,7 +118,7 @@ def read(config) -> Settings:
     failed, _warnings = options.validate()
     for key, exc in failed:
         inside = getattr(exc, "inside", ())
-        raise ConfigError(_where(path, ("extra", key, *inside)) + f" extra.{key} {exc}".replace(f"extra.{key} 第", f"extra.{key} 的第"))
+        raise ConfigError(_where(path, ("extra", key, *inside)) + f" extra.{key} {exc}")
     return Settings(options.publisher or "", options.licence or "", options.search_also)
 
 
