@@ -62,15 +62,18 @@ def test_the_issue_folders_an_edit_touched_are_named_and_nothing_else_is_looked_
     (root / "issues" / "2018-034").mkdir()
     (root / "issues" / "2018-034" / "issue.yaml").write_text("number: 34\n", encoding="utf-8")
     (root / "issues" / "2018-033" / "gongshu.yaml").write_text("district: 拱墅区\n# 改\n", encoding="utf-8")
+    (root / "issues" / "2018-035").mkdir()  # one event, after every event of the writes above (the kernel keeps order)
     assert _wait_rebuild(server)
     seen = threading.Event()
-    for _ in range(100):  # the kernel's events come in order; the last write's may trail the rebuild's
+    for _ in range(200):  # until the last event is in: then no event of the writes can trail
         with changes.lock:
-            if changes.folders and {"issues/2018-033", "issues/2018-034"} <= changes.folders:
+            if "issues/2018-035" in changes.folders:
                 seen.set()
                 break
         seen.wait(0.05)
     assert seen.is_set(), changes.folders
+    with changes.lock:
+        assert {"issues/2018-033", "issues/2018-034", "issues/2018-035"} == changes.folders
     now = preview.data_stats(root, before, changes)
     assert now == preview.data_stats(root)  # the same as looking at everything
     assert changes.take() == set()  # taken: the next rebuild starts from nothing
