@@ -10,7 +10,9 @@ import pytest
 
 from bulletins.data.load import load_archive
 from bulletins.data.state import BuildState
-from smallarchive import Small, district as _district, header as _header
+from smallarchive import Small, district, header
+
+_district, _header = district, header
 
 REPO = Path(__file__).resolve().parents[3]
 
@@ -24,7 +26,7 @@ def _load(root: Path, **kw):
 
 
 def _said(problems) -> list[str]:
-    return [f"{p.path}:{p.line}: {p.message}" for p in problems]
+    return [f"{p.path}:{p.line}:{p.col}: {p.message}" for p in problems]
 
 
 def test_the_sample_loads_whole():
@@ -54,8 +56,8 @@ def test_positions_are_all_or_none_and_never_twice(tmp_path):
     archive, problems = _load(root)
     assert archive is None
     assert sorted(_said(problems)) == [
-        "issues/2018-033/gongshu.yaml:1: 本期其他区县写了 position（在通报中的位置），拱墅区 没有写 — 请补上，或全部删去（按登记表顺序）",
-        "issues/2018-033/xihu.yaml:1: position 1 与 issues/2018-033/shangcheng.yaml 重复 — 每个区县的位置应不同"]
+        "issues/2018-033/gongshu.yaml:1:1: 本期其他区县写了 position（在通报中的位置），拱墅区 没有写 — 请补上，或全部删去（按登记表顺序）",
+        "issues/2018-033/xihu.yaml:1:1: position 1 与 issues/2018-033/shangcheng.yaml 重复 — 每个区县的位置应不同"]
 
 
 def test_issues_are_newest_first_and_only_reads_what_it_is_asked(tmp_path):
@@ -64,7 +66,7 @@ def test_issues_are_newest_first_and_only_reads_what_it_is_asked(tmp_path):
                                "2018-035": {"issue.yaml": _header(35, "2018-09-28"), "xihu.yaml": "district: 西湖区\nx: 1\n"}})
     archive, problems = _load(root)
     assert archive is None and _said(problems) == [
-        "issues/2018-035/xihu.yaml:2: 未知的键“x” — 可用的键：district、findings、metrics、position、summary"]
+        "issues/2018-035/xihu.yaml:2:1: 未知的键“x” — 可用的键：district、findings、metrics、position、summary"]
     archive, problems = _load(root, only=[root / "issues/2018-034", root / "issues/2018-033"])
     assert [i.id for i in archive.issues] == ["2018-034", "2018-033"] and problems == []
     (root / "issues/2018-035/xihu.yaml").write_text(_district("西湖区", "丙"), encoding="utf-8")
@@ -79,7 +81,7 @@ def test_issues_are_newest_first_and_only_reads_what_it_is_asked(tmp_path):
 def test_a_file_the_build_would_not_read_is_an_error(tmp_path, name, problem):
     root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), name: _district("西湖区", "甲")}})
     archive, problems = _load(root)
-    assert archive is None and _said(problems) == [f"issues/2018-033/{name}:1: {problem}"]
+    assert archive is None and _said(problems) == [f"issues/2018-033/{name}:1:1: {problem}"]
 
 
 def test_a_hidden_file_is_a_warning_and_the_rest_is_read(tmp_path):
@@ -99,7 +101,7 @@ def test_anything_else_in_issues_is_named(tmp_path, name, problem):
     target = root / "issues" / name
     target.mkdir() if name != "readme.md" else target.write_text("x", encoding="utf-8")
     _archive_ok, problems = _load(root)
-    assert _said(problems) == [f"issues/{name}:1: {problem}"]
+    assert _said(problems) == [f"issues/{name}:1:1: {problem}"]
 
 
 def test_an_old_copy_beside_its_issue_is_only_hidden(tmp_path):
@@ -114,7 +116,7 @@ def test_a_folder_without_its_header_is_refused(tmp_path):
     root = _archive(tmp_path, {"2018-033": {"xihu.yaml": _district("西湖区", "甲")}})
     archive, problems = _load(root)
     assert archive is None and _said(problems) == [
-        "issues/2018-033/issue.yaml:1: 缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）"]
+        "issues/2018-033/issue.yaml:1:1: 缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）"]
 
 
 def test_one_district_twice_is_refused_naming_the_other_file(tmp_path):
@@ -207,3 +209,33 @@ def test_without_issues_folder_the_archive_is_refused(tmp_path):
     shutil.copytree(REPO / "issues" / "registry", tmp_path / "registry")
     archive, problems = _load(tmp_path)
     assert archive is None and problems[0].message.startswith("找不到 issues/ 文件夹") or "registry" in problems[0].path
+
+
+def test_a_stray_file_does_not_stop_the_files_after_it_being_read(small):
+    small.write({"2018-033": {"issue.yaml": header(), "a.txt": "x", "xihu.yaml": "district: 西湖区\nx: 1\n"}})
+    _archive, problems = small.load()
+    assert [p.path for p in problems] == ["issues/2018-033/a.txt", "issues/2018-033/xihu.yaml"]
+
+
+def test_a_link_in_issues_and_a_missing_issues_folder_are_named_at_the_start_of_the_file(small, tmp_path):
+    small.write({"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "甲")}})
+    (small.root / "issues/2018-034").symlink_to(small.root / "issues/2018-033")
+    _archive, problems = small.load()
+    assert [(p.path, p.line, p.col) for p in problems] == [("issues/2018-034", 1, 1)]
+    assert problems[0].message.startswith("是符号链接")
+    (small.root / "issues/2018-034").unlink()
+    (small.root / "issues").rename(small.root / "real")
+    (small.root / "issues").symlink_to(small.root / "real")  # the registry reads through it; issues/ is refused
+    archive, problems = small.load()
+    assert archive is None and [(p.path, p.line, p.col) for p in problems] == [("issues", 1, 1)]
+    assert problems[0].message == "找不到 issues/ 文件夹（或它是链接） — 请在归档根目录（有 mkdocs.yml 处）运行"
+
+
+def test_a_districts_findings_in_several_parts_are_numbered_on(small):
+    small.write({"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "西湖区自己的问题。"), "sections.yaml": (
+        "sections:\n  - title: 一、问题\n    findings:\n"
+        "      - text: 上城区、西湖区窗口无人。\n        districts: [上城区, 西湖区]\n"
+        "      - text: 西湖区排队长。\n        districts: [西湖区]\n"
+        "      - text: 西湖区叫号机坏。\n        districts: [西湖区]\n")}})
+    issue = small.archive().issues[0]
+    assert [(f.district, f.number) for f in issue.sections[0].findings] == [("shangcheng", 1), ("xihu", 2), ("xihu", 3)]
