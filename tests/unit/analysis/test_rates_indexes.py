@@ -100,3 +100,34 @@ def test_a_finding_of_several_districts_is_on_each_page_and_counted_once(small):
 def test_no_weeks_is_nothing_recent(small, weeks):
     idx = _two_weeks(small)
     assert indexes.recent(idx.entries, dt.date(2018, 9, 14), weeks=weeks) == ()
+
+
+def _entries(*issues: tuple[str, str]) -> tuple[indexes.Entry, ...]:
+    """Entries of bare issues (id, date): what group_by_issue and recent read."""
+    from types import SimpleNamespace
+
+    made = {}
+    for issue_id, day in issues:
+        made.setdefault(issue_id, SimpleNamespace(id=issue_id, date=dt.date.fromisoformat(day)))
+    return tuple(indexes.Entry(made[i], None, None) for i, _ in issues)
+
+
+def test_groups_are_runs_of_one_issue_in_the_order_given():
+    es = _entries(("2018-033", "2018-09-21"), ("2018-032", "2018-09-14"), ("2018-031", "2018-09-07"),
+                  ("2018-031", "2018-09-07"), ("2018-040", "2018-11-02"))
+    assert [(i.id, len(g)) for i, g in indexes.group_by_issue(es)] == [
+        ("2018-033", 1), ("2018-032", 1), ("2018-031", 2), ("2018-040", 1)]
+
+
+def test_recent_is_the_last_twelve_weeks_before_the_latest_issue():
+    es = _entries(("2018-030", "2018-06-29"), ("2018-029", "2018-06-22"))
+    assert [e.issue.id for e in indexes.recent(es, dt.date(2018, 9, 14))] == ["2018-030"]
+
+
+def test_a_finding_named_first_for_a_district_that_sorts_first_is_counted_once(small):
+    small.write({"2018-033": {"issue.yaml": header(), "sections.yaml": (
+        "sections:\n  - title: 一、问题\n    findings:\n      - text: 两区窗口无人。\n        districts: [上城区, 西湖区]\n"
+        "        types: [窗口纪律]\n")}})
+    idx = indexes.build_indexes(small.archive())
+    assert [e.report.district.slug for e in idx.entries] == ["shangcheng"]
+    assert len(idx.by_type["窗口纪律"]) == 1 and len(idx.by_district["xihu"]) == 1
