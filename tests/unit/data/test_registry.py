@@ -177,3 +177,22 @@ def test_types_and_departments_are_checked_alike(tmp_path):
 def test_a_name_that_would_break_a_page_stops_the_registry_before_its_rules(tmp_path):
     found = _problems(tmp_path, departments=DEPARTMENTS + '  - name: "税务 "\n    slug: shuiwu\n')
     assert found == ["issues/registry/departments.yaml:4: “税务 ”首尾有空格 — 请删去名称前后的空格（包括全角空格）"]
+
+
+def test_a_word_twice_in_one_group_as_written_differently_is_one_word(tmp_path):
+    assert _problems(tmp_path, synonyms='groups:\n  - words: [自助机, "自助 机", 一体机]\n') == []
+
+
+def test_a_word_again_in_a_later_group_names_the_group_it_is_in(tmp_path):
+    found = _problems(tmp_path, synonyms="groups:\n  - words: [母婴室, 哺乳室]\n  - words: [自助机, 自助终端]\n"
+                                         "  - words: [一体机, 自助终端]\n")
+    assert found == ["issues/registry/synonyms.yaml:4: “自助终端”已在第 2 组（“自助终端”） — 一个词只能属于一组：请把两组合并，或删去其中一处"]
+
+
+def test_a_stray_file_and_a_missing_folder_are_at_the_start_of_the_file(tmp_path):
+    root = _registry(tmp_path)
+    (root / "issues/registry/x.yaml").write_text("x", encoding="utf-8")
+    _reg, problems = load_registry(root)
+    assert [(p.line, p.col) for p in problems] == [(1, 1)]
+    _reg, problems = load_registry(tmp_path / "nowhere")
+    assert (problems[0].path, problems[0].line, problems[0].col) == ("issues/registry", 1, 1)
