@@ -165,3 +165,31 @@ def test_a_field_of_registered_names_is_checked_against_its_registry():
         [(where, message, _)] = fp.queued
         assert where == ("findings", 0, field.name, 0)
         assert message.startswith(f"未知的{field.label}“没有登记的名称”") and f"issues/registry/{field.registered}.yaml" in message
+
+
+FORMAT = Path(__file__).resolve().parents[2] / "fixtures" / "data-format.json"
+
+
+def _described(record) -> list[dict]:
+    out = []
+    for f in record:
+        row = {k: v for k, v in vars(f).items() if k not in ("parts", "items") and v not in ("", False, None, ())}
+        if f.parts or f.items:
+            row["parts" if f.parts else "items"] = _described(f.parts or f.items)
+        out.append(row)
+    return out
+
+
+def test_the_data_format_changes_only_on_purpose():
+    """The table is the data format every archive's files follow (doc/data.md): a required key, a
+    bound, a label or an exported column changed is a change to check here, with its tests. After a
+    deliberate change: ZB_UPDATE_FORMAT=1 .venv/bin/python -m pytest tests/unit/data/test_fields.py"""
+    import os
+
+    now = {"issue": _described(fields.ISSUE), "district": _described(fields.DISTRICT),
+           "sections": _described(fields.SECTIONS),
+           **{f"registry/{k}": _described(v) for k, v in fields.REGISTRIES.items()}}
+    text = json.dumps(now, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    if os.environ.get("ZB_UPDATE_FORMAT") == "1":
+        FORMAT.write_text(text, encoding="utf-8")
+    assert FORMAT.read_text(encoding="utf-8") == text
