@@ -15,7 +15,7 @@ import pytest
 from bulletins.data.registry import load_registry
 from bulletins.importer import importer
 from bulletins.importer.paragraphs import masthead_number
-from bulletins.site import guidewords
+from bulletins.web import guidewords
 from conftest import BIN, REPO, cli, make_archive, mkdocs_build, soup
 
 NINGBO = """# 宁波市各区县（市），一行一个：名称在前，别名在后

@@ -242,7 +242,7 @@ def test_a_date_out_of_range_is_a_clear_error_with_its_line(archive, day):
 
 def test_charts_survive_any_span_of_years():
     import datetime as dt
-    from bulletins.site import charts
+    from bulletins.web import charts
     months = [(f"{y}-{m:02d}", 1.0) for y in range(1950, 2100) for m in (1, 6)]
     svg = charts._months(charts.NARROW, "t", "d", months)
     assert "<svg" in svg and "1950" in svg

@@ -58,3 +58,9 @@ def test_the_check_sees_an_import_up_the_stages_a_sideways_one_and_a_loop(tmp_pa
                      "bulletins/files/safefile.py:2: bulletins/files/ imports bulletins.data.model (bulletins/data/)"]
     assert sorted(layers.cycles(hooks)) == [["bulletins.data.model", "bulletins.files.safefile"],
                                             ["bulletins.review.facts", "bulletins.review.semdiff"]]
+
+
+def test_no_folder_of_the_code_is_named_like_the_built_site():
+    """A folder named site/ is what .gitignore files, copies and backups skip (the built site's
+    name): the stage of pages once was, and a copy of the archive lost it."""
+    assert not [f for f in layers.folders() if f.split("/")[-1] in ("site", ".cache")]

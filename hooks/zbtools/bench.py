@@ -25,8 +25,8 @@ from pathlib import Path
 from bulletins.data.load import issue_folders
 from bulletins.glue import mkdocs_run
 from bulletins.search import searchindex
-from bulletins.site import urls
-from bulletins.site.build import build_site
+from bulletins.web import urls
+from bulletins.web.build import build_site
 from zbtools import localweb
 
 COPIED = ("mkdocs.yml", "docs", "theme_overrides", "hooks")

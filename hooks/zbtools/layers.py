@@ -18,7 +18,7 @@ STEPS: tuple[tuple[str, ...], ...] = (
     ("bulletins/files",),
     ("bulletins/data",),
     ("bulletins/analysis", "bulletins/review", "bulletins/edit"),
-    ("bulletins/importer", "bulletins/site"),
+    ("bulletins/importer", "bulletins/web"),
     ("bulletins/search",),
     ("bulletins/glue",),
     ("bulletins/publish",),

@@ -22,8 +22,8 @@ from bulletins.data.state import BuildState
 from bulletins.files import buildlock, installed, timeline
 from bulletins.files.problems import ArchiveError
 from bulletins.search import searchindex
-from bulletins.site import guidewords, urls
-from bulletins.site.build import Site, build_site
+from bulletins.web import guidewords, urls
+from bulletins.web.build import Site, build_site
 from . import csp, preview, serverefresh, servewatch, siteconfig, sitedir
 
 log = logging.getLogger("mkdocs.plugins.bulletins")

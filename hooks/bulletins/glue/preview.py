@@ -20,8 +20,8 @@ from bulletins.data.load import load_issue
 from bulletins.data.model import Archive
 from bulletins.data.state import BuildState
 from bulletins.files.problems import errors
-from bulletins.site.build import Site
-from bulletins.site.pages import issue_page
+from bulletins.web.build import Site
+from bulletins.web.pages import issue_page
 
 _ISSUE_FILE = re.compile(r"issues/(\d{4}-\d{3})/[^/]+\.yaml")
 

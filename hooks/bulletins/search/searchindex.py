@@ -36,7 +36,7 @@ from jinja2 import Environment
 from bulletins.data.model import Archive, District, DistrictReport, Issue, ProblemType, finding_id
 from bulletins.data.textutil import initials_of, pinyin_of, toneless
 from bulletins.files import buildlock, project, safefile, timeline
-from bulletins.site import facets, urls
+from bulletins.web import facets, urls
 from . import pagefindrun, searchbundle, searchworker
 
 FACETS = facets.FACETS

@@ -15,7 +15,7 @@ from bulletins.data import fields, load, schema, yamlio
 from bulletins.data.model import Finding
 from bulletins.edit import canonical
 from bulletins.review import facts, semdiff
-from bulletins.site import export
+from bulletins.web import export
 
 # A finding with every field a district file's finding may have, each a value one can find again.
 EVERY = {"text": "9 月 18 日巡察发现二楼 17 号窗口无人。", "types": ["窗口纪律", "在岗情况"], "departments": ["税务"],

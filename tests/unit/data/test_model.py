@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bulletins.data.model import (Archive, DistrictReport, Finding, Issue, Rate, Section, Terms, finding_id,
-                                  refs_by_id)
+from bulletins.data.model import Archive, DistrictReport, Finding, Issue, Rate, Section, Terms, finding_id, refs_by_id
 from bulletins.data.registry import load_registry
 
 REG, _ = load_registry(Path(__file__).resolve().parents[3])

@@ -12,7 +12,7 @@ from markupsafe import Markup
 from bulletins.data.yamlio import printed_float
 from bulletins.importer import proposals
 from bulletins.search import searchbundle
-from bulletins.site import charts, facets, render, urls
+from bulletins.web import charts, facets, render, urls
 
 
 @pytest.mark.parametrize("here,there,expected", [

@@ -1,0 +1,1 @@
+"""Web: the site's pages (one function per kind), their templates' context, charts, exports and URLs; `build_site` runs the pipeline without MkDocs. Imports analysis/, review/, data/, files/. (Not named site/: tools skip a folder of that name, the built site's.)"""
