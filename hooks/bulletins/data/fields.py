@@ -42,14 +42,15 @@ class Field:
     def review(self) -> str:
         return self.said or self.label
 
+    @property
+    def is_list(self) -> bool:
+        """A list of plain values (types, departments): a tuple in the model, `[a, b]` on one line."""
+        return (self.shape or {}).get("type") == "array"
+
 
 def names(record: Iterable[Field]) -> tuple[str, ...]:
     """The canonical order of a record's keys."""
     return tuple(f.name for f in record)
-
-
-def labels(record: Iterable[Field]) -> dict[str, str]:
-    return {f.name: f.label for f in record}
 
 
 def field(record: Iterable[Field], name: str) -> Field:

@@ -28,7 +28,7 @@ def _finding(item: dict, slug: str, number: int) -> Finding:
 
 
 def _value(value: object, f: fields.Field) -> object:
-    if (f.shape or {}).get("type") == "array":
+    if f.is_list:
         return tuple(value or ())
     if value is None:
         return ""

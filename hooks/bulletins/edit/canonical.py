@@ -19,7 +19,7 @@ DISTRICT_ORDER = fields.names(fields.DISTRICT)
 FINDING_ORDER = fields.names(fields.FINDING)
 SECTION_ORDER = fields.names(fields.SECTION)
 NESTED = {f.name: fields.names(f.parts) for f in fields.ISSUE if f.parts}
-FLOW = tuple(f.name for f in fields.FINDING if (f.shape or {}).get("type") == "array")  # [a, b] on one line
+FLOW = tuple(f.name for f in fields.FINDING if f.is_list)  # [a, b] on one line
 
 
 def _reorder(mapping: Any, order: tuple[str, ...]) -> CommentedMap:
