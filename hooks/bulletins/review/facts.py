@@ -19,11 +19,22 @@ FINDING_FIELDS = {f.name: f.review for f in fields.FINDING}
 FINDING_LONG = {f.name for f in fields.FINDING if f.long}
 DISTRICT_SAID = {f.name: f.review for f in fields.DISTRICT}
 SECTION_SAID = {f.name: f.review for f in fields.SECTION}
-# issue.yaml: a mapping's fields dotted (report.title); the period one line; notes and pieces apart
-ISSUE_FIELDS = {dotted: label for f in fields.ISSUE if not f.items and f.name != "unplaced"
-                for dotted, label in ([(f"{f.name}.{p.name}", p.review) for p in f.parts] if f.name != "period" and f.parts
-                                      else [(f.name, f.review)])}
-ISSUE_LONG = {f"{f.name}.{p.name}" if f.parts else f.name for f in fields.ISSUE for p in (f.parts or (f,)) if p.long}
+
+
+def _issue_rows() -> Iterator[tuple[str, fields.Field]]:
+    """issue.yaml's fields as the review lists them: a mapping's fields dotted (report.title), the
+    period one line; the notes and the unplaced pieces apart (issue_facts)."""
+    for f in fields.ISSUE:
+        if f.items or f.name == "unplaced":
+            continue
+        if f.parts and f.name != "period":
+            yield from ((f"{f.name}.{p.name}", p) for p in f.parts)
+        else:
+            yield f.name, f
+
+
+ISSUE_FIELDS = {dotted: f.review for dotted, f in _issue_rows()}
+ISSUE_LONG = {dotted for dotted, f in _issue_rows() if f.long}
 NOTE = fields.field(fields.ISSUE, "corrections").review
 UNPLACED = fields.field(fields.ISSUE, "unplaced").review
 
