@@ -102,17 +102,13 @@ def read(config) -> Settings:
     mkdocs.yml's line (`mkdocs.yml:34: extra.search_also …`)."""
     path = Path(config.config_file_path)
     extra = dict(config.extra or {})
-    found = yamlio.control_character(config.site_name or "")
-    if found:
-        raise ConfigError(_where(path, ("site_name",)) + f" site_name 中有不可见的控制字符 {found[2]} — 请删去它")
+    _visible(path, ("site_name",), config.site_name or "")
     for key in sorted(extra, key=str):  # Material's settings are its own; a near miss of ours is a typo
         near = difflib.get_close_matches(str(key), list(OURS), n=1, cutoff=0.75)
         if key not in OURS and near:
             raise ConfigError(_where(path, ("extra", key)) + f" extra.{key} 不是本归档的设置 — 是否应为 {near[0]}？")
-        if isinstance(extra[key], str) and key not in OURS:
-            found = yamlio.control_character(extra[key])
-            if found:
-                raise ConfigError(_where(path, ("extra", key)) + f" extra.{key} 中有不可见的控制字符 {found[2]} — 请删去它")
+        if isinstance(extra[key], str) and key not in OURS:  # Material's words reach every page too
+            _visible(path, ("extra", key), extra[key])
     options = ArchiveOptions(config_file_path=str(path))
     options.load_dict({k: v for k, v in extra.items() if k in OURS})
     failed, _warnings = options.validate()
@@ -120,6 +116,14 @@ def read(config) -> Settings:
         inside = getattr(exc, "inside", ())
         raise ConfigError(_where(path, ("extra", key, *inside)) + f" extra.{key} {exc}")
     return Settings(options.publisher or "", options.licence or "", options.search_also)
+
+
+def _visible(path: Path, keypath: tuple, value: str) -> None:
+    """Words outside our options that reach every page, held to the same rule as ours (Text)."""
+    try:
+        Text().run_validation(value)
+    except Invalid as exc:
+        raise ConfigError(f"{_where(path, keypath)} {'.'.join(map(str, keypath))} {exc}") from None
 
 
 def _where(path: Path, keypath: tuple) -> str:
