@@ -49,13 +49,10 @@ def test_every_library_the_package_imports_is_declared_and_pinned():
 
 
 def _stages() -> dict[str, list[str]]:
-    """Each folder of the code (a stage, or the tools) → its modules."""
-    hooks = ROOT / "hooks"
-    out: dict[str, list[str]] = {}
-    for path in sorted([*(hooks / "bulletins").rglob("*.py"), *(hooks / "zbtools").rglob("*.py")]):
-        if path.stem != "__init__":
-            out.setdefault(str(path.parent.relative_to(hooks)) + "/", []).append(path.stem)
-    return out
+    """Each folder of the code (a stage, or the tools) → its modules, as zbtools.layers reads them."""
+    from zbtools import layers
+
+    return {f"{folder}/": modules for folder, modules in layers.folders().items()}
 
 
 def _layout_blocks(layout: str) -> dict[str, str]:
