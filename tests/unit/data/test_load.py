@@ -12,8 +12,6 @@ from bulletins.data.load import load_archive
 from bulletins.data.state import BuildState
 from smallarchive import Small, district, header
 
-_district, _header = district, header
-
 REPO = Path(__file__).resolve().parents[3]
 
 
@@ -38,12 +36,12 @@ def test_the_sample_loads_whole():
 
 
 def test_districts_stand_in_the_registrys_order_unless_positions_say_otherwise(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "xihu.yaml": _district("西湖区", "甲"),
-                                            "shangcheng.yaml": _district("上城区", "乙")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "甲"),
+                                            "shangcheng.yaml": district("上城区", "乙")}})
     archive, _ = _load(root)
     assert [r.district.slug for r in archive.issues[0].reports] == ["shangcheng", "xihu"]
-    (root / "issues/2018-033/xihu.yaml").write_text(_district("西湖区", "甲", extra="position: 1\n"), encoding="utf-8")
-    (root / "issues/2018-033/shangcheng.yaml").write_text(_district("上城区", "乙", extra="position: 2\n"),
+    (root / "issues/2018-033/xihu.yaml").write_text(district("西湖区", "甲", extra="position: 1\n"), encoding="utf-8")
+    (root / "issues/2018-033/shangcheng.yaml").write_text(district("上城区", "乙", extra="position: 2\n"),
                                                           encoding="utf-8")
     archive, _ = _load(root)
     assert [r.district.slug for r in archive.issues[0].reports] == ["xihu", "shangcheng"]
@@ -51,8 +49,8 @@ def test_districts_stand_in_the_registrys_order_unless_positions_say_otherwise(t
 
 def test_positions_are_all_or_none_and_never_twice(tmp_path):
     root = _archive(tmp_path, {"2018-033": {
-        "issue.yaml": _header(), "xihu.yaml": _district("西湖区", "甲", extra="position: 1\n"),
-        "shangcheng.yaml": _district("上城区", "乙", extra="position: 1\n"), "gongshu.yaml": _district("拱墅区", "丙")}})
+        "issue.yaml": header(), "xihu.yaml": district("西湖区", "甲", extra="position: 1\n"),
+        "shangcheng.yaml": district("上城区", "乙", extra="position: 1\n"), "gongshu.yaml": district("拱墅区", "丙")}})
     archive, problems = _load(root)
     assert archive is None
     assert sorted(_said(problems)) == [
@@ -61,15 +59,15 @@ def test_positions_are_all_or_none_and_never_twice(tmp_path):
 
 
 def test_issues_are_newest_first_and_only_reads_what_it_is_asked(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "xihu.yaml": _district("西湖区", "甲")},
-                               "2018-034": {"issue.yaml": _header(34, "2018-09-28"), "xihu.yaml": _district("西湖区", "乙")},
-                               "2018-035": {"issue.yaml": _header(35, "2018-09-28"), "xihu.yaml": "district: 西湖区\nx: 1\n"}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "甲")},
+                               "2018-034": {"issue.yaml": header(34, "2018-09-28"), "xihu.yaml": district("西湖区", "乙")},
+                               "2018-035": {"issue.yaml": header(35, "2018-09-28"), "xihu.yaml": "district: 西湖区\nx: 1\n"}})
     archive, problems = _load(root)
     assert archive is None and _said(problems) == [
         "issues/2018-035/xihu.yaml:2:1: 未知的键“x” — 可用的键：district、findings、metrics、position、summary"]
     archive, problems = _load(root, only=[root / "issues/2018-034", root / "issues/2018-033"])
     assert [i.id for i in archive.issues] == ["2018-034", "2018-033"] and problems == []
-    (root / "issues/2018-035/xihu.yaml").write_text(_district("西湖区", "丙"), encoding="utf-8")
+    (root / "issues/2018-035/xihu.yaml").write_text(district("西湖区", "丙"), encoding="utf-8")
     archive, _ = _load(root)
     assert [i.id for i in archive.issues] == ["2018-035", "2018-034", "2018-033"]  # same day: the higher number first
 
@@ -79,14 +77,14 @@ def test_issues_are_newest_first_and_only_reads_what_it_is_asked(tmp_path):
     ("西湖.yaml", "文件名应为区县的拼音 slug，如 chengqu.yaml — 请改文件名，否则这份数据不会发布"),
     ("notes.txt", "期文件夹中只能有 issue.yaml 和区县的 .yaml 文件 — notes.txt 不会被读取，请把它移出 issues/ 或删除")])
 def test_a_file_the_build_would_not_read_is_an_error(tmp_path, name, problem):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), name: _district("西湖区", "甲")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), name: district("西湖区", "甲")}})
     archive, problems = _load(root)
     assert archive is None and _said(problems) == [f"issues/2018-033/{name}:1:1: {problem}"]
 
 
 def test_a_hidden_file_is_a_warning_and_the_rest_is_read(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), ".xihu.yaml.swp": "x",
-                                            "xihu.yaml": _district("西湖区", "甲")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), ".xihu.yaml.swp": "x",
+                                            "xihu.yaml": district("西湖区", "甲")}})
     archive, problems = _load(root)
     assert archive is not None and [(p.severity, p.message) for p in problems] == [
         ("warning", "隐藏文件 .xihu.yaml.swp 不会被读取，也不会发布")]
@@ -105,7 +103,7 @@ def test_anything_else_in_issues_is_named(tmp_path, name, problem):
 
 
 def test_an_old_copy_beside_its_issue_is_only_hidden(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "xihu.yaml": _district("西湖区", "甲")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "甲")}})
     (root / "issues/.2018-033.old").mkdir()
     archive, problems = _load(root)
     assert archive is not None and [p.severity for p in problems] == ["warning"]
@@ -113,42 +111,42 @@ def test_an_old_copy_beside_its_issue_is_only_hidden(tmp_path):
 
 
 def test_a_folder_without_its_header_is_refused(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"xihu.yaml": _district("西湖区", "甲")}})
+    root = _archive(tmp_path, {"2018-033": {"xihu.yaml": district("西湖区", "甲")}})
     archive, problems = _load(root)
     assert archive is None and _said(problems) == [
         "issues/2018-033/issue.yaml:1:1: 缺少 issue.yaml — 每期文件夹都要有 issue.yaml（可用 bulletins new 生成）"]
 
 
 def test_one_district_twice_is_refused_naming_the_other_file(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "xihu.yaml": _district("西湖区", "甲"),
-                                            "xihufengjing.yaml": _district("西湖", "乙")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "甲"),
+                                            "xihufengjing.yaml": district("西湖", "乙")}})
     archive, problems = _load(root)
     assert archive is None
     assert any("西湖区 在本期中重复出现（另见 issues/2018-033/xihu.yaml）" in m for m in _said(problems))
 
 
 def test_an_empty_district_is_refused_when_published_and_allowed_in_a_draft(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "xihu.yaml": "district: 西湖区\nsummary: '  '\n"}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "xihu.yaml": "district: 西湖区\nsummary: '  '\n"}})
     archive, problems = _load(root)
     assert archive is None and "西湖区 没有问题、概述，也没有指标" in problems[0].message
-    (root / "issues/2018-033/issue.yaml").write_text(_header(extra="draft: true\n"), encoding="utf-8")
+    (root / "issues/2018-033/issue.yaml").write_text(header(extra="draft: true\n"), encoding="utf-8")
     archive, problems = _load(root)
     assert archive is not None and archive.issues[0].draft and problems == []
     for content in ("summary: 本期未发现问题\n", "metrics:\n  回访量: 3\n"):
-        (root / "issues/2018-033/issue.yaml").write_text(_header(), encoding="utf-8")
+        (root / "issues/2018-033/issue.yaml").write_text(header(), encoding="utf-8")
         (root / "issues/2018-033/xihu.yaml").write_text("district: 西湖区\n" + content, encoding="utf-8")
         assert _load(root)[0] is not None
 
 
 def test_a_district_that_did_not_exist_on_the_issues_date_is_a_warning(tmp_path):
-    root = _archive(tmp_path, {"2022-010": {"issue.yaml": _header(10, "2022-03-04"), "xiacheng.yaml": _district("下城区", "甲")}})
+    root = _archive(tmp_path, {"2022-010": {"issue.yaml": header(10, "2022-03-04"), "xiacheng.yaml": district("下城区", "甲")}})
     archive, problems = _load(root)
     assert archive is not None and [(p.severity, p.message) for p in problems] == [
         ("warning", "下城区 在 2022-03-04 时已不存在或尚未设立 — 请核对区县名称")]
 
 
 def test_metrics_are_kept_in_the_registrys_order(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(),
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(),
                                             "xihu.yaml": "district: 西湖区\nmetrics:\n  满意: 5\n  回访量: 9\n"}})
     archive, _ = _load(root)
     assert archive.issues[0].reports[0].metrics == (("回访量", 9), ("满意", 5))
@@ -168,8 +166,8 @@ SECTIONS = """sections:
 
 
 def test_a_bulletin_by_category_places_each_finding_in_every_district_it_names(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "sections.yaml": SECTIONS,
-                                            "xihu.yaml": _district("西湖区", "西湖区自己的问题。")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "sections.yaml": SECTIONS,
+                                            "xihu.yaml": district("西湖区", "西湖区自己的问题。")}})
     archive, problems = _load(root)
     assert problems == []
     issue = archive.issues[0]
@@ -185,22 +183,22 @@ def test_a_bulletin_by_category_places_each_finding_in_every_district_it_names(t
 
 def test_a_correction_dated_far_after_the_newest_issue_is_refused(tmp_path):
     late = "corrections:\n  - date: 2019-09-23\n    note: 改了一处\n"
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(extra=late), "xihu.yaml": _district("西湖区", "甲")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(extra=late), "xihu.yaml": district("西湖区", "甲")}})
     archive, problems = _load(root)
     assert archive is None and problems[0].path == "issues/2018-033/issue.yaml" and problems[0].line == 8
     ok = "corrections:\n  - date: 2019-09-21\n    note: ' 改了一处 '\n"
-    (root / "issues/2018-033/issue.yaml").write_text(_header(extra=ok), encoding="utf-8")
+    (root / "issues/2018-033/issue.yaml").write_text(header(extra=ok), encoding="utf-8")
     archive, problems = _load(root)
     assert problems == [] and archive.issues[0].corrections[0].note == "改了一处"
 
 
 def test_an_issue_read_before_is_not_read_again_until_a_file_changes(tmp_path):
-    root = _archive(tmp_path, {"2018-033": {"issue.yaml": _header(), "xihu.yaml": _district("西湖区", "甲")}})
+    root = _archive(tmp_path, {"2018-033": {"issue.yaml": header(), "xihu.yaml": district("西湖区", "甲")}})
     state = BuildState()
     first, _ = load_archive(root, state=state)
     again, _ = load_archive(root, state=state)
     assert again.issues[0] is first.issues[0]
-    (root / "issues/2018-033/xihu.yaml").write_text(_district("西湖区", "乙"), encoding="utf-8")
+    (root / "issues/2018-033/xihu.yaml").write_text(district("西湖区", "乙"), encoding="utf-8")
     changed, _ = load_archive(root, state=state)
     assert changed.issues[0].findings[0].text == "乙"
 
